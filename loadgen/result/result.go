@@ -1,0 +1,91 @@
+// Package result is the load generator's output: one Result per run,
+// written as JSON with -json and read back by bench/. The JSON schema is
+// documented in the README; field names are part of the contract.
+package result
+
+// Latency holds percentiles in microseconds from an HDR histogram
+// (3 significant digits).
+type Latency struct {
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	P999 float64 `json:"p999"`
+	Max  float64 `json:"max"`
+	Mean float64 `json:"mean"`
+	// Count is the number of samples behind the percentiles.
+	Count int64 `json:"count"`
+}
+
+// Point is one point of a latency percentile curve (HDR style).
+type Point struct {
+	Percentile float64 `json:"percentile"`
+	US         float64 `json:"us"`
+}
+
+// Bytes is traffic per message counted at the client's net.Conn, in each
+// direction (tx: client to server, rx: server to client).
+type Bytes struct {
+	TX float64 `json:"tx"`
+	RX float64 `json:"rx"`
+}
+
+// Proc is CPU and memory of one process over the measured interval.
+// CPUUtil is CPU-seconds per wall-second: 1.0 is one core fully busy.
+type Proc struct {
+	PID             int     `json:"pid,omitempty"`
+	CPUUtil         float64 `json:"cpu_util"`
+	CPUUSPerMsg     float64 `json:"cpu_us_per_msg"`
+	RSSBytes        int64   `json:"rss_bytes,omitempty"`
+	RSSPeakBytes    int64   `json:"rss_peak_bytes,omitempty"`
+	RSSPerConnBytes float64 `json:"rss_per_conn_bytes,omitempty"`
+	// RSSBaseBytes is the RSS before any client connected (connect
+	// scenario), the base of RSSPerConnBytes.
+	RSSBaseBytes int64 `json:"rss_base_bytes,omitempty"`
+}
+
+// Result is one load generator run.
+type Result struct {
+	Scenario     string  `json:"scenario"`          // echo, broadcast, connect
+	Mode         string  `json:"mode"`              // closed or open (echo); open (broadcast); "" (connect)
+	Proto        string  `json:"proto"`             // ws, sockjs, http, ...
+	URL          string  `json:"url"`               // base URL of the server
+	Conns        int     `json:"conns"`             // connections (subscribers for broadcast)
+	PayloadBytes int     `json:"payload_bytes"`     // message size, header included
+	Window       int     `json:"window"`            // messages in flight per connection (closed loop)
+	RateTarget   float64 `json:"rate_target"`       // offered msgs/s in total (open loop), 0 if closed
+	RateAchieved float64 `json:"rate_achieved"`     // msgs/s actually sent during measurement
+	Publishers   int     `json:"publishers,omitempty"`
+	PollInterval float64 `json:"poll_interval_ms,omitempty"` // HTTP polling modes
+	WarmupS      float64 `json:"warmup_s"`
+	DurationS    float64 `json:"duration_s"` // measured interval, warm-up excluded
+	StartedAt    string  `json:"started_at"` // RFC 3339
+
+	Sent       int64            `json:"sent"`     // messages sent in the measured interval
+	Received   int64            `json:"received"` // echoes or deliveries received and verified
+	Expected   int64            `json:"expected"` // echoes or deliveries that should have arrived
+	Lost       int64            `json:"lost"`
+	Duplicated int64            `json:"duplicated"`
+	Reordered  int64            `json:"reordered"`
+	Corrupt    int64            `json:"corrupt"`
+	Errors     map[string]int64 `json:"errors"` // kind -> count
+	Failed     bool             `json:"failed"`
+	Failure    string           `json:"failure,omitempty"`
+	// Requests counts HTTP requests made (HTTP modes), EmptyPolls those
+	// polls that carried no message.
+	Requests   int64 `json:"requests,omitempty"`
+	EmptyPolls int64 `json:"empty_polls,omitempty"`
+
+	MsgsPerSec   float64  `json:"msgs_per_sec"` // received (verified) per second
+	MBPerSec     float64  `json:"mb_per_sec"`   // payload MB (10^6 bytes) per second, received
+	LatencyUS    Latency  `json:"latency_us"`   // round trip (echo), publish to receipt (broadcast), handshake (connect)
+	LatencyCurve []Point  `json:"latency_curve,omitempty"`
+	FanoutLastUS *Latency `json:"fanout_last_us,omitempty"` // broadcast: publish to receipt by the last subscriber
+	BytesPerMsg  Bytes    `json:"bytes_per_msg"`
+
+	// Connect scenario.
+	HandshakesPerSec float64 `json:"handshakes_per_sec,omitempty"`
+	HoldS            float64 `json:"hold_s,omitempty"`
+
+	Server *Proc `json:"server,omitempty"` // only with -server-pid
+	Client Proc  `json:"client"`
+}

@@ -1,0 +1,7 @@
+// Package coder is a placeholder until its server is written.
+package coder
+
+import "github.com/wsbench/wsbench/servers/server"
+
+// New is not implemented yet.
+func New(env *server.Env) server.Server { panic("coder: not implemented") }

@@ -1,0 +1,107 @@
+// Package hub is the broadcast fan-out shared by every library.
+//
+// Policy (identical for all libraries, documented in the README): every
+// message published on /broadcast goes to every subscriber, the sender
+// included, in one global order. Each subscriber has a bounded queue
+// (server.SendQueue messages); a subscriber whose queue is full when a
+// message arrives is dropped from the hub and disconnected with close code
+// 1008, and counted in /stats as a slow-client disconnect. Publishing never
+// blocks on a subscriber.
+//
+// A library adapts its connection type only: it gives the hub a function
+// that encodes a message once for all subscribers (Prepare), and runs one
+// writer per subscriber that drains Sub.C.
+package hub
+
+import (
+	"sync"
+
+	"github.com/wsbench/wsbench/servers/server"
+)
+
+// Msg is one broadcast message as queued to subscribers. Payload and Frame
+// are shared by all subscribers and must not be modified.
+type Msg struct {
+	Binary  bool
+	Payload []byte
+	// Frame is the library's encoding of the message, made once per
+	// message by Prepare (a gorilla PreparedMessage, a compiled gobwas
+	// frame...). Nil when the library has no such thing.
+	Frame any
+}
+
+// Prepare encodes a message once for every subscriber.
+type Prepare func(binary bool, payload []byte) any
+
+// Hub fans messages out to subscribers.
+type Hub struct {
+	env     *server.Env
+	prepare Prepare
+
+	mu   sync.Mutex
+	subs map[*Sub]struct{}
+}
+
+// Sub is one subscriber. Its writer ranges over C; C is closed when the
+// subscriber leaves or is dropped for being slow.
+type Sub struct {
+	C    <-chan *Msg
+	c    chan *Msg
+	kick server.CloseFunc
+}
+
+// New returns a hub whose queues hold env.SendQueue messages. prepare may be
+// nil.
+func New(env *server.Env, prepare Prepare) *Hub {
+	return &Hub{env: env, prepare: prepare, subs: make(map[*Sub]struct{})}
+}
+
+// Join adds a subscriber. kick is called (in its own goroutine) with
+// ClosePolicy if the subscriber falls a full queue behind.
+func (h *Hub) Join(kick server.CloseFunc) *Sub {
+	c := make(chan *Msg, h.env.SendQueue)
+	s := &Sub{C: c, c: c, kick: kick}
+	h.mu.Lock()
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	return s
+}
+
+// Leave removes a subscriber and closes its queue. Safe to call more than
+// once and after the subscriber was dropped.
+func (h *Hub) Leave(s *Sub) {
+	h.mu.Lock()
+	if _, ok := h.subs[s]; ok {
+		delete(h.subs, s)
+		close(s.c)
+	}
+	h.mu.Unlock()
+}
+
+// Publish sends a copy of payload to every subscriber. The hub lock makes
+// the order of messages the same for everyone.
+func (h *Hub) Publish(binary bool, payload []byte) {
+	m := &Msg{Binary: binary, Payload: append([]byte(nil), payload...)}
+	if h.prepare != nil {
+		m.Frame = h.prepare(binary, m.Payload)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		select {
+		case s.c <- m:
+		default:
+			delete(h.subs, s)
+			close(s.c)
+			h.env.Stats.SlowDisconnects.Add(1)
+			go s.kick(server.ClosePolicy, "send queue full")
+		}
+	}
+}
+
+// Len is the number of subscribers.
+func (h *Hub) Len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}

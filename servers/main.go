@@ -1,0 +1,93 @@
+// Command servers runs one library's echo and broadcast server:
+//
+//	go run ./servers -lib gorilla -addr 127.0.0.1:8080
+//	go run ./servers -list
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/server"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the process exit, for tests. Exit codes: 0 ok,
+// 1 runtime failure, 2 usage.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("servers", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lib := fs.String("lib", "", "library to serve (see -list)")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	list := fs.Bool("list", false, "print the library names, one per line, and exit")
+	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "servers: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *list {
+		for _, n := range registry.Names() {
+			fmt.Fprintln(stdout, n)
+		}
+		return 0
+	}
+	if *lib == "" {
+		fmt.Fprintf(stderr, "servers: -lib is required; known: %s\n", strings.Join(registry.Names(), ", "))
+		return 2
+	}
+	l, ok := registry.Lookup(*lib)
+	if !ok {
+		fmt.Fprintf(stderr, "servers: unknown library %q; known: %s\n", *lib, strings.Join(registry.Names(), ", "))
+		return 2
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "servers: %v\n", err)
+		return 1
+	}
+	srv := l.New(server.NewEnv())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stderr, "servers: %s listening on %s\n", l.Name, ln.Addr())
+	select {
+	case err := <-errc:
+		if err != nil {
+			fmt.Fprintf(stderr, "servers: %s: %v\n", l.Name, err)
+			return 1
+		}
+		return 0
+	case <-ctx.Done():
+	}
+	stop() // a second signal kills the process the default way
+	sctx, cancel := context.WithTimeout(context.Background(), *grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "servers: shutdown: %v (exiting anyway)\n", err)
+	}
+	return 0
+}

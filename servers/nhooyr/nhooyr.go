@@ -1,0 +1,7 @@
+// Package nhooyr is a placeholder until its server is written.
+package nhooyr
+
+import "github.com/wsbench/wsbench/servers/server"
+
+// New is not implemented yet.
+func New(env *server.Env) server.Server { panic("nhooyr: not implemented") }

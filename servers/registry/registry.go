@@ -1,0 +1,64 @@
+// Package registry lists every server under test. Adding a library is one
+// package under servers/ and one line here: the CLI, the tests, the
+// benchmarks and the bench matrix all range over this list.
+package registry
+
+import (
+	"sort"
+
+	"github.com/wsbench/wsbench/servers/coder"
+	"github.com/wsbench/wsbench/servers/gobwas"
+	"github.com/wsbench/wsbench/servers/gorilla"
+	"github.com/wsbench/wsbench/servers/nhooyr"
+	"github.com/wsbench/wsbench/servers/rest"
+	"github.com/wsbench/wsbench/servers/sockjs"
+	"github.com/wsbench/wsbench/servers/xnet"
+	"github.com/wsbench/wsbench/servers/server"
+)
+
+var all = []server.Library{
+	{Name: "gorilla", Module: "github.com/gorilla/websocket", Proto: server.ProtoWS, New: gorilla.New},
+	{Name: "nhooyr", Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New},
+	{Name: "coder", Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New},
+	{Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New},
+	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New},
+	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New},
+	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},
+}
+
+// All returns the registered libraries in a stable order (by name).
+func All() []server.Library {
+	out := append([]server.Library(nil), all...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Names returns the registered names, sorted.
+func Names() []string {
+	var names []string
+	for _, l := range All() {
+		names = append(names, l.Name)
+	}
+	return names
+}
+
+// Lookup finds a library by name.
+func Lookup(name string) (server.Library, bool) {
+	for _, l := range all {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return server.Library{}, false
+}
+
+// ByProto returns the libraries whose clients speak proto.
+func ByProto(proto server.Proto) []server.Library {
+	var out []server.Library
+	for _, l := range All() {
+		if l.Proto == proto {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,38 @@
+package registry_test
+
+import (
+	"testing"
+
+	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/servertest"
+)
+
+// TestConformance runs the shared behaviour checks against every registered
+// WebSocket server.
+func TestConformance(t *testing.T) {
+	for _, lib := range registry.All() {
+		t.Run(lib.Name, func(t *testing.T) {
+			t.Parallel()
+			servertest.Run(t, lib)
+		})
+	}
+}
+
+func TestRegistryNames(t *testing.T) {
+	seen := map[string]bool{}
+	for _, lib := range registry.All() {
+		if lib.Name == "" || lib.New == nil || lib.Proto == "" {
+			t.Errorf("incomplete registry entry %+v", lib)
+		}
+		if seen[lib.Name] {
+			t.Errorf("duplicate name %q", lib.Name)
+		}
+		seen[lib.Name] = true
+		if got, ok := registry.Lookup(lib.Name); !ok || got.Name != lib.Name {
+			t.Errorf("Lookup(%q) failed", lib.Name)
+		}
+	}
+	if _, ok := registry.Lookup("no-such-lib"); ok {
+		t.Error("Lookup found a library that does not exist")
+	}
+}

@@ -1,0 +1,7 @@
+// Package rest is a placeholder until its server is written.
+package rest
+
+import "github.com/wsbench/wsbench/servers/server"
+
+// New is not implemented yet.
+func New(env *server.Env) server.Server { panic("rest: not implemented") }

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// HTTPServer serves a library's echo and broadcast handlers with net/http,
+// adding /healthz and /stats. Handlers that hijack the connection must Track
+// it in the Env so that Shutdown can close it with CloseGoingAway.
+type HTTPServer struct {
+	env   *Env
+	srv   *http.Server
+	ready atomic.Bool
+}
+
+// NewHTTP builds the common HTTP server around two handlers. Each handler
+// also receives the sub-paths of its prefix (SockJS sessions live there).
+func NewHTTP(env *Env, echo, broadcast http.Handler) *HTTPServer {
+	s := &HTTPServer{env: env}
+	mux := http.NewServeMux()
+	mux.Handle(PathEcho, echo)
+	mux.Handle(PathEcho+"/", echo)
+	mux.Handle(PathBroadcast, broadcast)
+	mux.Handle(PathBroadcast+"/", broadcast)
+	mux.Handle(PathStats, &env.Stats)
+	mux.HandleFunc(PathHealth, func(w http.ResponseWriter, _ *http.Request) {
+		if !s.ready.Load() {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	s.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          quietLog(),
+	}
+	return s
+}
+
+// Serve implements Server.
+func (s *HTTPServer) Serve(ln net.Listener) error {
+	s.ready.Store(true)
+	err := s.srv.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown implements Server: the listener closes first, then every
+// WebSocket connection gets CloseGoingAway and plain HTTP requests finish.
+func (s *HTTPServer) Shutdown(ctx context.Context) error {
+	s.ready.Store(false)
+	done := make(chan error, 1)
+	go func() { done <- s.srv.Shutdown(ctx) }()
+	err := s.env.CloseAll(ctx, CloseGoingAway, "server shutting down")
+	if herr := <-done; err == nil {
+		err = herr
+	}
+	return err
+}

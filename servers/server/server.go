@@ -1,0 +1,68 @@
+// Package server holds what every library's server shares: the Server
+// interface, the limits that must be identical across libraries, the
+// connection tracker used for graceful shutdown, the /stats counters and the
+// net/http scaffolding that most libraries plug their handlers into.
+package server
+
+import (
+	"context"
+	"net"
+)
+
+// Limits identical for every library. They are part of the observable
+// behaviour, so they live here and nowhere else.
+const (
+	// MaxMessageSize is the largest message a server accepts. A larger one
+	// closes the connection with CloseTooBig.
+	MaxMessageSize = 16 << 20
+	// SendQueue is the number of broadcast messages queued per subscriber. A
+	// subscriber whose queue is full is disconnected with ClosePolicy.
+	SendQueue = 256
+)
+
+// WebSocket close codes used by the servers (RFC 6455, section 7.4.1).
+const (
+	CloseNormal    = 1000
+	CloseGoingAway = 1001
+	ClosePolicy    = 1008
+	CloseTooBig    = 1009
+)
+
+// Paths every server answers on.
+const (
+	PathEcho      = "/echo"
+	PathBroadcast = "/broadcast"
+	PathHealth    = "/healthz"
+	PathStats     = "/stats"
+)
+
+// Server is one library's echo and broadcast server.
+//
+// A library that brings its own listener or event loop implements Serve on
+// the listener it is given (or on its file descriptor); one built on net/http
+// can use NewHTTP.
+type Server interface {
+	// Serve accepts connections on ln and blocks until Shutdown is called
+	// (then it returns nil) or serving fails.
+	Serve(ln net.Listener) error
+	// Shutdown stops accepting, closes every connection with
+	// CloseGoingAway, and returns once they are gone or ctx expires.
+	Shutdown(ctx context.Context) error
+}
+
+// Proto names the wire protocol a load generator must speak to a server.
+type Proto string
+
+const (
+	ProtoWS     Proto = "ws"     // RFC 6455 WebSocket
+	ProtoSockJS Proto = "sockjs" // SockJS framing over its websocket transport
+	ProtoHTTP   Proto = "http"   // plain HTTP: POST /echo, publish + poll
+)
+
+// Library describes one entry of the registry.
+type Library struct {
+	Name   string            // short name used on the command line and in results
+	Module string            // Go module path of the library under test ("" for net/http)
+	Proto  Proto             // what clients speak to it
+	New    func(*Env) Server // builds a server; nothing listens until Serve
+}

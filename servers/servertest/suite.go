@@ -1,0 +1,413 @@
+package servertest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wsbench/wsbench/servers/server"
+)
+
+// Run checks every behaviour the suite specifies for a WebSocket (or SockJS)
+// server. It skips libraries whose protocol has no dialect.
+func Run(t *testing.T, lib server.Library) {
+	d, ok := Dialects[lib.Proto]
+	if !ok {
+		t.Skipf("%s speaks %s: no WebSocket conformance dialect", lib.Name, lib.Proto)
+	}
+	tests := []struct {
+		name string
+		fn   func(*testing.T, *Running, Dialect)
+	}{
+		{"EchoSizes", testEchoSizes},
+		{"EchoConcurrent", testEchoConcurrent},
+		{"BroadcastOrder", testBroadcastOrder},
+		{"SlowSubscriber", testSlowSubscriber},
+		{"Oversized", testOversized},
+		{"CloseHandshake", testCloseHandshake},
+		{"Garbage", testGarbage},
+		{"ShutdownGoingAway", testShutdown},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Start(t, lib)
+			tc.fn(t, r, d)
+		})
+	}
+}
+
+func dial(t *testing.T, r *Running, d Dialect, path string) Conn {
+	t.Helper()
+	c, err := d.Dial(r.Addr, path)
+	if err != nil {
+		t.Fatalf("dial %s: %v", path, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.SetDeadline(time.Now().Add(30 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// payload returns n bytes; text payloads are printable ASCII so that every
+// dialect can carry them unchanged.
+func payload(n int, seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	p := make([]byte, n)
+	for i := range p {
+		p[i] = byte('a' + rng.IntN(26))
+	}
+	return p
+}
+
+func binaryPayload(n int, seed uint64) []byte {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	p := make([]byte, n)
+	for i := range p {
+		p[i] = byte(rng.Uint32())
+	}
+	return p
+}
+
+func testEchoSizes(t *testing.T, r *Running, d Dialect) {
+	c := dial(t, r, d, server.PathEcho)
+	kinds := []bool{false, true}
+	if d.TextOnly() {
+		kinds = []bool{false}
+	}
+	for _, size := range []int{0, 1, 125, 126, 65535, 65536, 1 << 20} {
+		for _, binary := range kinds {
+			p := payload(size, uint64(size))
+			if binary {
+				p = binaryPayload(size, uint64(size))
+			}
+			if err := c.Send(binary, p); err != nil {
+				t.Fatalf("send %d bytes (binary=%v): %v", size, binary, err)
+			}
+			gotBinary, got, err := c.Recv()
+			if err != nil {
+				t.Fatalf("recv %d bytes (binary=%v): %v", size, binary, err)
+			}
+			if gotBinary != binary {
+				t.Errorf("size %d: sent binary=%v, echo came back binary=%v", size, binary, gotBinary)
+			}
+			if !bytes.Equal(got, p) {
+				t.Errorf("size %d binary=%v: echo differs (got %d bytes)", size, binary, len(got))
+			}
+		}
+	}
+	st := Stats(t, r.Addr)
+	if st.ConnsNow != 1 || st.ConnsTotal != 1 {
+		t.Errorf("/stats conns now=%d total=%d, want 1 and 1", st.ConnsNow, st.ConnsTotal)
+	}
+	if want := int64(7 * len(kinds)); st.MsgsIn != want || st.MsgsOut != want {
+		t.Errorf("/stats msgs in=%d out=%d, want %d each", st.MsgsIn, st.MsgsOut, want)
+	}
+}
+
+func testEchoConcurrent(t *testing.T, r *Running, d Dialect) {
+	const clients, msgs = 100, 100
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := d.Dial(r.Addr, server.PathEcho)
+			if err != nil {
+				errs <- fmt.Errorf("client %d: dial: %v", i, err)
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(60 * time.Second))
+			// Writer and reader run apart so that several messages are in
+			// flight: order is checked, not just request/response.
+			go func() {
+				for j := range msgs {
+					if c.Send(false, []byte(fmt.Sprintf("client-%d-msg-%d", i, j))) != nil {
+						return
+					}
+				}
+			}()
+			for j := range msgs {
+				_, got, err := c.Recv()
+				if err != nil {
+					errs <- fmt.Errorf("client %d: recv %d: %v", i, j, err)
+					return
+				}
+				if want := fmt.Sprintf("client-%d-msg-%d", i, j); string(got) != want {
+					errs <- fmt.Errorf("client %d: got %q, want %q", i, got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func testBroadcastOrder(t *testing.T, r *Running, d Dialect) {
+	const clients, senders, each = 10, 3, 20
+	conns := make([]Conn, clients)
+	for i := range conns {
+		conns[i] = dial(t, r, d, server.PathBroadcast)
+	}
+	// Subscriptions are registered asynchronously after the handshake:
+	// wait until the server counts every connection before publishing.
+	Eventually(t, 5*time.Second, "all subscribers connected", func() bool {
+		return Stats(t, r.Addr).ConnsNow == clients
+	})
+	waitSubscribed(t, r, d, conns)
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range each {
+				if err := conns[s].Send(false, []byte(fmt.Sprintf("from-%d-%d", s, j))); err != nil {
+					t.Errorf("sender %d: %v", s, err)
+					return
+				}
+			}
+		}()
+	}
+	orders := make([][]string, clients)
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range senders * each {
+				_, p, err := c.Recv()
+				if err != nil {
+					t.Errorf("subscriber %d: recv after %d messages: %v", i, len(orders[i]), err)
+					return
+				}
+				orders[i] = append(orders[i], string(p))
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	for i := 1; i < clients; i++ {
+		if strings.Join(orders[i], ",") != strings.Join(orders[0], ",") {
+			t.Fatalf("subscriber %d saw a different order than subscriber 0", i)
+		}
+	}
+	// Each sender's own messages arrive in the order it sent them.
+	next := make([]int, senders)
+	for _, m := range orders[0] {
+		var s, j int
+		if _, err := fmt.Sscanf(m, "from-%d-%d", &s, &j); err != nil || s >= senders {
+			t.Fatalf("unexpected message %q", m)
+		}
+		if j != next[s] {
+			t.Fatalf("sender %d: message %d arrived when %d was expected", s, j, next[s])
+		}
+		next[s]++
+	}
+}
+
+// waitSubscribed sends a marker from the first connection and waits until
+// every connection has seen it: after that, all are in the hub.
+func waitSubscribed(t *testing.T, r *Running, d Dialect, conns []Conn) {
+	t.Helper()
+	if err := conns[0].Send(false, []byte("marker")); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range conns {
+		_, p, err := c.Recv()
+		if err != nil || string(p) != "marker" {
+			t.Fatalf("subscriber %d: waiting for marker: %q, %v", i, p, err)
+		}
+	}
+}
+
+func testSlowSubscriber(t *testing.T, r *Running, d Dialect) {
+	const readers = 3
+	conns := make([]Conn, readers+1)
+	for i := range conns {
+		conns[i] = dial(t, r, d, server.PathBroadcast)
+	}
+	slow := dial(t, r, d, server.PathBroadcast)
+	all := append(append([]Conn(nil), conns...), slow)
+	Eventually(t, 5*time.Second, "all subscribers connected", func() bool {
+		return Stats(t, r.Addr).ConnsNow == int64(len(all))
+	})
+	waitSubscribed(t, r, d, all)
+	// From here on the slow client reads nothing. Enough data to fill its
+	// queue and both socket buffers several times over.
+	size := 64 << 10
+	msgs := server.SendQueue * 3
+	big := payload(size, 7)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for j := range msgs {
+			copy(big, fmt.Sprintf("%08d", j))
+			if err := conns[0].Send(false, big); err != nil {
+				t.Errorf("publisher: %v", err)
+				return
+			}
+		}
+	}()
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range msgs {
+				_, p, err := c.Recv()
+				if err != nil {
+					t.Errorf("reader %d: message %d: %v", i, j, err)
+					return
+				}
+				if want := fmt.Sprintf("%08d", j); len(p) != size || string(p[:8]) != want {
+					t.Errorf("reader %d: message %d: got %q..., want %q", i, j, p[:min(8, len(p))], want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	Eventually(t, 10*time.Second, "slow subscriber disconnected", func() bool {
+		return Stats(t, r.Addr).SlowDisconnects == 1
+	})
+	// The slow client finds its stream cut short: it can read what was
+	// buffered, then the connection ends.
+	slow.SetDeadline(time.Now().Add(10 * time.Second))
+	n := 0
+	for {
+		if _, _, err := slow.Recv(); err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatalf("slow subscriber still connected after %d messages", n)
+			}
+			break
+		}
+		n++
+	}
+	if n >= msgs {
+		t.Errorf("slow subscriber received all %d messages; it should have been cut off", n)
+	}
+	Eventually(t, 5*time.Second, "connection count back to the readers", func() bool {
+		return Stats(t, r.Addr).ConnsNow == int64(len(conns))
+	})
+}
+
+func testOversized(t *testing.T, r *Running, d Dialect) {
+	c := dial(t, r, d, server.PathEcho)
+	go c.Send(false, payload(server.MaxMessageSize+1, 3)) // may fail half-way: the server closes
+	_, _, err := c.Recv()
+	if err == nil {
+		t.Fatal("oversized message was echoed")
+	}
+	if code := d.CloseCode(err); code != server.CloseTooBig {
+		t.Errorf("close code %d (%v), want %d", code, err, server.CloseTooBig)
+	}
+	// The server keeps serving others.
+	c2 := dial(t, r, d, server.PathEcho)
+	if err := c2.Send(false, []byte("still there")); err != nil {
+		t.Fatal(err)
+	}
+	if _, p, err := c2.Recv(); err != nil || string(p) != "still there" {
+		t.Fatalf("echo after oversized message: %q, %v", p, err)
+	}
+}
+
+func testCloseHandshake(t *testing.T, r *Running, d Dialect) {
+	for _, path := range []string{server.PathEcho, server.PathBroadcast} {
+		c := dial(t, r, d, path)
+		code, err := c.CloseHandshake(server.CloseNormal)
+		if err != nil {
+			t.Fatalf("%s: close handshake: %v", path, err)
+		}
+		if code != server.CloseNormal {
+			t.Errorf("%s: server answered close with %d, want %d", path, code, server.CloseNormal)
+		}
+	}
+	Eventually(t, 5*time.Second, "connections released", func() bool {
+		return Stats(t, r.Addr).ConnsNow == 0
+	})
+}
+
+func testGarbage(t *testing.T, r *Running, d Dialect) {
+	raw := func(data string) {
+		c, err := net.DialTimeout("tcp", r.Addr, 2*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(2 * time.Second))
+		io.WriteString(c, data)
+		io.Copy(io.Discard, bufio.NewReader(c)) // until the server closes or the deadline
+	}
+	raw("\x00\xff\x13garbage\r\n\r\n")
+	raw("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n") // no key, no version
+	raw("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n") // cut mid-header
+	// A valid session, then bytes that are no frame, then a frame cut short.
+	for _, junk := range [][]byte{
+		{0x0f, 0xff, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4}, // reserved opcode, bogus length
+		{0x82, 0xfe, 0x10, 0x00, 1, 2, 3, 4, 'x'},        // 4096-byte frame, 1 byte sent
+		{0x82, 0x05, 'h', 'e', 'l', 'l', 'o'},            // unmasked client frame
+	} {
+		c := dial(t, r, d, server.PathEcho)
+		c.Raw().Write(junk)
+		c.Raw().Close()
+	}
+	c := dial(t, r, d, server.PathEcho)
+	if err := c.Send(false, []byte("alive")); err != nil {
+		t.Fatal(err)
+	}
+	if _, p, err := c.Recv(); err != nil || string(p) != "alive" {
+		t.Fatalf("echo after garbage: %q, %v", p, err)
+	}
+	c.Close()
+	Eventually(t, 5*time.Second, "garbage connections released", func() bool {
+		return Stats(t, r.Addr).ConnsNow == 0
+	})
+}
+
+func testShutdown(t *testing.T, r *Running, d Dialect) {
+	e := dial(t, r, d, server.PathEcho)
+	b := dial(t, r, d, server.PathBroadcast)
+	Eventually(t, 5*time.Second, "both connected", func() bool {
+		return Stats(t, r.Addr).ConnsNow == 2
+	})
+	done := make(chan error, 1)
+	go func() { done <- r.Stop() }()
+	for name, c := range map[string]Conn{"echo": e, "broadcast": b} {
+		for {
+			_, _, err := c.Recv()
+			if err == nil {
+				continue
+			}
+			if code := d.CloseCode(err); code != server.CloseGoingAway {
+				t.Errorf("%s: closed with %d (%v), want %d", name, code, err, server.CloseGoingAway)
+			}
+			break
+		}
+		c.Close() // a client that does not answer the close is cut off by the server anyway
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	case <-time.After(6 * time.Second):
+		t.Fatal("shutdown did not finish within 6s")
+	}
+	if _, err := net.DialTimeout("tcp", r.Addr, time.Second); err == nil {
+		t.Error("server still accepts connections after shutdown")
+	}
+}

@@ -1,0 +1,7 @@
+// Package sockjs is a placeholder until its server is written.
+package sockjs
+
+import "github.com/wsbench/wsbench/servers/server"
+
+// New is not implemented yet.
+func New(env *server.Env) server.Server { panic("sockjs: not implemented") }

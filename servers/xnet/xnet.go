@@ -1,0 +1,7 @@
+// Package xnet is a placeholder until its server is written.
+package xnet
+
+import "github.com/wsbench/wsbench/servers/server"
+
+// New is not implemented yet.
+func New(env *server.Env) server.Server { panic("xnet: not implemented") }
