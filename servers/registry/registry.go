@@ -11,9 +11,9 @@ import (
 	"github.com/wsbench/wsbench/servers/gorilla"
 	"github.com/wsbench/wsbench/servers/nhooyr"
 	"github.com/wsbench/wsbench/servers/rest"
+	"github.com/wsbench/wsbench/servers/server"
 	"github.com/wsbench/wsbench/servers/sockjs"
 	"github.com/wsbench/wsbench/servers/xnet"
-	"github.com/wsbench/wsbench/servers/server"
 )
 
 var all = []server.Library{

@@ -14,6 +14,7 @@ import (
 // it in the Env so that Shutdown can close it with CloseGoingAway.
 type HTTPServer struct {
 	env   *Env
+	mux   *http.ServeMux
 	srv   *http.Server
 	ready atomic.Bool
 }
@@ -21,8 +22,8 @@ type HTTPServer struct {
 // NewHTTP builds the common HTTP server around two handlers. Each handler
 // also receives the sub-paths of its prefix (SockJS sessions live there).
 func NewHTTP(env *Env, echo, broadcast http.Handler) *HTTPServer {
-	s := &HTTPServer{env: env}
 	mux := http.NewServeMux()
+	s := &HTTPServer{env: env, mux: mux}
 	mux.Handle(PathEcho, echo)
 	mux.Handle(PathEcho+"/", echo)
 	mux.Handle(PathBroadcast, broadcast)
@@ -43,6 +44,11 @@ func NewHTTP(env *Env, echo, broadcast http.Handler) *HTTPServer {
 	}
 	return s
 }
+
+// Handle registers an extra route (a ServeMux pattern) beside the common
+// ones, for servers with more endpoints than echo and broadcast (the REST
+// baseline). Call it before Serve.
+func (s *HTTPServer) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
 // Serve implements Server.
 func (s *HTTPServer) Serve(ln net.Listener) error {

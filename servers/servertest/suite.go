@@ -353,7 +353,7 @@ func testGarbage(t *testing.T, r *Running, d Dialect) {
 		io.Copy(io.Discard, bufio.NewReader(c)) // until the server closes or the deadline
 	}
 	raw("\x00\xff\x13garbage\r\n\r\n")
-	raw("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n") // no key, no version
+	raw("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")                                                                         // no key, no version
 	raw("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n") // cut mid-header
 	// A valid session, then bytes that are no frame, then a frame cut short.
 	for _, junk := range [][]byte{
