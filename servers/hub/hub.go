@@ -63,6 +63,7 @@ func (h *Hub) Join(kick server.CloseFunc) *Sub {
 	s := &Sub{C: c, c: c, kick: kick}
 	h.mu.Lock()
 	h.subs[s] = struct{}{}
+	h.env.Stats.Subscribers.Add(1)
 	h.mu.Unlock()
 	return s
 }
@@ -72,8 +73,7 @@ func (h *Hub) Join(kick server.CloseFunc) *Sub {
 func (h *Hub) Leave(s *Sub) {
 	h.mu.Lock()
 	if _, ok := h.subs[s]; ok {
-		delete(h.subs, s)
-		close(s.c)
+		h.remove(s)
 	}
 	h.mu.Unlock()
 }
@@ -91,12 +91,18 @@ func (h *Hub) Publish(binary bool, payload []byte) {
 		select {
 		case s.c <- m:
 		default:
-			delete(h.subs, s)
-			close(s.c)
+			h.remove(s)
 			h.env.Stats.SlowDisconnects.Add(1)
 			go s.kick(server.ClosePolicy, "send queue full")
 		}
 	}
+}
+
+// remove drops s; h.mu must be held.
+func (h *Hub) remove(s *Sub) {
+	delete(h.subs, s)
+	close(s.c)
+	h.env.Stats.Subscribers.Add(-1)
 }
 
 // Len is the number of subscribers.

@@ -12,7 +12,6 @@ import (
 func TestConformance(t *testing.T) {
 	for _, lib := range registry.All() {
 		t.Run(lib.Name, func(t *testing.T) {
-			t.Parallel()
 			servertest.Run(t, lib)
 		})
 	}

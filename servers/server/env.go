@@ -15,6 +15,7 @@ type Stats struct {
 	MsgsIn          atomic.Int64 `json:"-"`
 	MsgsOut         atomic.Int64 `json:"-"`
 	SlowDisconnects atomic.Int64 `json:"-"`
+	Subscribers     atomic.Int64 `json:"-"` // broadcast subscribers now
 }
 
 // Snapshot is the JSON form of Stats.
@@ -24,6 +25,7 @@ type Snapshot struct {
 	MsgsIn          int64 `json:"msgs_in"`
 	MsgsOut         int64 `json:"msgs_out"`
 	SlowDisconnects int64 `json:"slow_disconnects"`
+	Subscribers     int64 `json:"subscribers"`
 }
 
 // Snapshot reads every counter once.
@@ -34,6 +36,7 @@ func (s *Stats) Snapshot() Snapshot {
 		MsgsIn:          s.MsgsIn.Load(),
 		MsgsOut:         s.MsgsOut.Load(),
 		SlowDisconnects: s.SlowDisconnects.Load(),
+		Subscribers:     s.Subscribers.Load(),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,9 +43,14 @@ func Start(tb testing.TB, lib server.Library) *Running {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	r := &Running{Lib: lib, Env: env, Srv: srv, Addr: ln.Addr().String()}
-	var stopped bool
-	var stopErr error
+	var (
+		mu      sync.Mutex
+		stopped bool
+		stopErr error
+	)
 	r.Stop = func() error {
+		mu.Lock()
+		defer mu.Unlock()
 		if stopped {
 			return stopErr
 		}

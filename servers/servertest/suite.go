@@ -50,7 +50,7 @@ func dial(t *testing.T, r *Running, d Dialect, path string) Conn {
 		t.Fatalf("dial %s: %v", path, err)
 	}
 	t.Cleanup(func() { c.Close() })
-	if err := c.SetDeadline(time.Now().Add(30 * time.Second)); err != nil {
+	if err := c.SetDeadline(time.Now().Add(60 * time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -164,9 +164,7 @@ func testBroadcastOrder(t *testing.T, r *Running, d Dialect) {
 	}
 	// Subscriptions are registered asynchronously after the handshake:
 	// wait until the server counts every connection before publishing.
-	Eventually(t, 5*time.Second, "all subscribers connected", func() bool {
-		return Stats(t, r.Addr).ConnsNow == clients
-	})
+	waitJoined(t, r, clients)
 	waitSubscribed(t, r, d, conns)
 	var wg sync.WaitGroup
 	for s := range senders {
@@ -219,6 +217,14 @@ func testBroadcastOrder(t *testing.T, r *Running, d Dialect) {
 	}
 }
 
+// waitJoined waits until the server's hub counts n subscribers.
+func waitJoined(t *testing.T, r *Running, n int) {
+	t.Helper()
+	Eventually(t, 10*time.Second, fmt.Sprintf("%d subscribers joined", n), func() bool {
+		return Stats(t, r.Addr).Subscribers == int64(n)
+	})
+}
+
 // waitSubscribed sends a marker from the first connection and waits until
 // every connection has seen it: after that, all are in the hub.
 func waitSubscribed(t *testing.T, r *Running, d Dialect, conns []Conn) {
@@ -242,20 +248,39 @@ func testSlowSubscriber(t *testing.T, r *Running, d Dialect) {
 	}
 	slow := dial(t, r, d, server.PathBroadcast)
 	all := append(append([]Conn(nil), conns...), slow)
-	Eventually(t, 5*time.Second, "all subscribers connected", func() bool {
-		return Stats(t, r.Addr).ConnsNow == int64(len(all))
-	})
+	waitJoined(t, r, len(all))
 	waitSubscribed(t, r, d, all)
 	// From here on the slow client reads nothing. Enough data to fill its
-	// queue and both socket buffers several times over.
+	// queue and both socket buffers several times over. The publisher stays
+	// at most a quarter queue ahead of the slowest healthy reader, so that
+	// only the client that stopped reading can overflow, however loaded the
+	// machine is.
 	size := 64 << 10
 	msgs := server.SendQueue * 3
 	big := payload(size, 7)
+	var (
+		mu       sync.Mutex
+		progress = sync.NewCond(&mu)
+		read     = make([]int, len(conns)) // messages read by each healthy reader
+	)
+	behind := func(j int) bool {
+		for _, n := range read {
+			if n < j-server.SendQueue/4 {
+				return true
+			}
+		}
+		return false
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		for j := range msgs {
+			mu.Lock()
+			for behind(j) {
+				progress.Wait()
+			}
+			mu.Unlock()
 			copy(big, fmt.Sprintf("%08d", j))
 			if err := conns[0].Send(false, big); err != nil {
 				t.Errorf("publisher: %v", err)
@@ -267,12 +292,22 @@ func testSlowSubscriber(t *testing.T, r *Running, d Dialect) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { // a failed reader must not hold the publisher back
+				mu.Lock()
+				read[i] = msgs
+				progress.Broadcast()
+				mu.Unlock()
+			}()
 			for j := range msgs {
 				_, p, err := c.Recv()
 				if err != nil {
 					t.Errorf("reader %d: message %d: %v", i, j, err)
 					return
 				}
+				mu.Lock()
+				read[i] = j + 1
+				progress.Broadcast()
+				mu.Unlock()
 				if want := fmt.Sprintf("%08d", j); len(p) != size || string(p[:8]) != want {
 					t.Errorf("reader %d: message %d: got %q..., want %q", i, j, p[:min(8, len(p))], want)
 					return
@@ -286,7 +321,7 @@ func testSlowSubscriber(t *testing.T, r *Running, d Dialect) {
 	})
 	// The slow client finds its stream cut short: it can read what was
 	// buffered, then the connection ends.
-	slow.SetDeadline(time.Now().Add(10 * time.Second))
+	slow.SetDeadline(time.Now().Add(20 * time.Second))
 	n := 0
 	for {
 		if _, _, err := slow.Recv(); err != nil {
@@ -342,7 +377,9 @@ func testCloseHandshake(t *testing.T, r *Running, d Dialect) {
 }
 
 func testGarbage(t *testing.T, r *Running, d Dialect) {
-	raw := func(data string) {
+	// raw sends data on a new TCP connection and, when wait is set, reads
+	// until the server closes it; otherwise the client vanishes at once.
+	raw := func(data string, wait bool) {
 		c, err := net.DialTimeout("tcp", r.Addr, 2*time.Second)
 		if err != nil {
 			t.Fatal(err)
@@ -350,22 +387,40 @@ func testGarbage(t *testing.T, r *Running, d Dialect) {
 		defer c.Close()
 		c.SetDeadline(time.Now().Add(2 * time.Second))
 		io.WriteString(c, data)
-		io.Copy(io.Discard, bufio.NewReader(c)) // until the server closes or the deadline
+		if wait {
+			io.Copy(io.Discard, bufio.NewReader(c)) // until the server closes or the deadline
+		}
 	}
-	raw("\x00\xff\x13garbage\r\n\r\n")
-	raw("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")                                                                         // no key, no version
-	raw("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n") // cut mid-header
-	// A valid session, then bytes that are no frame, then a frame cut short.
-	for _, junk := range [][]byte{
-		{0x0f, 0xff, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4}, // reserved opcode, bogus length
-		{0x82, 0xfe, 0x10, 0x00, 1, 2, 3, 4, 'x'},        // 4096-byte frame, 1 byte sent
-		{0x82, 0x05, 'h', 'e', 'l', 'l', 'o'},            // unmasked client frame
+	raw("\x00\xff\x13garbage\r\n\r\n", true)
+	raw("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: close\r\n\r\n", true)                                                                            // no key, no version
+	raw("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n", false) // cut mid-header
+	// A valid session, then a protocol violation: the server must end the
+	// connection (not wedge) and keep serving others.
+	for name, junk := range map[string][]byte{
+		"reserved opcode": {0x8b, 0x85, 1, 2, 3, 4, 'h' ^ 1, 'e' ^ 2, 'l' ^ 3, 'l' ^ 4, 'o' ^ 1},
+		"unmasked frame":  {0x82, 0x05, 'h', 'e', 'l', 'l', 'o'},
+		"bogus length":    {0x82, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4},
 	} {
 		c := dial(t, r, d, server.PathEcho)
 		c.Raw().Write(junk)
-		c.Raw().Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		for {
+			_, _, err := c.Recv()
+			if err == nil {
+				continue
+			}
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Errorf("%s: server kept the connection open", name)
+			}
+			break
+		}
+		c.Close()
 	}
+	// A frame cut short by a client that vanishes.
 	c := dial(t, r, d, server.PathEcho)
+	c.Raw().Write([]byte{0x82, 0xfe, 0x10, 0x00, 1, 2, 3, 4, 'x'})
+	c.Raw().Close()
+	c = dial(t, r, d, server.PathEcho)
 	if err := c.Send(false, []byte("alive")); err != nil {
 		t.Fatal(err)
 	}
