@@ -45,21 +45,26 @@ type Proc struct {
 
 // Result is one load generator run.
 type Result struct {
-	Scenario     string  `json:"scenario"`          // echo, broadcast, connect
-	Mode         string  `json:"mode"`              // closed or open (echo); open (broadcast); "" (connect)
-	Proto        string  `json:"proto"`             // ws, sockjs, http, ...
-	URL          string  `json:"url"`               // base URL of the server
-	Conns        int     `json:"conns"`             // connections (subscribers for broadcast)
-	PayloadBytes int     `json:"payload_bytes"`     // message size, header included
-	Window       int     `json:"window"`            // messages in flight per connection (closed loop)
-	RateTarget   float64 `json:"rate_target"`       // offered msgs/s in total (open loop), 0 if closed
-	RateAchieved float64 `json:"rate_achieved"`     // msgs/s actually sent during measurement
+	Scenario     string  `json:"scenario"`      // echo, broadcast, connect
+	Mode         string  `json:"mode"`          // closed or open (echo); open (broadcast); "" (connect)
+	Proto        string  `json:"proto"`         // ws, sockjs, http, ...
+	URL          string  `json:"url"`           // base URL of the server
+	Conns        int     `json:"conns"`         // connections (subscribers for broadcast)
+	PayloadBytes int     `json:"payload_bytes"` // message size, header included
+	Window       int     `json:"window"`        // messages in flight per connection (closed loop)
+	RateTarget   float64 `json:"rate_target"`   // offered msgs/s in total (open loop), 0 if closed
+	RateAchieved float64 `json:"rate_achieved"` // msgs/s actually sent during measurement
 	Publishers   int     `json:"publishers,omitempty"`
 	PollInterval float64 `json:"poll_interval_ms,omitempty"` // HTTP polling modes
 	WarmupS      float64 `json:"warmup_s"`
 	DurationS    float64 `json:"duration_s"` // measured interval, warm-up excluded
 	StartedAt    string  `json:"started_at"` // RFC 3339
 
+	// Sent, Received and Expected count the messages whose (intended)
+	// send time lies in the measured interval; their echoes or deliveries
+	// may arrive during the drain that follows it. Lost, Duplicated,
+	// Reordered and Corrupt cover the whole run, warm-up included: a fault
+	// is never excused by its timing.
 	Sent       int64            `json:"sent"`     // messages sent in the measured interval
 	Received   int64            `json:"received"` // echoes or deliveries received and verified
 	Expected   int64            `json:"expected"` // echoes or deliveries that should have arrived
@@ -88,4 +93,23 @@ type Result struct {
 
 	Server *Proc `json:"server,omitempty"` // only with -server-pid
 	Client Proc  `json:"client"`
+
+	// Added with the load generator.
+
+	// RateShort is set when an open loop sent more than 5% below
+	// RateTarget (the sender fell behind; its latencies still count from
+	// the intended send times).
+	RateShort bool `json:"rate_short,omitempty"`
+	// SendLagUS is, in open loops (echo and broadcast publishers), how
+	// late each message left compared with its intended send time.
+	SendLagUS *Latency `json:"send_lag_us,omitempty"`
+	// LocalAddrs is the number of source addresses the connections were
+	// spread over (127.0.0.1..N); 0 when the kernel chose.
+	LocalAddrs int `json:"local_addrs,omitempty"`
+	// ClientGOMAXPROCS is the load generator's GOMAXPROCS (follows its CPU
+	// affinity).
+	ClientGOMAXPROCS int `json:"client_gomaxprocs"`
+	// Connected is the number of connections that completed their
+	// handshake (all of them unless the run failed while dialing).
+	Connected int64 `json:"connected"`
 }

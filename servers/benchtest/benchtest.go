@@ -173,7 +173,11 @@ func broadcast(b *testing.B, lib server.Library, n int) {
 	}
 	pub := subs[0]
 	if lib.Proto == server.ProtoHTTP {
-		pub = dial(b, r, server.PathBroadcast, o)
+		pub = dial(b, r, server.PathBroadcast, o) // pollers read the log from seq 1
+	} else {
+		servertest.Eventually(b, ioTimeout, "subscribers joined", func() bool {
+			return servertest.Stats(b, r.Addr).Subscribers == int64(n)
+		})
 	}
 	var (
 		got  atomic.Int64 // subscribers that received the current message

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wsbench/wsbench/loadgen/result"
+	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/servertest"
+)
+
+func runMain(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	cases := [][]string{
+		{},
+		{"-url", "ws://127.0.0.1:1", "-conns", "0"},
+		{"-url", "ws://127.0.0.1:1", "-window", "0"},
+		{"-url", "ws://127.0.0.1:1", "-size", "10"},
+		{"-url", "ws://127.0.0.1:1", "-scenario", "chat"},
+		{"-url", "ws://127.0.0.1:1", "-proto", "mqtt"},
+		{"-url", "ws://127.0.0.1:1", "-duration", "0s"},
+		{"-url", "ws://127.0.0.1:1", "-duration", "soon"},
+		{"-url", "ws://127.0.0.1:1", "-rate", "-5"},
+		{"-url", "ws://127.0.0.1:1", "-scenario", "broadcast"},
+		{"-url", "http://127.0.0.1:1", "-window", "8"},
+		{"-url", "ws://127.0.0.1:1", "-conns", "50000"},
+		{"-url", "ws://127.0.0.1:1", "-http-subscribe", "push"},
+		{"-url", "ws://127.0.0.1:1", "-nonsense"},
+		{"-url", "ws://127.0.0.1:1", "extra"},
+		{"-url", "wss://127.0.0.1:1"},
+	}
+	for _, args := range cases {
+		code, _, stderr := runMain(args...)
+		if code != 2 || !strings.Contains(stderr, "usage:") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if code, _, _ := runMain("-h"); code != 0 {
+		t.Errorf("-h: exit %d", code)
+	}
+}
+
+func TestRunWritesJSON(t *testing.T) {
+	lib, _ := registry.Lookup("gorilla")
+	srv := servertest.Start(t, lib)
+	path := filepath.Join(t.TempDir(), "r.json")
+	code, stdout, stderr := runMain("-url", "ws://"+srv.Addr, "-conns", "3", "-window", "2", "-size", "64",
+		"-warmup", "100ms", "-duration", "300ms", "-json", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+	for _, want := range []string{"throughput", "latency µs", "faults", "result      ok"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res result.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Scenario != "echo" || res.Proto != "ws" || res.Received == 0 || res.Failed || res.Window != 2 {
+		t.Fatalf("json %+v", res)
+	}
+}
+
+func TestRunFailureExit1(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	path := filepath.Join(t.TempDir(), "r.json")
+	code, stdout, stderr := runMain("-url", "ws://"+addr, "-json", path, "-duration", "1s")
+	if code != 1 || !strings.Contains(stderr, "refused") || !strings.Contains(stdout, "FAILED") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	b, _ := os.ReadFile(path)
+	var res result.Result
+	if err := json.Unmarshal(b, &res); err != nil || !res.Failed {
+		t.Fatalf("json %s: %v", b, err)
+	}
+}

@@ -1,0 +1,291 @@
+// Package scenario runs the load generator's scenarios (echo in closed or
+// open loop, broadcast, connect) over any protocol of package wire and
+// turns what it saw into a result.Result.
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wsbench/wsbench/loadgen/payload"
+	"github.com/wsbench/wsbench/loadgen/wire"
+)
+
+// Scenario names.
+const (
+	Echo      = "echo"
+	Broadcast = "broadcast"
+	Connect   = "connect"
+)
+
+// Defaults of Config, shared with the command line.
+const (
+	DefaultConns           = 50
+	DefaultWindow          = 16
+	DefaultSize            = 1024
+	DefaultDuration        = 10 * time.Second
+	DefaultWarmup          = 2 * time.Second
+	DefaultHold            = 5 * time.Second
+	DefaultDrain           = 2 * time.Second
+	DefaultPublishers      = 1
+	DefaultPollInterval    = 100 * time.Millisecond
+	DefaultDialConcurrency = 64
+	DefaultDialTimeout     = 5 * time.Second
+	// MaxSize is the servers' message limit (servers/server.MaxMessageSize).
+	MaxSize = 16 << 20
+)
+
+// Config is one run. Zero fields take the defaults above (Check fills
+// them in), except Rate, ConnectRate, Warmup, Hold, ServerPID, LocalAddrs
+// and Timeout, for which zero is meaningful.
+type Config struct {
+	URL      string     // server base URL: ws://HOST:PORT or http://HOST:PORT (a path is replaced by the scenario's)
+	Proto    wire.Proto // "" = from the URL scheme
+	Scenario string     // echo, broadcast or connect
+
+	Conns  int     // connections (broadcast: subscribers)
+	Window int     // closed loop: messages in flight per connection (HTTP: 1)
+	Size   int     // message size in bytes, header included (>= payload.HeaderSize)
+	Rate   float64 // msgs/s in total: echo open loop when > 0; broadcast publish rate
+
+	Duration time.Duration // measured interval
+	Warmup   time.Duration // before the measured interval, excluded
+	Drain    time.Duration // after it: how long in-flight messages may still arrive
+	Hold     time.Duration // connect: how long connections stay open and idle
+
+	Publishers   int           // broadcast: publishing connections (extra to Conns)
+	PollInterval time.Duration // HTTP broadcast: period of each subscriber's polls
+
+	ConnectRate     float64       // dials started per second (0: as fast as DialConcurrency allows)
+	DialConcurrency int           // dials in progress at once
+	DialTimeout     time.Duration // one TCP connect + handshake
+
+	ServerPID  int           // server process to measure (0: none)
+	LocalAddrs int           // source addresses 127.0.0.1..N (0: automatic)
+	Timeout    time.Duration // hard deadline of the whole run (0: automatic)
+
+	// HTTP tunes the HTTP client (new connection per request, long polls).
+	HTTP wire.HTTPOptions
+
+	// Progress, when not nil, receives a progress line (ending in '\r')
+	// about four times a second.
+	Progress io.Writer
+
+	// Filled in by Check.
+	target      wire.Target
+	localIPs    []net.IP // nil: no explicit source address
+	windowGiven bool
+}
+
+// UsageError is a configuration the load generator refuses to run.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usage(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Check validates c, fills in defaults, raises the open-files limit as far
+// as allowed and decides the source addresses. Its errors are *UsageError.
+func (c *Config) Check() error {
+	if c.URL == "" {
+		return usage("-url is required")
+	}
+	t, err := wire.ParseURL(c.URL, c.Proto)
+	if err != nil {
+		return usage("%v", err)
+	}
+	c.target = t
+	c.Proto = t.Proto
+	switch c.Scenario {
+	case "":
+		c.Scenario = Echo
+	case Echo, Broadcast, Connect:
+	default:
+		return usage("unknown scenario %q (want echo, broadcast or connect)", c.Scenario)
+	}
+	c.windowGiven = c.Window != 0
+	def(&c.Conns, DefaultConns)
+	def(&c.Window, DefaultWindow)
+	def(&c.Size, DefaultSize)
+	def(&c.Duration, DefaultDuration)
+	def(&c.Drain, DefaultDrain)
+	def(&c.Publishers, DefaultPublishers)
+	def(&c.PollInterval, DefaultPollInterval)
+	def(&c.DialConcurrency, DefaultDialConcurrency)
+	def(&c.DialTimeout, DefaultDialTimeout)
+	switch {
+	case c.Conns < 0:
+		return usage("-conns must be at least 1")
+	case c.Window < 0:
+		return usage("-window must be at least 1")
+	case c.Size < payload.HeaderSize || c.Size > MaxSize:
+		return usage("-size must be between %d (the header) and %d bytes", payload.HeaderSize, MaxSize)
+	case c.Rate < 0 || math.IsNaN(c.Rate) || math.IsInf(c.Rate, 0):
+		return usage("-rate must be 0 (closed loop) or a positive number of msgs/s")
+	case c.Duration < 0 || c.Warmup < 0 || c.Drain < 0 || c.Hold < 0 || c.Timeout < 0 || c.PollInterval < 0 || c.DialTimeout < 0:
+		return usage("durations must not be negative")
+	case c.Publishers < 0:
+		return usage("-publishers must be at least 1")
+	case c.ConnectRate < 0 || math.IsNaN(c.ConnectRate) || math.IsInf(c.ConnectRate, 0):
+		return usage("-connect-rate must not be negative")
+	case c.DialConcurrency < 0:
+		return usage("-dial-concurrency must be at least 1")
+	case c.ServerPID < 0:
+		return usage("-server-pid must be a process id")
+	case c.LocalAddrs < 0 || c.LocalAddrs > 254:
+		return usage("-local-addrs must be between 0 (automatic) and 254")
+	}
+	if c.Proto == wire.HTTP && c.Scenario == Echo && c.Rate == 0 {
+		if c.windowGiven && c.Window != 1 {
+			return usage("-window %d: HTTP/1.1 has one request in flight per connection; use more -conns", c.Window)
+		}
+		c.Window = 1
+	}
+	if c.Scenario == Broadcast && c.Rate == 0 {
+		return usage("broadcast needs -rate (messages published per second, in total)")
+	}
+	if c.Rate > 0 && c.Scenario == Echo && c.windowGiven {
+		return usage("-window is for the closed loop; with -rate the offered rate decides what is in flight")
+	}
+	if c.Rate > 1e7 {
+		return usage("-rate %g is beyond what one load generator can pace", c.Rate)
+	}
+	if c.ServerPID > 0 {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(c.ServerPID)); err != nil {
+			return usage("-server-pid %d: no such process", c.ServerPID)
+		}
+	}
+	if err := c.checkFiles(); err != nil {
+		return err
+	}
+	return c.pickLocalAddrs()
+}
+
+func def[T int | time.Duration](v *T, d T) {
+	if *v == 0 {
+		*v = d
+	}
+}
+
+// sockets is how many connections the run holds at once.
+func (c *Config) sockets() int {
+	n := c.Conns
+	if c.Scenario == Broadcast {
+		n += c.Publishers
+	}
+	return n
+}
+
+// filesMargin covers stdio, the poller, /proc reads and the like.
+const filesMargin = 64
+
+// checkFiles raises RLIMIT_NOFILE's soft limit to the hard one and refuses
+// a run whose connections cannot fit.
+func (c *Config) checkFiles() error {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return nil // cannot tell; let the dials say
+	}
+	need := uint64(c.sockets() + filesMargin)
+	if lim.Cur < need && lim.Cur < lim.Max {
+		raised := lim
+		raised.Cur = lim.Max
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &raised); err == nil {
+			lim = raised
+		}
+	}
+	if lim.Cur < need {
+		return usage("%d connections need about %d open files, but the limit is %d (hard limit %d): lower -conns or raise the limit",
+			c.sockets(), need, lim.Cur, lim.Max)
+	}
+	return nil
+}
+
+// pickLocalAddrs spreads connections over 127.0.0.1..N when they approach
+// the ephemeral port range of one (source, destination) pair.
+func (c *Config) pickLocalAddrs() error {
+	host, _, _ := net.SplitHostPort(c.target.Host)
+	ip := net.ParseIP(host)
+	loopback := ip != nil && ip.IsLoopback() || host == "localhost"
+	n := c.LocalAddrs
+	if n == 0 {
+		if !loopback {
+			return nil
+		}
+		perAddr := ephemeralPorts() / 2 // leave room for TIME_WAIT and other users
+		n = (c.sockets() + perAddr - 1) / perAddr
+		if n <= 1 {
+			return nil // the kernel's choice, as without the flag
+		}
+	}
+	if !loopback || (ip != nil && ip.To4() == nil) {
+		if n > 1 || c.LocalAddrs > 0 {
+			return usage("-local-addrs needs an IPv4 loopback target (127.x.x.x), not %s", host)
+		}
+		return nil
+	}
+	for i := 1; i <= n; i++ {
+		c.localIPs = append(c.localIPs, net.IPv4(127, 0, 0, byte(i)))
+	}
+	return nil
+}
+
+// ephemeralPorts is the size of the kernel's ephemeral port range.
+func ephemeralPorts() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		f := strings.Fields(string(b))
+		if len(f) == 2 {
+			lo, err1 := strconv.Atoi(f[0])
+			hi, err2 := strconv.Atoi(f[1])
+			if err1 == nil && err2 == nil && hi > lo {
+				return hi - lo + 1
+			}
+		}
+	}
+	return 28232 // Linux default
+}
+
+// LocalIPs returns the source addresses decided by Check (empty: the
+// kernel's choice).
+func (c *Config) LocalIPs() []net.IP { return c.localIPs }
+
+// Mode is "closed" or "open" for echo, "open" for broadcast, "" for connect.
+func (c *Config) Mode() string {
+	switch {
+	case c.Scenario == Connect:
+		return ""
+	case c.Rate > 0:
+		return "open"
+	}
+	return "closed"
+}
+
+// timeout is the hard deadline: everything the run may take, with a
+// generous margin.
+func (c *Config) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	ramp := 30*time.Second + time.Duration(c.sockets())*time.Millisecond
+	if c.ConnectRate > 0 {
+		ramp += time.Duration(float64(c.sockets()) / c.ConnectRate * float64(time.Second))
+	}
+	run := c.Warmup + c.Duration + c.Drain
+	if c.Scenario == Connect {
+		run = c.Hold + 2*c.DialTimeout
+	}
+	return ramp + run + 30*time.Second
+}
+
+var errTimeout = errors.New("hard deadline (-timeout) reached")

@@ -1,0 +1,338 @@
+package wire
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// sockjsConn speaks SockJS over its websocket transport: the session URL is
+// PREFIX/{server}/{session}/websocket; the server opens with "o", sends
+// messages as a["m1","m2",...], heartbeats as "h" and closes with
+// c[code,"reason"]; the client sends ["m"] text frames. Messages are JSON
+// strings, so the binary flag is ignored (everything is text).
+type sockjsConn struct {
+	*wsConn
+	enc   []byte // outgoing frame payload
+	frame []byte // last incoming frame
+	msgs  []byte // decoded messages of frame
+	ends  []int  // end offsets of the messages in msgs
+	next  int    // index of the next message to hand out
+}
+
+func dialSockJS(ctx context.Context, t Target, o *Options) (*sockjsConn, error) {
+	var r [8]byte
+	if _, err := rand.Read(r[:]); err != nil {
+		return nil, err
+	}
+	server := strconv.Itoa(int(r[0]) % 1000)
+	session := strconv.FormatUint(binary.LittleEndian.Uint64(r[:])>>1, 36)
+	base := t.Path
+	for len(base) > 1 && base[len(base)-1] == '/' {
+		base = base[:len(base)-1]
+	}
+	ws, err := dialWS(ctx, t, o, base+"/"+server+"/"+session+"/websocket")
+	if err != nil {
+		return nil, err
+	}
+	c := &sockjsConn{wsConn: ws, enc: make([]byte, 0, o.WriteBufferSize)}
+	// The open frame "o" comes first.
+	if dl, ok := ctx.Deadline(); ok {
+		_ = ws.nc.SetReadDeadline(dl)
+	}
+	_, f, err := ws.ReadMessage(nil)
+	_ = ws.nc.SetReadDeadline(time.Time{})
+	if err == nil && string(f) != "o" {
+		err = protoErr("sockjs: expected open frame \"o\", got %q", truncate(f))
+	}
+	if err != nil {
+		ws.nc.Close()
+		return nil, ctxErr(ctx, err)
+	}
+	return c, nil
+}
+
+func truncate(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:40]) + "..."
+	}
+	return string(b)
+}
+
+// encode builds the frame ["p"] in c.enc, escaping as JSON requires.
+func (c *sockjsConn) encode(p []byte) []byte {
+	b := append(c.enc[:0], '[', '"')
+	b = appendJSONString(b, p)
+	b = append(b, '"', ']')
+	c.enc = b
+	return b
+}
+
+const hexLower = "0123456789abcdef"
+
+// appendJSONString appends p as the inside of a JSON string. Printable
+// ASCII other than '"' and '\\' is copied as is.
+func appendJSONString(b, p []byte) []byte {
+	start := 0
+	for i := 0; i < len(p); i++ {
+		ch := p[i]
+		if ch >= 0x20 && ch < 0x7F && ch != '"' && ch != '\\' {
+			continue
+		}
+		b = append(b, p[start:i]...)
+		switch ch {
+		case '"', '\\':
+			b = append(b, '\\', ch)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			if ch < 0x20 || ch == 0x7F {
+				b = append(b, '\\', 'u', '0', '0', hexLower[ch>>4], hexLower[ch&0xF])
+			} else {
+				start = i // UTF-8 bytes go through unchanged
+				continue
+			}
+		}
+		start = i + 1
+	}
+	return append(b, p[start:]...)
+}
+
+// The SockJS writer encodes under wmu so that two writers do not share enc.
+
+func (c *sockjsConn) QueueMessage(_ bool, p []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.werr != nil {
+		return c.werr
+	}
+	c.appendFrame(opText, c.encode(p))
+	return nil
+}
+
+func (c *sockjsConn) WriteMessage(_ bool, p []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.werr != nil {
+		return c.werr
+	}
+	c.appendFrame(opText, c.encode(p))
+	return c.flushLocked()
+}
+
+func (c *sockjsConn) Buffered() bool {
+	return c.next < len(c.ends) || c.wsConn.Buffered()
+}
+
+// ReadMessage returns the next message of the current a[...] frame, reading
+// frames (and skipping heartbeats) as needed.
+func (c *sockjsConn) ReadMessage(buf []byte) (bool, []byte, error) {
+	for c.next >= len(c.ends) {
+		_, f, err := c.wsConn.ReadMessage(c.frame)
+		c.frame = f
+		if err != nil {
+			return false, buf[:0], err
+		}
+		if err := c.parseFrame(f); err != nil {
+			var ce *CloseError
+			if errors.As(err, &ce) {
+				c.closeErr = ce // the session is over
+			}
+			return false, buf[:0], err
+		}
+	}
+	start := 0
+	if c.next > 0 {
+		start = c.ends[c.next-1]
+	}
+	m := c.msgs[start:c.ends[c.next]]
+	c.next++
+	p := grow(buf[:0], len(m))
+	copy(p, m)
+	return false, p, nil
+}
+
+// parseFrame decodes one SockJS frame into msgs/ends.
+func (c *sockjsConn) parseFrame(f []byte) error {
+	c.msgs, c.ends, c.next = c.msgs[:0], c.ends[:0], 0
+	if len(f) == 0 {
+		return protoErr("sockjs: empty frame")
+	}
+	switch f[0] {
+	case 'h':
+		return nil
+	case 'o':
+		return protoErr("sockjs: second open frame")
+	case 'a':
+		rest, err := c.parseArray(f[1:])
+		if err == nil && len(skipSpace(rest)) != 0 {
+			err = protoErr("sockjs: junk after array")
+		}
+		return err
+	case 'm': // single message (older protocol versions)
+		rest, err := c.parseString(skipSpace(f[1:]))
+		if err == nil {
+			c.ends = append(c.ends, len(c.msgs))
+			if len(skipSpace(rest)) != 0 {
+				err = protoErr("sockjs: junk after message")
+			}
+		}
+		return err
+	case 'c':
+		return parseClose(f[1:])
+	}
+	return protoErr("sockjs: unknown frame %q", truncate(f))
+}
+
+// parseArray decodes ["s1","s2",...].
+func (c *sockjsConn) parseArray(b []byte) ([]byte, error) {
+	b = skipSpace(b)
+	if len(b) == 0 || b[0] != '[' {
+		return nil, protoErr("sockjs: array expected")
+	}
+	b = skipSpace(b[1:])
+	if len(b) > 0 && b[0] == ']' {
+		return b[1:], nil
+	}
+	for {
+		var err error
+		if b, err = c.parseString(skipSpace(b)); err != nil {
+			return nil, err
+		}
+		c.ends = append(c.ends, len(c.msgs))
+		b = skipSpace(b)
+		if len(b) == 0 {
+			return nil, protoErr("sockjs: unterminated array")
+		}
+		switch b[0] {
+		case ',':
+			b = b[1:]
+		case ']':
+			return b[1:], nil
+		default:
+			return nil, protoErr("sockjs: ',' or ']' expected")
+		}
+	}
+}
+
+// parseString decodes one JSON string at the start of b into c.msgs.
+func (c *sockjsConn) parseString(b []byte) ([]byte, error) {
+	if len(b) == 0 || b[0] != '"' {
+		return nil, protoErr("sockjs: string expected")
+	}
+	b = b[1:]
+	for {
+		i := 0
+		for i < len(b) && b[i] != '"' && b[i] != '\\' {
+			i++
+		}
+		c.msgs = append(c.msgs, b[:i]...)
+		if i == len(b) {
+			return nil, protoErr("sockjs: unterminated string")
+		}
+		if b[i] == '"' {
+			return b[i+1:], nil
+		}
+		// escape
+		if i+1 >= len(b) {
+			return nil, protoErr("sockjs: bad escape")
+		}
+		e := b[i+1]
+		b = b[i+2:]
+		switch e {
+		case '"', '\\', '/':
+			c.msgs = append(c.msgs, e)
+		case 'b':
+			c.msgs = append(c.msgs, '\b')
+		case 'f':
+			c.msgs = append(c.msgs, '\f')
+		case 'n':
+			c.msgs = append(c.msgs, '\n')
+		case 'r':
+			c.msgs = append(c.msgs, '\r')
+		case 't':
+			c.msgs = append(c.msgs, '\t')
+		case 'u':
+			r, rest, ok := parseU(b)
+			if !ok {
+				return nil, protoErr("sockjs: bad \\u escape")
+			}
+			b = rest
+			if r >= 0xD800 && r < 0xDC00 { // high surrogate: a low one should follow
+				if len(b) >= 6 && b[0] == '\\' && b[1] == 'u' {
+					if r2, rest2, ok := parseU(b[2:]); ok && r2 >= 0xDC00 && r2 < 0xE000 {
+						r = 0x10000 + (r-0xD800)<<10 + (r2 - 0xDC00)
+						b = rest2
+					}
+				}
+			}
+			c.msgs = utf8.AppendRune(c.msgs, r)
+		default:
+			return nil, protoErr("sockjs: bad escape \\%c", e)
+		}
+	}
+}
+
+func parseU(b []byte) (rune, []byte, bool) {
+	if len(b) < 4 {
+		return 0, nil, false
+	}
+	var r rune
+	for _, ch := range b[:4] {
+		var d byte
+		switch {
+		case ch >= '0' && ch <= '9':
+			d = ch - '0'
+		case ch >= 'a' && ch <= 'f':
+			d = ch - 'a' + 10
+		case ch >= 'A' && ch <= 'F':
+			d = ch - 'A' + 10
+		default:
+			return 0, nil, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, b[4:], true
+}
+
+func skipSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r') {
+		b = b[1:]
+	}
+	return b
+}
+
+// parseClose decodes [code,"reason"] into a *CloseError.
+func parseClose(b []byte) error {
+	b = skipSpace(b)
+	if len(b) == 0 || b[0] != '[' {
+		return protoErr("sockjs: bad close frame")
+	}
+	b = skipSpace(b[1:])
+	code := 0
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		code = code*10 + int(b[i]-'0')
+		i++
+	}
+	if i == 0 {
+		return protoErr("sockjs: bad close frame")
+	}
+	ce := &CloseError{Code: code}
+	b = skipSpace(b[i:])
+	if len(b) > 0 && b[0] == ',' {
+		var d sockjsConn
+		if _, err := d.parseString(skipSpace(b[1:])); err == nil {
+			ce.Reason = string(d.msgs)
+		}
+	}
+	return ce
+}

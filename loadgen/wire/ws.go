@@ -1,0 +1,425 @@
+package wire
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// WebSocket opcodes (RFC 6455, section 5.2).
+const (
+	opContinuation = 0x0
+	opText         = 0x1
+	opBinary       = 0x2
+	opClose        = 0x8
+	opPing         = 0x9
+	opPong         = 0xA
+)
+
+// maxHeader is the largest client frame header: 2 + 8 (length) + 4 (mask).
+const maxHeader = 14
+
+// wsConn is an RFC 6455 client connection.
+type wsConn struct {
+	nc     net.Conn // counting
+	cnt    *counters
+	br     *bufio.Reader
+	maxMsg int
+
+	closeErr error // the server's close frame, once received (reader only)
+	ctrl     [125]byte
+
+	wmu  sync.Mutex
+	wbuf []byte
+	werr error  // sticky write error
+	rng  uint64 // mask keys (xorshift64*), under wmu
+}
+
+const wsGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+// dialWS connects and performs the opening handshake for path.
+func dialWS(ctx context.Context, t Target, o *Options, path string) (*wsConn, error) {
+	cnt := new(counters)
+	nc, err := dialTCP(ctx, t.Host, o, cnt)
+	if err != nil {
+		return nil, err
+	}
+	c, err := handshakeWS(ctx, nc, cnt, t, o, path)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func handshakeWS(ctx context.Context, nc net.Conn, cnt *counters, t Target, o *Options, path string) (*wsConn, error) {
+	if dl, ok := ctx.Deadline(); ok {
+		_ = nc.SetDeadline(dl)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = nc.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+
+	var seed [24]byte
+	if _, err := rand.Read(seed[:]); err != nil {
+		return nil, err
+	}
+	key := base64.StdEncoding.EncodeToString(seed[:16])
+	var req bytes.Buffer
+	req.WriteString("GET ")
+	req.WriteString(path)
+	if t.Query != "" {
+		req.WriteString("?" + t.Query)
+	}
+	req.WriteString(" HTTP/1.1\r\nHost: ")
+	req.WriteString(t.Host)
+	req.WriteString("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ")
+	req.WriteString(key)
+	req.WriteString("\r\nSec-WebSocket-Version: 13\r\n\r\n")
+	if _, err := nc.Write(req.Bytes()); err != nil {
+		return nil, ctxErr(ctx, err)
+	}
+
+	br := bufio.NewReaderSize(nc, o.ReadBufferSize)
+	status, hdrs, err := readHead(br)
+	if err != nil {
+		return nil, ctxErr(ctx, err)
+	}
+	if status != 101 {
+		// Read the start of the body for the message, without waiting for
+		// more than the server announced.
+		n := br.Buffered()
+		if cl, err := strconv.Atoi(hdrs.get("content-length")); err == nil {
+			n = cl
+		}
+		body := make([]byte, max(0, min(n, 200)))
+		n, _ = io.ReadFull(br, body)
+		return nil, &StatusError{Code: status, Body: firstLine(body[:n])}
+	}
+	sum := sha1.Sum([]byte(key + wsGUID))
+	want := base64.StdEncoding.EncodeToString(sum[:])
+	switch {
+	case !hdrs.has("upgrade", "websocket"):
+		return nil, protoErr("handshake: no Upgrade: websocket")
+	case !hdrs.has("connection", "upgrade"):
+		return nil, protoErr("handshake: no Connection: upgrade")
+	case hdrs.get("sec-websocket-accept") != want:
+		return nil, protoErr("handshake: wrong Sec-WebSocket-Accept")
+	case hdrs.get("sec-websocket-extensions") != "":
+		return nil, protoErr("handshake: extension %q not requested", hdrs.get("sec-websocket-extensions"))
+	}
+	_ = nc.SetDeadline(time.Time{})
+	return &wsConn{
+		nc:     nc,
+		cnt:    cnt,
+		br:     br,
+		maxMsg: o.MaxMessageSize,
+		wbuf:   make([]byte, 0, o.WriteBufferSize),
+		rng:    binary.LittleEndian.Uint64(seed[16:]) | 1,
+	}, nil
+}
+
+// ctxErr prefers the context's error when it ended the operation.
+func ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+func firstLine(b []byte) string {
+	if i := bytes.IndexAny(b, "\r\n"); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
+}
+
+// nextMask returns a fresh masking key (under wmu).
+func (c *wsConn) nextMask() uint32 {
+	x := c.rng
+	x ^= x >> 12
+	x ^= x << 25
+	x ^= x >> 27
+	c.rng = x
+	return uint32((x * 2685821657736338717) >> 32)
+}
+
+// appendFrame appends one masked, final frame (under wmu).
+func (c *wsConn) appendFrame(op byte, p []byte) {
+	b := c.wbuf
+	n := len(p)
+	b = append(b, 0x80|op)
+	switch {
+	case n < 126:
+		b = append(b, 0x80|byte(n))
+	case n <= 0xFFFF:
+		b = append(b, 0x80|126, byte(n>>8), byte(n))
+	default:
+		b = append(b, 0x80|127)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
+	}
+	key := c.nextMask()
+	b = binary.LittleEndian.AppendUint32(b, key)
+	start := len(b)
+	b = append(b, p...)
+	maskBytes(key, b[start:])
+	c.wbuf = b
+}
+
+// maskBytes XORs b with the 4-byte key (its little-endian bytes in order),
+// eight bytes at a time.
+func maskBytes(key uint32, b []byte) {
+	k := uint64(key) | uint64(key)<<32
+	for len(b) >= 32 {
+		binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)^k)
+		binary.LittleEndian.PutUint64(b[8:], binary.LittleEndian.Uint64(b[8:])^k)
+		binary.LittleEndian.PutUint64(b[16:], binary.LittleEndian.Uint64(b[16:])^k)
+		binary.LittleEndian.PutUint64(b[24:], binary.LittleEndian.Uint64(b[24:])^k)
+		b = b[32:]
+	}
+	for len(b) >= 8 {
+		binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)^k)
+		b = b[8:]
+	}
+	for i := range b {
+		b[i] ^= byte(k >> (8 * uint(i&3)))
+	}
+}
+
+func opcode(binary bool) byte {
+	if binary {
+		return opBinary
+	}
+	return opText
+}
+
+func (c *wsConn) QueueMessage(binary bool, p []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.werr != nil {
+		return c.werr
+	}
+	c.appendFrame(opcode(binary), p)
+	return nil
+}
+
+func (c *wsConn) WriteMessage(binary bool, p []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.werr != nil {
+		return c.werr
+	}
+	c.appendFrame(opcode(binary), p)
+	return c.flushLocked()
+}
+
+func (c *wsConn) Flush() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return c.flushLocked()
+}
+
+func (c *wsConn) flushLocked() error {
+	if c.werr != nil {
+		return c.werr
+	}
+	if len(c.wbuf) == 0 {
+		return nil
+	}
+	_, err := c.nc.Write(c.wbuf)
+	c.wbuf = c.wbuf[:0]
+	if err != nil {
+		c.werr = err
+	}
+	return err
+}
+
+// writeControl sends a control frame at once.
+func (c *wsConn) writeControl(op byte, p []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.werr != nil {
+		return c.werr
+	}
+	c.appendFrame(op, p)
+	return c.flushLocked()
+}
+
+// frameHeader parses a frame header from b. It returns the header length,
+// or 0 when b is too short to tell.
+func frameHeader(b []byte) (hl int, fin bool, op byte, masked bool, n uint64, rsv byte) {
+	if len(b) < 2 {
+		return 0, false, 0, false, 0, 0
+	}
+	fin, rsv, op = b[0]&0x80 != 0, b[0]&0x70, b[0]&0x0F
+	masked = b[1]&0x80 != 0
+	n = uint64(b[1] & 0x7F)
+	hl = 2
+	switch n {
+	case 126:
+		hl += 2
+	case 127:
+		hl += 8
+	}
+	if masked {
+		hl += 4
+	}
+	if len(b) < hl {
+		return hl, fin, op, masked, 0, rsv
+	}
+	switch n {
+	case 126:
+		n = uint64(binary.BigEndian.Uint16(b[2:]))
+	case 127:
+		n = binary.BigEndian.Uint64(b[2:])
+	}
+	return hl, fin, op, masked, n, rsv
+}
+
+func (c *wsConn) Buffered() bool {
+	have := c.br.Buffered()
+	if have < 2 {
+		return false
+	}
+	b, _ := c.br.Peek(min(have, maxHeader))
+	hl, _, _, _, n, _ := frameHeader(b)
+	return len(b) >= hl && uint64(have-hl) >= n
+}
+
+// ReadMessage reads the next data message, answering pings and handling
+// a close frame on the way.
+func (c *wsConn) ReadMessage(buf []byte) (bool, []byte, error) {
+	if c.closeErr != nil {
+		return false, buf[:0], c.closeErr
+	}
+	p := buf[:0]
+	var msgOp byte
+	started := false
+	for {
+		b, err := c.br.Peek(2)
+		if err != nil {
+			return false, p, err
+		}
+		hl, _, _, _, _, _ := frameHeader(b)
+		if b, err = c.br.Peek(hl); err != nil {
+			return false, p, err
+		}
+		_, fin, op, masked, n, rsv := frameHeader(b)
+		_, _ = c.br.Discard(hl)
+		switch {
+		case rsv != 0:
+			return false, p, protoErr("reserved bits set (no extension was negotiated)")
+		case masked:
+			return false, p, protoErr("masked frame from the server")
+		}
+		if op >= opClose {
+			if !fin || n > 125 {
+				return false, p, protoErr("bad control frame")
+			}
+			cp := c.ctrl[:n]
+			if _, err := io.ReadFull(c.br, cp); err != nil {
+				return false, p, err
+			}
+			if err := c.control(op, cp); err != nil {
+				return false, p, err
+			}
+			continue
+		}
+		switch {
+		case op == opContinuation && !started:
+			return false, p, protoErr("continuation frame without a message")
+		case op != opContinuation && started:
+			return false, p, protoErr("new message inside a fragmented one")
+		case op != opContinuation && op != opText && op != opBinary:
+			return false, p, protoErr("unknown opcode %d", op)
+		}
+		if !started {
+			started, msgOp = true, op
+		}
+		if uint64(len(p))+n > uint64(c.maxMsg) {
+			return false, p, ErrTooBig
+		}
+		m := len(p)
+		p = grow(p, int(n))
+		if _, err := io.ReadFull(c.br, p[m:]); err != nil {
+			return false, p[:m], err
+		}
+		if fin {
+			return msgOp == opBinary, p, nil
+		}
+	}
+}
+
+// grow extends p by n bytes, reallocating only when the capacity is short.
+func grow(p []byte, n int) []byte {
+	if cap(p)-len(p) >= n {
+		return p[:len(p)+n]
+	}
+	q := make([]byte, len(p)+n, max(2*cap(p), len(p)+n))
+	copy(q, p)
+	return q
+}
+
+// control handles a control frame read by ReadMessage.
+func (c *wsConn) control(op byte, p []byte) error {
+	switch op {
+	case opPing:
+		return c.writeControl(opPong, p)
+	case opPong:
+		return nil
+	case opClose:
+		ce := &CloseError{Code: 1005}
+		if len(p) >= 2 {
+			ce.Code = int(binary.BigEndian.Uint16(p))
+			ce.Reason = string(p[2:])
+		}
+		// Echo the code as the closing handshake asks, best effort.
+		var reply []byte
+		if len(p) >= 2 {
+			reply = p[:2]
+		}
+		_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
+		_ = c.writeControl(opClose, reply)
+		c.wmu.Lock()
+		if c.werr == nil {
+			c.werr = ce // nothing more may be sent after a close frame
+		}
+		c.wmu.Unlock()
+		c.closeErr = ce
+		return ce
+	}
+	return protoErr("unknown control opcode %d", op)
+}
+
+func (c *wsConn) SetReadDeadline(t time.Time) error  { return c.nc.SetReadDeadline(t) }
+func (c *wsConn) SetWriteDeadline(t time.Time) error { return c.nc.SetWriteDeadline(t) }
+func (c *wsConn) Stats() Stats                       { return c.cnt.stats() }
+
+// Close sends a normal close frame (best effort, without waiting for the
+// server's answer) and closes the TCP connection.
+func (c *wsConn) Close() error {
+	if c.wmu.TryLock() {
+		if c.werr == nil {
+			_ = c.nc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+			c.wbuf = c.wbuf[:0]
+			c.appendFrame(opClose, []byte{0x03, 0xE8}) // 1000
+			_ = c.flushLocked()
+		}
+		c.werr = net.ErrClosed
+		c.wmu.Unlock()
+	}
+	err := c.nc.Close()
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}
