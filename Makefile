@@ -5,6 +5,8 @@
 #   make bench                         reference matrix (<= 15 min on 2 cores) -> results/<date-host>/
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
 #   make report RUN=results/<run>      rebuild REPORT.md, results.csv, charts from results.json
+#   make gobench                       go test -bench over every library, compared with benchstat
+#   make gobench-smoke                 one short pass of every Go benchmark (CI)
 #
 # Extra bench flags go in BENCH_FLAGS, e.g.
 #   make bench BENCH_FLAGS='-libs gorilla,coder -trials 5 -budget 0'
@@ -12,8 +14,13 @@
 GO          ?= go
 BENCH_FLAGS ?=
 RUN         ?=
+# gobench: which benchmarks, how long, how many repetitions.
+GOBENCH       ?= .
+GOBENCH_TIME  ?= 1s
+GOBENCH_COUNT ?= 6
+GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report
+.PHONY: test build bench bench-quick report gobench gobench-smoke
 
 test:
 	$(GO) vet ./...
@@ -31,3 +38,11 @@ bench-quick:
 report:
 	@if [ -z "$(RUN)" ]; then echo "usage: make report RUN=results/<run>" >&2; exit 2; fi
 	$(GO) run ./bench -report $(RUN)
+
+gobench:
+	mkdir -p $(GOBENCH_OUT)
+	$(GO) test -run='^$$' -bench='$(GOBENCH)' -benchtime=$(GOBENCH_TIME) -count=$(GOBENCH_COUNT) ./bench/ | tee $(GOBENCH_OUT)/bench.txt
+	$(GO) tool benchstat -col /lib $(GOBENCH_OUT)/bench.txt | tee $(GOBENCH_OUT)/benchstat.txt
+
+gobench-smoke:
+	$(GO) test -run='^$$' -bench=. -benchtime=10x ./servers/...
