@@ -6,7 +6,9 @@
 //	go run ./loadgen -url ws://127.0.0.1:8080 -scenario echo -rate 20000
 //	go run ./loadgen -url ws://127.0.0.1:8080 -scenario broadcast -conns 1000 -rate 100
 //	go run ./loadgen -url ws://127.0.0.1:8080 -scenario connect -conns 10000 -server-pid PID
-//	go run ./loadgen -url http://127.0.0.1:8080 -scenario echo -conns 50
+//	go run ./loadgen -url http://127.0.0.1:8080 -scenario echo -conns 50 -http-conn new
+//	go run ./loadgen -url http://127.0.0.1:8080 -scenario broadcast -rate 20 -subscribe sse
+//	go run ./loadgen -url ws://127.0.0.1:8080 -proto sockjs -scenario broadcast -rate 20 -transport xhr-streaming
 //
 // Exit status: 0 the run passed, 1 it failed (lost, duplicated, reordered
 // or corrupt messages, errors, timeout; the JSON is still written), 2 bad
@@ -23,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"slices"
 	"syscall"
 
 	"golang.org/x/term"
@@ -45,10 +48,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		cfg      scenario.Config
-		proto    string
-		jsonPath string
-		httpSub  string
+		cfg       scenario.Config
+		proto     string
+		jsonPath  string
+		httpConn  string
+		subscribe string
+		transport string
 	)
 	fs.StringVar(&cfg.URL, "url", "", "server base URL: ws://HOST:PORT or http://HOST:PORT (the scenario picks the path)")
 	fs.StringVar(&proto, "proto", "", "protocol: ws, sockjs or http (default: from the URL scheme; sockjs must be named)")
@@ -70,11 +75,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&jsonPath, "json", "", "write the result as JSON to this file (- for stdout)")
 	fs.DurationVar(&cfg.Timeout, "timeout", 0, "hard deadline for the whole run (default: ramp-up + warm-up + duration + drain + hold + a generous margin)")
 	fs.IntVar(&cfg.LocalAddrs, "local-addrs", 0, "spread connections over source addresses 127.0.0.1..N (0: automatic, when the connections approach the ephemeral port range)")
-	fs.BoolVar(&cfg.HTTP.NewConnPerRequest, "http-new-conn", false, "HTTP: a new TCP connection for every request (no keep-alive)")
-	fs.StringVar(&httpSub, "http-subscribe", "poll", "HTTP broadcast subscribers: poll (every -poll-interval) or longpoll")
+	fs.StringVar(&httpConn, "http-conn", "keepalive", "HTTP: keepalive, or new (a new TCP connection for every request; an SSE stream is one request)")
+	fs.StringVar(&subscribe, "subscribe", "poll", "HTTP broadcast subscribers: poll (GET /poll every -poll-interval), longpoll (wait=30s) or sse (GET /events)")
+	fs.StringVar(&transport, "transport", "websocket", "SockJS transport of echo connections and broadcast subscribers: websocket, xhr-streaming or xhr-polling (publishers: websocket)")
 	cpuProfile := fs.String("cpuprofile", "", "write the load generator's CPU profile to this file (to check what the client spends its time on)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: loadgen -url URL [-proto ws|sockjs|http] [-scenario echo|broadcast|connect] [flags]\n\n")
+		fmt.Fprintf(stderr, "usage: loadgen -url URL [-proto ws|sockjs|http] [-scenario echo|broadcast|connect] [-http-conn keepalive|new]\n"+
+			"               [-subscribe poll|longpoll|sse] [-transport websocket|xhr-streaming|xhr-polling] [flags]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -97,13 +104,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg.Window = 0 // the default, but not asked for: lets HTTP and open loops ignore it
 	}
 	cfg.Proto = wire.Proto(proto)
-	switch httpSub {
-	case "poll":
-		cfg.HTTP.Subscribe = wire.Poll
-	case "longpoll":
-		cfg.HTTP.Subscribe = wire.LongPoll
+	switch httpConn {
+	case "keepalive":
+	case "new":
+		cfg.HTTP.NewConnPerRequest = true
 	default:
-		return badUsage("-http-subscribe must be poll or longpoll")
+		return badUsage("-http-conn must be keepalive or new, not %q", httpConn)
+	}
+	known := false
+	for _, m := range wire.Subscribes {
+		if m.Name == subscribe {
+			cfg.HTTP.Subscribe, known = m.Mode, true
+		}
+	}
+	if !known {
+		return badUsage("-subscribe must be poll, longpoll or sse, not %q", subscribe)
+	}
+	if !slices.Contains(wire.Transports, wire.Transport(transport)) {
+		return badUsage("-transport must be websocket, xhr-streaming or xhr-polling, not %q", transport)
+	}
+	if set["transport"] {
+		cfg.Transport = wire.Transport(transport)
 	}
 	for name, v := range map[string]int{"conns": cfg.Conns, "window": cfg.Window, "publishers": cfg.Publishers, "dial-concurrency": cfg.DialConcurrency} {
 		if set[name] && v < 1 {

@@ -32,7 +32,7 @@ func Summary(w io.Writer, res *result.Result) {
 	if res.Scenario == "broadcast" {
 		who = "subscribers"
 	}
-	line("target", "%s (%s), %d %s (%d connected), %d-byte messages", res.URL, res.Proto, res.Conns, who, res.Connected, res.PayloadBytes)
+	line("target", "%s (%s, %s), %d %s (%d connected), %d-byte messages", res.URL, res.Proto, res.Variant, res.Conns, who, res.Connected, res.PayloadBytes)
 	if res.Scenario == "connect" {
 		line("connect", "%.1f handshakes/s over %.2f s, then held %.1f s", res.HandshakesPerSec, res.DurationS, res.HoldS)
 		line("handshake µs", "%s", latency(res.LatencyUS))
@@ -55,12 +55,26 @@ func Summary(w io.Writer, res *result.Result) {
 		if res.SendLagUS != nil {
 			line("send lag µs", "%s (actual minus intended send time)", latency(*res.SendLagUS))
 		}
-		line("wire bytes", "%.1f per message sent, %.1f per message received", res.BytesPerMsg.TX, res.BytesPerMsg.RX)
+		if res.Scenario == "broadcast" {
+			line("wire bytes", "%.1f written, %.1f read per delivery", res.BytesPerMsg.TX, res.BytesPerMsg.RX)
+		} else {
+			line("wire bytes", "%.1f per message sent, %.1f per message received", res.BytesPerMsg.TX, res.BytesPerMsg.RX)
+		}
 	}
 	line("messages", "sent %d, expected %d, received %d", res.Sent, res.Expected, res.Received)
 	line("faults", "lost %d, duplicated %d, reordered %d, corrupt %d", res.Lost, res.Duplicated, res.Reordered, res.Corrupt)
-	if res.Requests > 0 {
-		line("http", "%d requests, %d empty polls", res.Requests, res.EmptyPolls)
+	if res.Requests > 0 || res.Reconnects > 0 || res.Refused > 0 {
+		txt := fmt.Sprintf("%d requests, %d empty polls", res.Requests, res.EmptyPolls)
+		if res.Received > 0 {
+			txt += fmt.Sprintf(" (%.3f requests per message received)", float64(res.Requests)/float64(res.Received))
+		}
+		if res.Reconnects > 0 {
+			txt += fmt.Sprintf(", %d SSE reconnections", res.Reconnects)
+		}
+		if res.Refused > 0 {
+			txt += fmt.Sprintf(", %d SockJS requests refused with 2010 and repeated", res.Refused)
+		}
+		line("http", "%s", txt)
 	}
 	if len(res.Errors) > 0 {
 		var ks []string

@@ -23,7 +23,10 @@ type Point struct {
 }
 
 // Bytes is traffic per message counted at the client's net.Conn, in each
-// direction (tx: client to server, rx: server to client).
+// direction (tx: client to server, rx: server to client). Echo: per
+// message sent (tx) and received (rx). Broadcast: per delivered message,
+// tx being what publishers and subscribers wrote (publishes, and polls or
+// other requests of HTTP subscribers), rx what subscribers read.
 type Bytes struct {
 	TX float64 `json:"tx"`
 	RX float64 `json:"rx"`
@@ -45,9 +48,16 @@ type Proc struct {
 
 // Result is one load generator run.
 type Result struct {
-	Scenario     string  `json:"scenario"`      // echo, broadcast, connect
-	Mode         string  `json:"mode"`          // closed or open (echo); open (broadcast); "" (connect)
-	Proto        string  `json:"proto"`         // ws, sockjs, http, ...
+	Scenario string `json:"scenario"` // echo, broadcast, connect
+	Mode     string `json:"mode"`     // closed or open (echo); open (broadcast); "" (connect)
+	Proto    string `json:"proto"`    // ws, sockjs, http, ...
+	// Variant is how the load generator talked to the server beyond the
+	// protocol: "ws"; "sockjs-websocket", "sockjs-xhr-streaming",
+	// "sockjs-xhr-polling" (the transport of echo connections and
+	// broadcast subscribers); over HTTP "http-keepalive" or
+	// "http-new-conn" (echo, connect) and the broadcast subscribers' mode
+	// "poll", "longpoll" or "sse".
+	Variant      string  `json:"variant"`
 	URL          string  `json:"url"`           // base URL of the server
 	Conns        int     `json:"conns"`         // connections (subscribers for broadcast)
 	PayloadBytes int     `json:"payload_bytes"` // message size, header included
@@ -55,7 +65,7 @@ type Result struct {
 	RateTarget   float64 `json:"rate_target"`   // offered msgs/s in total (open loop), 0 if closed
 	RateAchieved float64 `json:"rate_achieved"` // msgs/s actually sent during measurement
 	Publishers   int     `json:"publishers,omitempty"`
-	PollInterval float64 `json:"poll_interval_ms,omitempty"` // HTTP polling modes
+	PollInterval float64 `json:"poll_interval_ms,omitempty"` // variant poll only
 	WarmupS      float64 `json:"warmup_s"`
 	DurationS    float64 `json:"duration_s"` // measured interval, warm-up excluded
 	StartedAt    string  `json:"started_at"` // RFC 3339
@@ -75,10 +85,21 @@ type Result struct {
 	Errors     map[string]int64 `json:"errors"` // kind -> count
 	Failed     bool             `json:"failed"`
 	Failure    string           `json:"failure,omitempty"`
-	// Requests counts HTTP requests made (HTTP modes), EmptyPolls those
-	// polls that carried no message.
+	// Requests counts the HTTP requests made in the measured interval (the
+	// HTTP variants and SockJS's xhr transports; broadcast: publishers'
+	// and subscribers'), EmptyPolls those polls that carried no message
+	// (short and long polls, SockJS xhr-polling heartbeats).
 	Requests   int64 `json:"requests,omitempty"`
 	EmptyPolls int64 `json:"empty_polls,omitempty"`
+	// Reconnects counts, over the whole run, Server-Sent Events streams
+	// that the server ended and the subscriber opened again (with
+	// Last-Event-ID).
+	Reconnects int64 `json:"reconnects,omitempty"`
+	// Refused counts, over the whole run, SockJS xhr receiving requests
+	// that the server answered with c[2010,"Another connection still
+	// open"] because it had not yet let go of the previous request (a race
+	// in sockjs-go); the subscriber asked again and lost nothing.
+	Refused int64 `json:"refused,omitempty"`
 
 	MsgsPerSec   float64  `json:"msgs_per_sec"` // received (verified) per second
 	MBPerSec     float64  `json:"mb_per_sec"`   // payload MB (10^6 bytes) per second, received

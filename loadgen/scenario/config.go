@@ -72,8 +72,13 @@ type Config struct {
 	LocalAddrs int           // source addresses 127.0.0.1..N (0: automatic)
 	Timeout    time.Duration // hard deadline of the whole run (0: automatic)
 
-	// HTTP tunes the HTTP client (new connection per request, long polls).
+	// HTTP tunes the HTTP client (new connection per request, how
+	// broadcast subscribers receive: poll, long poll or SSE).
 	HTTP wire.HTTPOptions
+	// Transport is the SockJS transport of echo connections and broadcast
+	// subscribers ("": websocket); broadcast publishers always use the
+	// websocket transport.
+	Transport wire.Transport
 
 	// Progress, when not nil, receives a progress line (ending in '\r')
 	// about four times a second.
@@ -145,6 +150,9 @@ func (c *Config) Check() error {
 	case c.LocalAddrs < 0 || c.LocalAddrs > 254:
 		return usage("-local-addrs must be between 0 (automatic) and 254")
 	}
+	if err := c.checkVariant(); err != nil {
+		return err
+	}
 	if c.Proto == wire.HTTP && c.Scenario == Echo && c.Rate == 0 {
 		if c.windowGiven && c.Window != 1 {
 			return usage("-window %d: HTTP/1.1 has one request in flight per connection; use more -conns", c.Window)
@@ -169,6 +177,59 @@ func (c *Config) Check() error {
 		return err
 	}
 	return c.pickLocalAddrs()
+}
+
+// checkVariant validates the protocol's options (-http-conn, -subscribe,
+// -transport) against the protocol and the scenario.
+func (c *Config) checkVariant() error {
+	switch c.Transport {
+	case "":
+		if c.Proto == wire.SockJS {
+			c.Transport = wire.WebSocket
+		}
+	case wire.WebSocket:
+	case wire.XHRStreaming, wire.XHRPolling:
+		if c.Proto != wire.SockJS {
+			return usage("-transport %s is for -proto sockjs", c.Transport)
+		}
+		if c.Scenario == Connect {
+			return usage("-transport %s: the connect scenario opens websocket sessions only", c.Transport)
+		}
+	default:
+		return usage("-transport must be websocket, xhr-streaming or xhr-polling, not %q", c.Transport)
+	}
+	switch sub := c.HTTP.Subscribe; {
+	case sub != wire.Poll && sub != wire.LongPoll && sub != wire.SSE:
+		return usage("-subscribe must be poll, longpoll or sse")
+	case sub != wire.Poll && c.Proto != wire.HTTP:
+		return usage("-subscribe %s is for -proto http", sub)
+	case sub != wire.Poll && c.Scenario != Broadcast:
+		return usage("-subscribe %s is for the broadcast scenario", sub)
+	}
+	if c.HTTP.NewConnPerRequest && c.Proto != wire.HTTP {
+		return usage("-http-conn new is for -proto http")
+	}
+	return nil
+}
+
+// Variant names how the run talks to the server beyond its protocol:
+// "ws"; "sockjs-" and the SockJS transport; over HTTP the broadcast
+// subscribers' mode ("poll", "longpoll", "sse"), else "http-keepalive" or
+// "http-new-conn". Valid after Check.
+func (c *Config) Variant() string {
+	switch c.Proto {
+	case wire.SockJS:
+		return "sockjs-" + string(c.Transport)
+	case wire.HTTP:
+		if c.Scenario == Broadcast {
+			return c.HTTP.Subscribe.String()
+		}
+		if c.HTTP.NewConnPerRequest {
+			return "http-new-conn"
+		}
+		return "http-keepalive"
+	}
+	return string(c.Proto)
 }
 
 func def[T int | time.Duration](v *T, d T) {

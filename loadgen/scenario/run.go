@@ -130,6 +130,7 @@ func newRunner(ctx context.Context, cfg *Config) *runner {
 		Scenario:         cfg.Scenario,
 		Mode:             cfg.Mode(),
 		Proto:            string(cfg.Proto),
+		Variant:          cfg.Variant(),
 		URL:              cfg.URL,
 		Conns:            cfg.Conns,
 		PayloadBytes:     cfg.Size,
@@ -145,7 +146,7 @@ func newRunner(ctx context.Context, cfg *Config) *runner {
 	}
 	if cfg.Scenario == Broadcast {
 		r.res.Publishers = cfg.Publishers
-		if cfg.Proto == wire.HTTP {
+		if r.res.Variant == "poll" {
 			r.res.PollInterval = float64(cfg.PollInterval) / float64(time.Millisecond)
 		}
 	}
@@ -278,6 +279,12 @@ func (r *runner) dialOptions(i int) wire.Options {
 		HTTP:             r.cfg.HTTP,
 	}
 	o.HTTP.PollInterval = r.cfg.PollInterval
+	if r.cfg.Proto == wire.SockJS {
+		o.Transport = r.cfg.Transport
+		if r.cfg.Scenario == Broadcast && i >= r.cfg.Conns {
+			o.Transport = wire.WebSocket // publishers
+		}
+	}
 	if ips := r.cfg.localIPs; len(ips) > 0 {
 		o.LocalAddr = ips[i%len(ips)]
 	}
@@ -404,7 +411,9 @@ func (r *runner) meter() {
 	r.srvOK = r.server != nil && !r.srvA.At.IsZero() && !r.srvB.At.IsZero()
 }
 
-// counts are the connections' counters summed.
+// counts are the connections' counters summed: bytes written by every
+// connection, bytes read by the receiving ones (echo connections,
+// broadcast subscribers), HTTP requests and empty polls of all.
 type counts struct{ tx, rx, requests, emptyPolls int64 }
 
 func (r *runner) sample(srv, self *procstat.Sample, cnt *counts) {
@@ -422,17 +431,18 @@ func (r *runner) sample(srv, self *procstat.Sample, cnt *counts) {
 		}
 	}
 	seen := make(map[*peer]bool, len(r.txPeers)+len(r.rxPeers))
-	for _, p := range r.txPeers {
+	for _, p := range r.rxPeers {
 		st := p.c.Stats()
+		cnt.rx += st.RX
 		cnt.tx += st.TX
 		cnt.requests += st.Requests
 		cnt.emptyPolls += st.EmptyPolls
 		seen[p] = true
 	}
-	for _, p := range r.rxPeers {
-		st := p.c.Stats()
-		cnt.rx += st.RX
+	for _, p := range r.txPeers {
 		if !seen[p] {
+			st := p.c.Stats()
+			cnt.tx += st.TX
 			cnt.requests += st.Requests
 			cnt.emptyPolls += st.EmptyPolls
 		}
@@ -470,14 +480,25 @@ func (r *runner) finish() {
 		} else {
 			res.RateAchieved = round(float64(res.Sent) / secs)
 		}
-		if res.Sent > 0 {
-			res.BytesPerMsg.TX = round(float64(r.cntB.tx-r.cntA.tx) / float64(res.Sent))
+		// Echo: per message sent. Broadcast: per delivery, publishers'
+		// and subscribers' writes (polls, SockJS xhr requests) together.
+		per := res.Sent
+		if res.Scenario == Broadcast {
+			per = res.Received
+		}
+		if per > 0 {
+			res.BytesPerMsg.TX = round(float64(r.cntB.tx-r.cntA.tx) / float64(per))
 		}
 		if res.Received > 0 {
 			res.BytesPerMsg.RX = round(float64(r.cntB.rx-r.cntA.rx) / float64(res.Received))
 		}
 		res.Requests = r.cntB.requests - r.cntA.requests
 		res.EmptyPolls = r.cntB.emptyPolls - r.cntA.emptyPolls
+	}
+	for _, p := range r.rxPeers {
+		st := p.c.Stats()
+		res.Reconnects += st.Reconnects
+		res.Refused += st.Refused
 	}
 	// CPU over the measured interval, per message received.
 	perMsg := float64(res.Received)

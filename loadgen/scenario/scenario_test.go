@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/wsbench/wsbench/loadgen/result"
+	"github.com/wsbench/wsbench/loadgen/wire"
 	"github.com/wsbench/wsbench/servers/registry"
 	"github.com/wsbench/wsbench/servers/servertest"
 )
@@ -75,7 +76,7 @@ func TestEchoClosedGorilla(t *testing.T) {
 	cfg.ServerPID = os.Getpid() // the server runs in this process
 	res := run(t, cfg)
 	clean(t, res)
-	if res.Mode != "closed" || res.Window != 4 || res.MsgsPerSec <= 0 || res.Connected != 4 {
+	if res.Mode != "closed" || res.Window != 4 || res.MsgsPerSec <= 0 || res.Connected != 4 || res.Variant != "ws" {
 		t.Fatalf("result %+v", res)
 	}
 	// 100-byte binary frames: 2 header + 4 mask bytes out, 2 header bytes in.
@@ -146,6 +147,9 @@ func TestSockJS(t *testing.T) {
 	cfg.Proto = "sockjs"
 	res := run(t, cfg)
 	clean(t, res)
+	if res.Variant != "sockjs-websocket" {
+		t.Fatalf("variant %q", res.Variant)
+	}
 	cfg.Scenario, cfg.Rate, cfg.Publishers = Broadcast, 300, 1
 	clean(t, run(t, cfg))
 }
@@ -155,7 +159,7 @@ func TestHTTP(t *testing.T) {
 	cfg := short("http://" + addr)
 	res := run(t, cfg)
 	clean(t, res)
-	if res.Window != 1 || float64(res.Requests) < 0.95*float64(res.Received) {
+	if res.Window != 1 || float64(res.Requests) < 0.95*float64(res.Received) || res.Variant != "http-keepalive" {
 		t.Fatalf("window %d requests %d received %d", res.Window, res.Requests, res.Received)
 	}
 	cfg.Rate = 1000
@@ -449,6 +453,13 @@ func TestCheck(t *testing.T) {
 		{URL: "ws://x", Conns: 100000},
 		{URL: "ws://10.0.0.1:80", LocalAddrs: 2},
 		{URL: "ws://x", Conns: -1},
+		{URL: "ws://x", Transport: wire.XHRPolling},
+		{URL: "ws://x", Proto: wire.SockJS, Transport: "ajax"},
+		{URL: "ws://x", Proto: wire.SockJS, Scenario: Connect, Transport: wire.XHRStreaming},
+		{URL: "http://x", HTTP: wire.HTTPOptions{Subscribe: wire.SSE}},
+		{URL: "ws://x", Scenario: Broadcast, Rate: 1, HTTP: wire.HTTPOptions{Subscribe: wire.LongPoll}},
+		{URL: "http://x", Scenario: Broadcast, Rate: 1, HTTP: wire.HTTPOptions{Subscribe: 7}},
+		{URL: "ws://x", HTTP: wire.HTTPOptions{NewConnPerRequest: true}},
 	}
 	for _, c := range bad {
 		if err := c.Check(); err == nil {
@@ -462,5 +473,104 @@ func TestCheck(t *testing.T) {
 	c = Config{URL: "http://127.0.0.1:9"}
 	if err := c.Check(); err != nil || c.Window != 1 || c.Proto != "http" {
 		t.Fatalf("%v %+v", err, c)
+	}
+	variants := []struct {
+		c    Config
+		want string
+	}{
+		{Config{URL: "ws://x"}, "ws"},
+		{Config{URL: "ws://x", Scenario: Connect}, "ws"},
+		{Config{URL: "ws://x", Proto: wire.SockJS}, "sockjs-websocket"},
+		{Config{URL: "ws://x", Proto: wire.SockJS, Transport: wire.XHRStreaming, Scenario: Broadcast, Rate: 1}, "sockjs-xhr-streaming"},
+		{Config{URL: "ws://x", Proto: wire.SockJS, Transport: wire.XHRPolling}, "sockjs-xhr-polling"},
+		{Config{URL: "http://x"}, "http-keepalive"},
+		{Config{URL: "http://x", Scenario: Connect}, "http-keepalive"},
+		{Config{URL: "http://x", Rate: 5, HTTP: wire.HTTPOptions{NewConnPerRequest: true}}, "http-new-conn"},
+		{Config{URL: "http://x", Scenario: Broadcast, Rate: 1}, "poll"},
+		{Config{URL: "http://x", Scenario: Broadcast, Rate: 1, HTTP: wire.HTTPOptions{Subscribe: wire.LongPoll, NewConnPerRequest: true}}, "longpoll"},
+		{Config{URL: "http://x", Scenario: Broadcast, Rate: 1, HTTP: wire.HTTPOptions{Subscribe: wire.SSE}}, "sse"},
+	}
+	for _, v := range variants {
+		if err := v.c.Check(); err != nil || v.c.Variant() != v.want {
+			t.Errorf("%+v: variant %q, want %q (%v)", v.c, v.c.Variant(), v.want, err)
+		}
+	}
+}
+
+// TestVariants runs every way of receiving against the real servers: HTTP
+// broadcast subscribers polling, long polling and on SSE, SockJS
+// subscribers on xhr-streaming and xhr-polling (publishers on websocket),
+// each with one publisher at a fixed rate; echo with a new HTTP connection
+// per request and over SockJS xhr-polling.
+func TestVariants(t *testing.T) {
+	rest := "http://" + startLib(t, "rest")
+	sockjs := "ws://" + startLib(t, "sockjs")
+	const rate = 250
+	cases := []struct {
+		variant string
+		url     string
+		set     func(*Config)
+	}{
+		{"poll", rest, func(c *Config) { c.PollInterval = 20 * time.Millisecond }},
+		{"longpoll", rest, func(c *Config) { c.HTTP.Subscribe = wire.LongPoll }},
+		{"sse", rest, func(c *Config) { c.HTTP.Subscribe = wire.SSE }},
+		{"sockjs-xhr-streaming", sockjs, func(c *Config) { c.Proto, c.Transport = wire.SockJS, wire.XHRStreaming }},
+		{"sockjs-xhr-polling", sockjs, func(c *Config) { c.Proto, c.Transport = wire.SockJS, wire.XHRPolling }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.variant, func(t *testing.T) {
+			cfg := short(tc.url)
+			cfg.Scenario, cfg.Conns, cfg.Publishers, cfg.Rate = Broadcast, 5, 1, rate
+			tc.set(&cfg)
+			res := run(t, cfg)
+			clean(t, res)
+			if res.Variant != tc.variant || res.Publishers != 1 || res.Expected != 5*res.Sent {
+				t.Fatalf("variant %q publishers %d sent %d expected %d", res.Variant, res.Publishers, res.Sent, res.Expected)
+			}
+			// One publisher at a fixed rate: rate x duration messages.
+			if want := rate * cfg.Duration.Seconds(); float64(res.Sent) < 0.95*want || float64(res.Sent) > 1.05*want || res.RateShort {
+				t.Fatalf("one publisher at %d/s for %v sent %d", rate, cfg.Duration, res.Sent)
+			}
+			if (tc.variant == "poll") != (res.PollInterval == 20) {
+				t.Fatalf("poll_interval_ms %v", res.PollInterval)
+			}
+			// Per delivery: at least the payload in, and the requests made.
+			if res.BytesPerMsg.RX < 100 || res.BytesPerMsg.TX <= 0 {
+				t.Fatalf("bytes per delivery %+v", res.BytesPerMsg)
+			}
+			// Requests in the measured interval (counters read at its
+			// edges): HTTP publishes one per message, and the subscribers'.
+			switch tc.variant {
+			case "poll", "longpoll":
+				if res.Requests < res.Sent+5 {
+					t.Fatalf("%d requests for %d messages published", res.Requests, res.Sent)
+				}
+			case "sse": // the streams were opened before the interval
+				if res.Requests < res.Sent-2 || res.Requests > res.Sent+2 {
+					t.Fatalf("%d requests for %d messages published", res.Requests, res.Sent)
+				}
+			case "sockjs-xhr-polling":
+				if res.Requests < 5 {
+					t.Fatalf("%d requests for %d messages published", res.Requests, res.Sent)
+				}
+			}
+			if tc.variant == "poll" && res.EmptyPolls == 0 {
+				t.Log("no empty poll at 20 ms with a message every 4 ms") // possible, not a fault
+			}
+		})
+	}
+	cfg := short(rest)
+	cfg.HTTP.NewConnPerRequest = true
+	res := run(t, cfg)
+	clean(t, res)
+	if res.Variant != "http-new-conn" || float64(res.Requests) < 0.95*float64(res.Received) {
+		t.Fatalf("new conn: variant %q requests %d received %d", res.Variant, res.Requests, res.Received)
+	}
+	cfg = short(sockjs)
+	cfg.Proto, cfg.Transport, cfg.Rate = wire.SockJS, wire.XHRPolling, 500
+	res = run(t, cfg)
+	clean(t, res)
+	if res.Variant != "sockjs-xhr-polling" || res.Requests == 0 {
+		t.Fatalf("sockjs echo: variant %q requests %d", res.Variant, res.Requests)
 	}
 }

@@ -19,23 +19,57 @@ type sockjsConn struct {
 	*wsConn
 	enc   []byte // outgoing frame payload
 	frame []byte // last incoming frame
-	msgs  []byte // decoded messages of frame
-	ends  []int  // end offsets of the messages in msgs
-	next  int    // index of the next message to hand out
+	fr    frames // its decoded messages
 }
 
-func dialSockJS(ctx context.Context, t Target, o *Options) (*sockjsConn, error) {
+// frames holds the messages of the last SockJS frame received, decoded;
+// the websocket and the xhr transports share it.
+type frames struct {
+	msgs []byte // decoded messages of the frame
+	ends []int  // end offsets of the messages in msgs
+	next int    // index of the next message to hand out
+}
+
+// pending reports whether a decoded message waits to be handed out.
+func (f *frames) pending() bool { return f.next < len(f.ends) }
+
+// pop copies the next message into buf[:0] (pending must be true).
+func (f *frames) pop(buf []byte) []byte {
+	start := 0
+	if f.next > 0 {
+		start = f.ends[f.next-1]
+	}
+	m := f.msgs[start:f.ends[f.next]]
+	f.next++
+	p := grow(buf[:0], len(m))
+	copy(p, m)
+	return p
+}
+
+// sessionPath is PREFIX/{server}/{session} for a new session under the
+// prefix path, with a random server number and session id.
+func sessionPath(prefix string) (string, error) {
 	var r [8]byte
 	if _, err := rand.Read(r[:]); err != nil {
-		return nil, err
+		return "", err
 	}
 	server := strconv.Itoa(int(r[0]) % 1000)
 	session := strconv.FormatUint(binary.LittleEndian.Uint64(r[:])>>1, 36)
-	base := t.Path
-	for len(base) > 1 && base[len(base)-1] == '/' {
-		base = base[:len(base)-1]
+	for len(prefix) > 1 && prefix[len(prefix)-1] == '/' {
+		prefix = prefix[:len(prefix)-1]
 	}
-	ws, err := dialWS(ctx, t, o, base+"/"+server+"/"+session+"/websocket")
+	if prefix == "/" {
+		prefix = ""
+	}
+	return prefix + "/" + server + "/" + session, nil
+}
+
+func dialSockJS(ctx context.Context, t Target, o *Options) (*sockjsConn, error) {
+	base, err := sessionPath(t.Path)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := dialWS(ctx, t, o, base+"/websocket")
 	if err != nil {
 		return nil, err
 	}
@@ -129,19 +163,19 @@ func (c *sockjsConn) WriteMessage(_ bool, p []byte) error {
 }
 
 func (c *sockjsConn) Buffered() bool {
-	return c.next < len(c.ends) || c.wsConn.Buffered()
+	return c.fr.pending() || c.wsConn.Buffered()
 }
 
 // ReadMessage returns the next message of the current a[...] frame, reading
 // frames (and skipping heartbeats) as needed.
 func (c *sockjsConn) ReadMessage(buf []byte) (bool, []byte, error) {
-	for c.next >= len(c.ends) {
+	for !c.fr.pending() {
 		_, f, err := c.wsConn.ReadMessage(c.frame)
 		c.frame = f
 		if err != nil {
 			return false, buf[:0], err
 		}
-		if err := c.parseFrame(f); err != nil {
+		if err := c.fr.parse(f); err != nil {
 			var ce *CloseError
 			if errors.As(err, &ce) {
 				c.closeErr = ce // the session is over
@@ -149,19 +183,13 @@ func (c *sockjsConn) ReadMessage(buf []byte) (bool, []byte, error) {
 			return false, buf[:0], err
 		}
 	}
-	start := 0
-	if c.next > 0 {
-		start = c.ends[c.next-1]
-	}
-	m := c.msgs[start:c.ends[c.next]]
-	c.next++
-	p := grow(buf[:0], len(m))
-	copy(p, m)
-	return false, p, nil
+	return false, c.fr.pop(buf), nil
 }
 
-// parseFrame decodes one SockJS frame into msgs/ends.
-func (c *sockjsConn) parseFrame(f []byte) error {
+// parse decodes one SockJS frame into msgs/ends: "a[...]" (and the older
+// "m"), "h" (no message), "c[code,"reason"]" (a *CloseError). "o" is a
+// protocol error: the transports read the open frame when they connect.
+func (c *frames) parse(f []byte) error {
 	c.msgs, c.ends, c.next = c.msgs[:0], c.ends[:0], 0
 	if len(f) == 0 {
 		return protoErr("sockjs: empty frame")
@@ -193,7 +221,7 @@ func (c *sockjsConn) parseFrame(f []byte) error {
 }
 
 // parseArray decodes ["s1","s2",...].
-func (c *sockjsConn) parseArray(b []byte) ([]byte, error) {
+func (c *frames) parseArray(b []byte) ([]byte, error) {
 	b = skipSpace(b)
 	if len(b) == 0 || b[0] != '[' {
 		return nil, protoErr("sockjs: array expected")
@@ -224,7 +252,7 @@ func (c *sockjsConn) parseArray(b []byte) ([]byte, error) {
 }
 
 // parseString decodes one JSON string at the start of b into c.msgs.
-func (c *sockjsConn) parseString(b []byte) ([]byte, error) {
+func (c *frames) parseString(b []byte) ([]byte, error) {
 	if len(b) == 0 || b[0] != '"' {
 		return nil, protoErr("sockjs: string expected")
 	}
@@ -329,7 +357,7 @@ func parseClose(b []byte) error {
 	ce := &CloseError{Code: code}
 	b = skipSpace(b[i:])
 	if len(b) > 0 && b[0] == ',' {
-		var d sockjsConn
+		var d frames
 		if _, err := d.parseString(skipSpace(b[1:])); err == nil {
 			ce.Reason = string(d.msgs)
 		}

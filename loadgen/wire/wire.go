@@ -1,8 +1,9 @@
 // Package wire is the load generator's client side of every protocol under
-// test: a lean RFC 6455 WebSocket client, SockJS framing over its websocket
-// transport, and an HTTP/1.1 keep-alive client for the REST baseline. All
-// three share one interface, Conn, so that scenarios and benchmarks are
-// written once.
+// test: a lean RFC 6455 WebSocket client, SockJS framing over its websocket,
+// xhr-streaming and xhr-polling transports, and an HTTP/1.1 client for the
+// REST baseline (echo, publish, short and long polls, Server-Sent Events).
+// All of them share one interface, Conn, so that scenarios and benchmarks
+// are written once.
 //
 // Design goals: no allocation per message in steady state (buffers are
 // reused), a whole frame in one write, several queued frames in one write
@@ -32,14 +33,36 @@ type Proto string
 // Protocols.
 const (
 	WS     Proto = "ws"     // RFC 6455 WebSocket, binary or text messages
-	SockJS Proto = "sockjs" // SockJS framing over its websocket transport (text only)
-	HTTP   Proto = "http"   // HTTP/1.1: POST per message; publish + poll for broadcast
+	SockJS Proto = "sockjs" // SockJS framing (text only) over one of its transports (Options.Transport)
+	HTTP   Proto = "http"   // HTTP/1.1: POST per message; publish + poll or SSE for broadcast
 )
+
+// Transport is the SockJS transport of a connection.
+type Transport string
+
+// SockJS transports.
+const (
+	// WebSocket: PREFIX/{server}/{session}/websocket, frames both ways.
+	WebSocket Transport = "websocket"
+	// XHRStreaming: POST PREFIX/{server}/{session}/xhr_streaming answers a
+	// chunked response (a 2048-byte "h" prelude line, then one frame per
+	// line) that the server ends after about 128 KiB; the client opens it
+	// again. Sending is POST .../xhr_send.
+	XHRStreaming Transport = "xhr-streaming"
+	// XHRPolling: POST PREFIX/{server}/{session}/xhr answers one frame
+	// per request (the server holds it until there is one); the client
+	// asks again at once. Sending is POST .../xhr_send.
+	XHRPolling Transport = "xhr-polling"
+)
+
+// Transports lists the SockJS transports, the default first.
+var Transports = []Transport{WebSocket, XHRStreaming, XHRPolling}
 
 // Conn is one client connection. Messages are whole (never fragments).
 //
-// Writes and reads may run in two goroutines at once (WebSocket and
-// SockJS); two concurrent writers are serialized. An HTTP Conn does one
+// Writes and reads may run in two goroutines at once (WebSocket, and
+// SockJS over any transport: its xhr transports send on a connection of
+// their own); two concurrent writers are serialized. An HTTP Conn does one
 // exchange at a time and must be used by one goroutine.
 type Conn interface {
 	// WriteMessage sends p, with anything queued before it, in one write.
@@ -72,9 +95,11 @@ type Conn interface {
 type Stats struct {
 	TX, RX     int64 // bytes written to and read from the network (all TCP connections of this Conn)
 	Dials      int64 // TCP connections opened
-	Requests   int64 // HTTP requests sent
-	EmptyPolls int64 // HTTP polls answered with no message
-	LogGaps    int64 // HTTP polls whose answer began after the requested position (the server's log had moved on)
+	Requests   int64 // HTTP requests sent (REST; SockJS xhr transports: receiving requests and xhr_send)
+	EmptyPolls int64 // HTTP polls answered with no message (REST short and long polls; SockJS xhr-polling)
+	LogGaps    int64 // HTTP polls or SSE events that began after the requested position (the server's log had moved on)
+	Reconnects int64 // SSE streams ended by the server and opened again with Last-Event-ID
+	Refused    int64 // SockJS xhr receiving requests refused with c[2010,...] (a server race) and repeated
 }
 
 // Subscribe is how an HTTP broadcast subscriber receives messages.
@@ -87,14 +112,35 @@ const (
 	// LongPoll: GET /poll?after=SEQ&wait=PollWait, again as soon as it
 	// answers.
 	LongPoll
+	// SSE: one Server-Sent Events stream, GET /events?after=SEQ, opened
+	// again with Last-Event-ID when the server ends it.
+	SSE
 )
+
+// Subscribes lists the subscriber modes by name, the default first.
+var Subscribes = []struct {
+	Name string
+	Mode Subscribe
+}{{"poll", Poll}, {"longpoll", LongPoll}, {"sse", SSE}}
+
+// String is the mode's name: poll, longpoll or sse.
+func (s Subscribe) String() string {
+	for _, m := range Subscribes {
+		if m.Mode == s {
+			return m.Name
+		}
+	}
+	return "Subscribe(" + strconv.Itoa(int(s)) + ")"
+}
 
 // HTTPOptions tune the HTTP client.
 type HTTPOptions struct {
 	// NewConnPerRequest opens a new TCP connection for every request and
-	// sends "Connection: close" (no keep-alive).
+	// sends "Connection: close" (no keep-alive). An SSE stream is one
+	// request, so one connection, either way.
 	NewConnPerRequest bool
-	// Subscribe selects polling or long polling for /broadcast readers.
+	// Subscribe selects polling, long polling or SSE for /broadcast
+	// readers.
 	Subscribe Subscribe
 	// PollInterval is the period of short polls (default 100 ms).
 	PollInterval time.Duration
@@ -111,6 +157,8 @@ type Options struct {
 	// Proto overrides the protocol chosen from the URL scheme (ws -> WS,
 	// http -> HTTP). SockJS must be asked for.
 	Proto Proto
+	// Transport is the SockJS transport ("": WebSocket).
+	Transport Transport
 	// LocalAddr is the source IP address (nil: chosen by the kernel).
 	LocalAddr net.IP
 	// HandshakeTimeout bounds the TCP connect and the protocol handshake
@@ -219,7 +267,13 @@ func DialTarget(ctx context.Context, t Target, o Options) (Conn, error) {
 	case WS:
 		return dialWS(ctx, t, &o, t.Path)
 	case SockJS:
-		return dialSockJS(ctx, t, &o)
+		switch o.Transport {
+		case "", WebSocket:
+			return dialSockJS(ctx, t, &o)
+		case XHRStreaming, XHRPolling:
+			return dialXHR(ctx, t, &o)
+		}
+		return nil, fmt.Errorf("unknown SockJS transport %q (want websocket, xhr-streaming or xhr-polling)", o.Transport)
 	case HTTP:
 		return dialHTTP(ctx, t, &o)
 	}
@@ -228,13 +282,14 @@ func DialTarget(ctx context.Context, t Target, o Options) (Conn, error) {
 
 // counters are shared by every TCP connection of one Conn.
 type counters struct {
-	tx, rx, dials, requests, emptyPolls, logGaps atomic.Int64
+	tx, rx, dials, requests, emptyPolls, logGaps, reconnects, refused atomic.Int64
 }
 
 func (c *counters) stats() Stats {
 	return Stats{
 		TX: c.tx.Load(), RX: c.rx.Load(), Dials: c.dials.Load(),
 		Requests: c.requests.Load(), EmptyPolls: c.emptyPolls.Load(), LogGaps: c.logGaps.Load(),
+		Reconnects: c.reconnects.Load(), Refused: c.refused.Load(),
 	}
 }
 
@@ -268,8 +323,12 @@ func (c countingConn) Write(p []byte) (int, error) {
 const ipBindAddressNoPort = 24
 
 // dialTCP opens a TCP connection from o.LocalAddr.
+//
+// TCP keep-alive probes are off (no use on loopback, and four setsockopt
+// calls per dial count when every request opens a connection); Go sets
+// TCP_NODELAY on every TCP connection.
 func dialTCP(ctx context.Context, addr string, o *Options, cnt *counters) (net.Conn, error) {
-	d := net.Dialer{}
+	d := net.Dialer{KeepAlive: -1}
 	if o.LocalAddr != nil {
 		d.LocalAddr = &net.TCPAddr{IP: o.LocalAddr}
 		d.Control = func(_, _ string, rc syscall.RawConn) error {
@@ -286,9 +345,6 @@ func dialTCP(ctx context.Context, addr string, o *Options, cnt *counters) (net.C
 	nc, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
-	}
-	if tc, ok := nc.(*net.TCPConn); ok {
-		_ = tc.SetNoDelay(true)
 	}
 	cnt.dials.Add(1)
 	if rc := newRawConn(nc, cnt); rc != nil {
