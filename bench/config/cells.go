@@ -1,0 +1,199 @@
+package config
+
+import (
+	"fmt"
+	"time"
+)
+
+// Lib is what the matrix needs to know about a library.
+type Lib struct {
+	Name  string
+	Proto string // ws, sockjs or http: the load generator's -proto
+}
+
+// Cell is one point of the matrix: one library used one way (its
+// variant), one scenario, one payload size and one connection count,
+// measured Trials times.
+type Cell struct {
+	Lib     string
+	Proto   string
+	Variant Variant
+	// Extra marks a cell added by a spec's Variants, outside the main
+	// library matrix; its row and ID name the variant.
+	Extra           bool
+	Scenario        Scenario
+	PayloadBytes    int // 0 for connect
+	Conns           int
+	Window          int
+	Rate            float64
+	Publishers      int
+	PollInterval    time.Duration
+	Hold            time.Duration
+	ConnectRate     float64
+	DialConcurrency int
+	Warmup          time.Duration
+	Duration        time.Duration
+}
+
+// ID names the cell uniquely within a run, e.g. gorilla/echo-closed/1024B/1000c,
+// or for a variant cell rest+new-conn/echo-closed/1024B/1000c.
+func (c Cell) ID() string {
+	row := c.Row()
+	if c.Scenario == Connect {
+		return fmt.Sprintf("%s/%s/%dc", row, c.Scenario, c.Conns)
+	}
+	return fmt.Sprintf("%s/%s/%dB/%dc", row, c.Scenario, c.PayloadBytes, c.Conns)
+}
+
+// Row is the library, and for a variant cell the variant: "gorilla",
+// "rest+sse", "rest+poll-50ms".
+func (c Cell) Row() string { return RowName(c.Lib, c.Variant, c.Extra, c.PollInterval) }
+
+// RowName is Cell.Row from a cell's fields (also for results read back).
+func RowName(lib string, v Variant, extra bool, poll time.Duration) string {
+	if !extra {
+		return lib
+	}
+	return lib + "+" + VariantLabel(v, poll)
+}
+
+// Cells expands the matrix for the given libraries: for each library, each
+// spec in order, its main cells (each size, each connection count), then
+// the cells of each of its variants that apply to the library's protocol.
+func (c Config) Cells(libs []Lib) []Cell {
+	var out []Cell
+	for _, l := range libs {
+		for _, s := range c.Scenarios {
+			base := VariantSpec{Variant: DefaultVariant(l.Proto, s.Scenario)}
+			if base.Variant == VariantPoll {
+				base.PollInterval = s.PollInterval
+			}
+			out = append(out, c.expand(l, s, base, false)...)
+			for _, vs := range s.Variants {
+				if vs.Variant.Proto() == l.Proto && vs != base {
+					out = append(out, c.expand(l, s, vs, true)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// expand is one library's cells of spec s in variant vs.
+func (c Config) expand(l Lib, s Spec, vs VariantSpec, extra bool) []Cell {
+	var out []Cell
+	sizes := s.Sizes
+	if s.Scenario == Connect {
+		sizes = []int{0}
+	}
+	for _, size := range sizes {
+		for _, n := range s.Conns {
+			cell := Cell{
+				Lib:          l.Name,
+				Proto:        l.Proto,
+				Variant:      vs.Variant,
+				Extra:        extra,
+				Scenario:     s.Scenario,
+				PayloadBytes: size,
+				Conns:        n,
+				Warmup:       c.Warmup.Duration,
+				Duration:     c.Duration.Duration,
+			}
+			switch s.Scenario {
+			case EchoClosed:
+				cell.Window = s.Window
+				if l.Proto == "http" {
+					// HTTP/1.1 carries one request at a time per
+					// connection (clients do not pipeline).
+					cell.Window = 1
+				}
+			case EchoOpen:
+				cell.Rate = s.Rate
+			case Broadcast:
+				cell.Rate = s.Rate
+				cell.Publishers = s.Publishers
+				if vs.Variant == VariantPoll {
+					cell.PollInterval = vs.PollInterval.Duration
+				}
+			case Connect:
+				cell.Hold = s.Hold.Duration
+				cell.ConnectRate = s.ConnectRate
+				cell.DialConcurrency = s.DialConcurrency
+				cell.Warmup, cell.Duration = 0, 0
+			}
+			out = append(out, cell)
+		}
+	}
+	return out
+}
+
+// Costs model the time a trial takes beyond its measured interval. The
+// defaults were measured on the reference 2-core machine; they only feed the
+// estimate and the per-trial deadline.
+type Costs struct {
+	// Fixed covers starting the server, waiting for /healthz, starting the
+	// load generator, writing its JSON and stopping the server.
+	Fixed time.Duration
+	// DialRate is the connections per second the estimate assumes while a
+	// trial connects its clients (and again, faster, when it closes them).
+	DialRate float64
+	// Build is the time to build the server and load generator binaries.
+	Build time.Duration
+}
+
+// DefaultCosts are the reference machine's costs.
+var DefaultCosts = Costs{Fixed: 200 * time.Millisecond, DialRate: 5000, Build: 20 * time.Second}
+
+// Estimate is the expected wall time of one trial of c.
+func (k Costs) Estimate(c Cell) time.Duration {
+	// A polling subscriber sees the last measured message up to one
+	// interval late: the load generator's drain waits for it.
+	d := k.Fixed + c.Warmup + c.Duration + c.Hold + c.PollInterval
+	if k.DialRate > 0 {
+		// Dialing, then closing at about four times the dial rate.
+		d += time.Duration(float64(c.Conns) / k.DialRate * 1.25 * float64(time.Second))
+	}
+	return d
+}
+
+// Plan is the time budget of a run, computed before it starts.
+type Plan struct {
+	Cells      int           `json:"cells"`
+	Trials     int           `json:"trials"` // trial runs in all, drift check included
+	Build      time.Duration `json:"-"`
+	Measure    time.Duration `json:"-"` // all trials, drift check included
+	Total      time.Duration `json:"-"`
+	TotalS     float64       `json:"total_s"`
+	DriftCell  string        `json:"drift_cell,omitempty"`
+	PerLibrary time.Duration `json:"-"`
+}
+
+// PlanFor estimates a run of cells with c's trials and drift check.
+func (c Config) PlanFor(cells []Cell, k Costs) Plan {
+	p := Plan{Cells: len(cells), Build: k.Build}
+	libs := map[string]bool{}
+	for _, cell := range cells {
+		p.Measure += time.Duration(c.Trials) * k.Estimate(cell)
+		p.Trials += c.Trials
+		libs[cell.Lib] = true
+	}
+	if c.Drift && len(cells) > 0 {
+		p.Measure += time.Duration(c.Trials) * k.Estimate(cells[0])
+		p.Trials += c.Trials
+		p.DriftCell = cells[0].ID()
+	}
+	p.Total = p.Build + p.Measure
+	p.TotalS = p.Total.Seconds()
+	if len(libs) > 0 {
+		p.PerLibrary = p.Measure / time.Duration(len(libs))
+	}
+	return p
+}
+
+// String is the one-paragraph summary printed before a run starts.
+func (p Plan) String() string {
+	return fmt.Sprintf("planned: %d cells, %d trial runs; about %s (build %s + measuring %s, %s per library)",
+		p.Cells, p.Trials, round(p.Total), round(p.Build), round(p.Measure), round(p.PerLibrary))
+}
+
+func round(d time.Duration) time.Duration { return d.Round(time.Second) }

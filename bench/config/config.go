@@ -1,0 +1,370 @@
+// Package config describes a benchmark matrix: the libraries, the scenarios
+// with their payload sizes and connection counts, the trials and their
+// durations. It expands a matrix into cells and estimates what it costs in
+// time before anything runs.
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Scenario names one kind of cell in the matrix.
+type Scenario string
+
+// The scenarios the bench knows. Each maps onto one load generator
+// -scenario (and, for echo, a mode).
+const (
+	// EchoClosed is echo with W messages in flight per connection: maximum
+	// throughput.
+	EchoClosed Scenario = "echo-closed"
+	// EchoOpen is echo at a fixed offered rate: latency corrected for
+	// coordinated omission.
+	EchoOpen Scenario = "echo-open"
+	// Broadcast is publish to every subscriber at a fixed publish rate.
+	Broadcast Scenario = "broadcast"
+	// Connect opens connections as fast as allowed and holds them idle:
+	// handshakes per second and server memory per idle connection.
+	Connect Scenario = "connect"
+)
+
+// Scenarios lists every scenario in report order.
+var Scenarios = []Scenario{EchoClosed, EchoOpen, Broadcast, Connect}
+
+// LoadgenScenario is the load generator's -scenario for s.
+func (s Scenario) LoadgenScenario() string {
+	switch s {
+	case EchoClosed, EchoOpen:
+		return "echo"
+	default:
+		return string(s)
+	}
+}
+
+// Mode is the load generator's mode for s: closed or open for echo, open
+// for broadcast, empty for connect.
+func (s Scenario) Mode() string {
+	switch s {
+	case EchoClosed:
+		return "closed"
+	case EchoOpen, Broadcast:
+		return "open"
+	default:
+		return ""
+	}
+}
+
+func (s Scenario) valid() bool { return slices.Contains(Scenarios, s) }
+
+// Duration is a time.Duration written as a Go duration string in JSON
+// ("1.5s"); a bare number is read as seconds.
+type Duration struct{ time.Duration }
+
+// D makes a Duration.
+func D(d time.Duration) Duration { return Duration{d} }
+
+// MarshalJSON implements json.Marshaler.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		v, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("bad duration %q", s)
+		}
+		d.Duration = v
+		return nil
+	}
+	var secs float64
+	if err := json.Unmarshal(b, &secs); err != nil {
+		return fmt.Errorf("duration must be a string like \"2s\" or a number of seconds, got %s", b)
+	}
+	d.Duration = time.Duration(secs * float64(time.Second))
+	return nil
+}
+
+// Spec is one scenario of the matrix: the cross product of its sizes and
+// connection counts, run for every library.
+type Spec struct {
+	Scenario Scenario `json:"scenario"`
+	// Sizes are payload sizes in bytes, the load generator's header
+	// included. Ignored by connect.
+	Sizes []int `json:"sizes,omitempty"`
+	// Conns are connection counts (subscribers for broadcast).
+	Conns []int `json:"conns"`
+	// Window is the number of messages in flight per connection
+	// (echo-closed).
+	Window int `json:"window,omitempty"`
+	// Rate is the offered rate: messages per second in total (echo-open) or
+	// publishes per second (broadcast).
+	Rate float64 `json:"rate,omitempty"`
+	// Publishers is the number of publishing connections (broadcast).
+	Publishers int `json:"publishers,omitempty"`
+	// PollInterval is the HTTP polling interval (broadcast over -proto
+	// http); zero leaves the load generator's default.
+	PollInterval Duration `json:"poll_interval,omitempty"`
+	// Hold is how long idle connections are held before memory is read
+	// (connect).
+	Hold Duration `json:"hold,omitempty"`
+	// ConnectRate limits new connections per second (connect); 0 means as
+	// fast as DialConcurrency allows.
+	ConnectRate float64 `json:"connect_rate,omitempty"`
+	// DialConcurrency is the number of handshakes in flight (connect); 0
+	// leaves the load generator's default.
+	DialConcurrency int `json:"dial_concurrency,omitempty"`
+	// Variants add cells beyond the main matrix: each library of a
+	// variant's protocol used another way (a new TCP connection per HTTP
+	// request, long polling, a SockJS streaming transport...), over the
+	// same sizes and connection counts.
+	Variants []VariantSpec `json:"variants,omitempty"`
+}
+
+// Config is a whole matrix.
+type Config struct {
+	// Libs are registry names; empty means every registered library.
+	Libs []string `json:"libs,omitempty"`
+	// Trials per cell (at least 3 for numbers you publish).
+	Trials int `json:"trials"`
+	// Warmup is run before every measured interval and excluded from it.
+	Warmup Duration `json:"warmup"`
+	// Duration is the measured interval of every echo and broadcast trial.
+	Duration Duration `json:"duration"`
+	// Drift re-measures the first cell at the end of the run.
+	Drift bool `json:"drift"`
+	// Scenarios in the order they run within one library.
+	Scenarios []Spec `json:"scenarios"`
+}
+
+// DefaultWindow is the closed-loop echo window over WebSocket: with 1,000
+// connections on 2 cores, 4 messages in flight per connection keep the
+// fastest server above 90% CPU while the load generator stays near 75%
+// (window 1: 0.92 against 0.84, too close; window 16: starves some
+// connections for seconds). HTTP cells always use 1.
+const DefaultWindow = 4
+
+// Default is the reference matrix: every library, all four scenarios, at
+// least 1,000 connections for echo and broadcast and 10,000 idle
+// connections, 3 trials, within 15 minutes on a 2-core machine. Its
+// variants are the REST and emulation rows of the WebSocket-versus-REST
+// comparison (ClaimVariants).
+func Default() Config {
+	c := Config{
+		Trials:   3,
+		Warmup:   D(500 * time.Millisecond),
+		Duration: D(2 * time.Second),
+		Drift:    true,
+		Scenarios: []Spec{
+			{Scenario: EchoClosed, Sizes: []int{64, 1024, 16384}, Conns: []int{1000}, Window: DefaultWindow},
+			{Scenario: EchoOpen, Sizes: []int{64, 1024, 16384}, Conns: []int{1000}, Rate: 5000},
+			{Scenario: Broadcast, Sizes: []int{1024}, Conns: []int{100, 1000}, Rate: 20, Publishers: 1,
+				PollInterval: D(250 * time.Millisecond)},
+			{Scenario: Connect, Conns: []int{10000}, Hold: D(2 * time.Second)},
+		},
+	}
+	c.AddClaimVariants(50*time.Millisecond, 250*time.Millisecond, time.Second)
+	return c
+}
+
+// Quick is the smoke matrix behind `make bench-quick`: every library and
+// scenario, small counts, one trial, within 2 minutes; the
+// WebSocket-versus-REST variants with one polling interval.
+func Quick() Config {
+	c := Config{
+		Trials:   1,
+		Warmup:   D(300 * time.Millisecond),
+		Duration: D(1 * time.Second),
+		Drift:    true,
+		Scenarios: []Spec{
+			{Scenario: EchoClosed, Sizes: []int{1024}, Conns: []int{100}, Window: DefaultWindow},
+			{Scenario: EchoOpen, Sizes: []int{1024}, Conns: []int{100}, Rate: 2000},
+			{Scenario: Broadcast, Sizes: []int{1024}, Conns: []int{100}, Rate: 20, Publishers: 1,
+				PollInterval: D(100 * time.Millisecond)},
+			{Scenario: Connect, Conns: []int{1000}, Hold: D(500 * time.Millisecond)},
+		},
+	}
+	c.AddClaimVariants(100 * time.Millisecond)
+	return c
+}
+
+// AddClaimVariants adds to c's echo and broadcast specs the variants that
+// test the claim "WebSockets are 5-10x faster than REST": HTTP echo with a
+// new TCP connection per request (keep-alive is the main matrix), and for
+// broadcast REST polling at each of polls (the spec's own interval is the
+// main matrix), long polling, Server-Sent Events, and SockJS xhr-streaming
+// and xhr-polling as the WebSocket emulation.
+func (c *Config) AddClaimVariants(polls ...time.Duration) {
+	for i := range c.Scenarios {
+		s := &c.Scenarios[i]
+		var add []VariantSpec
+		switch s.Scenario {
+		case EchoClosed, EchoOpen:
+			add = []VariantSpec{{Variant: VariantHTTPNewConn}}
+		case Broadcast:
+			for _, p := range polls {
+				if p != s.PollInterval.Duration {
+					add = append(add, VariantSpec{Variant: VariantPoll, PollInterval: D(p)})
+				}
+			}
+			add = append(add, VariantSpec{Variant: VariantLongPoll}, VariantSpec{Variant: VariantSSE},
+				VariantSpec{Variant: VariantSockJSXHRStreaming}, VariantSpec{Variant: VariantSockJSXHRPolling})
+		}
+		for _, vs := range add {
+			if !slices.Contains(s.Variants, vs) {
+				s.Variants = append(s.Variants, vs)
+			}
+		}
+	}
+}
+
+// Load reads a JSON matrix. Fields the file leaves out keep their values
+// from base, except that a file's "scenarios" replaces base's list whole.
+func Load(path string, base Config) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	c := base
+	c.Libs = slices.Clone(base.Libs)
+	// Decoding into base's specs would keep the fields a file's spec
+	// leaves out (encoding/json reuses a slice's elements): start empty.
+	c.Scenarios = nil
+	if err := dec.Decode(&c); err != nil {
+		return Config{}, fmt.Errorf("%s: %v", path, err)
+	}
+	if c.Scenarios == nil {
+		c.Scenarios = slices.Clone(base.Scenarios)
+	}
+	return c, nil
+}
+
+// Validate reports the first problem that makes c unusable. known is the
+// list of registered library names.
+func (c Config) Validate(known []string) error {
+	for _, l := range c.Libs {
+		if !slices.Contains(known, l) {
+			return fmt.Errorf("unknown library %q; known: %s", l, strings.Join(known, ", "))
+		}
+	}
+	if c.Trials < 1 {
+		return errors.New("trials must be at least 1")
+	}
+	if c.Duration.Duration <= 0 {
+		return errors.New("duration must be positive")
+	}
+	if c.Warmup.Duration < 0 {
+		return errors.New("warmup must not be negative")
+	}
+	if len(c.Scenarios) == 0 {
+		return errors.New("no scenarios")
+	}
+	seen := map[Scenario]bool{}
+	for _, s := range c.Scenarios {
+		if !s.Scenario.valid() {
+			return fmt.Errorf("unknown scenario %q; known: %s", s.Scenario, joinScenarios(Scenarios))
+		}
+		if seen[s.Scenario] {
+			return fmt.Errorf("scenario %s listed twice", s.Scenario)
+		}
+		seen[s.Scenario] = true
+		if len(s.Conns) == 0 {
+			return fmt.Errorf("%s: no connection counts", s.Scenario)
+		}
+		for _, n := range s.Conns {
+			if n < 1 {
+				return fmt.Errorf("%s: connection count %d must be positive", s.Scenario, n)
+			}
+		}
+		if s.Scenario != Connect {
+			if len(s.Sizes) == 0 {
+				return fmt.Errorf("%s: no payload sizes", s.Scenario)
+			}
+			for _, n := range s.Sizes {
+				if n < 1 {
+					return fmt.Errorf("%s: payload size %d must be positive", s.Scenario, n)
+				}
+			}
+		}
+		switch s.Scenario {
+		case EchoClosed:
+			if s.Window < 1 {
+				return fmt.Errorf("%s: window must be at least 1", s.Scenario)
+			}
+		case EchoOpen, Broadcast:
+			if s.Rate <= 0 {
+				return fmt.Errorf("%s: rate must be positive", s.Scenario)
+			}
+		case Connect:
+			if s.Hold.Duration < 0 {
+				return fmt.Errorf("%s: hold must not be negative", s.Scenario)
+			}
+		}
+		if s.PollInterval.Duration < 0 {
+			return fmt.Errorf("%s: poll interval must not be negative", s.Scenario)
+		}
+		var variants []VariantSpec
+		for _, vs := range s.Variants {
+			if err := vs.validate(s.Scenario); err != nil {
+				return err
+			}
+			if slices.Contains(variants, vs) {
+				return fmt.Errorf("%s: variant %s listed twice", s.Scenario, VariantLabel(vs.Variant, vs.PollInterval.Duration))
+			}
+			variants = append(variants, vs)
+		}
+	}
+	return nil
+}
+
+func joinScenarios(ss []Scenario) string {
+	var names []string
+	for _, s := range ss {
+		names = append(names, string(s))
+	}
+	return strings.Join(names, ", ")
+}
+
+// ParseScenarios parses a comma-separated list of scenario names.
+func ParseScenarios(list string) ([]Scenario, error) {
+	var out []Scenario
+	for _, f := range strings.Split(list, ",") {
+		s := Scenario(strings.TrimSpace(f))
+		if s == "" {
+			continue
+		}
+		if !s.valid() {
+			return nil, fmt.Errorf("unknown scenario %q; known: %s", s, joinScenarios(Scenarios))
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("empty scenario list")
+	}
+	return out, nil
+}
+
+// Only keeps the specs of the given scenarios, in c's order.
+func (c *Config) Only(keep []Scenario) {
+	c.Scenarios = slices.DeleteFunc(slices.Clone(c.Scenarios), func(s Spec) bool {
+		return !slices.Contains(keep, s.Scenario)
+	})
+}
+
+// Spec returns a pointer to the spec of s, or nil.
+func (c *Config) Spec(s Scenario) *Spec {
+	for i := range c.Scenarios {
+		if c.Scenarios[i].Scenario == s {
+			return &c.Scenarios[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,342 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var sevenLibs = []Lib{
+	{"coder", "ws"}, {"gobwas", "ws"}, {"gorilla", "ws"}, {"nhooyr", "ws"},
+	{"rest", "http"}, {"sockjs", "sockjs"}, {"xnet", "ws"},
+}
+
+func names(libs []Lib) []string {
+	var n []string
+	for _, l := range libs {
+		n = append(n, l.Name)
+	}
+	return n
+}
+
+func TestDefaultMatrixFitsItsBudget(t *testing.T) {
+	c := Default()
+	if err := c.Validate(names(sevenLibs)); err != nil {
+		t.Fatal(err)
+	}
+	cells := c.Cells(sevenLibs)
+	plan := c.PlanFor(cells, DefaultCosts)
+	if plan.Total > 15*time.Minute {
+		t.Errorf("default plan %s exceeds 15 minutes", plan.Total)
+	}
+	if c.Trials < 3 {
+		t.Errorf("default has %d trials, the rules ask for 3", c.Trials)
+	}
+	maxConns := map[Scenario]int{}
+	for _, cell := range cells {
+		maxConns[cell.Scenario] = max(maxConns[cell.Scenario], cell.Conns)
+	}
+	for sc, want := range map[Scenario]int{EchoClosed: 1000, EchoOpen: 1000, Broadcast: 1000, Connect: 10000} {
+		if maxConns[sc] < want {
+			t.Errorf("%s reaches %d connections, want at least %d", sc, maxConns[sc], want)
+		}
+	}
+	if !slices.Equal(c.Spec(EchoClosed).Sizes, []int{64, 1024, 16384}) || !slices.Equal(c.Spec(EchoOpen).Sizes, []int{64, 1024, 16384}) ||
+		!slices.Equal(c.Spec(Broadcast).Conns, []int{100, 1000}) {
+		t.Errorf("the claim's sizes and subscriber counts changed: %+v", c.Scenarios)
+	}
+	if plan.Trials != len(cells)*c.Trials+c.Trials {
+		t.Errorf("plan counts %d trials for %d cells", plan.Trials, len(cells))
+	}
+	t.Log(plan)
+}
+
+func TestQuickMatrixFitsItsBudget(t *testing.T) {
+	c := Quick()
+	plan := c.PlanFor(c.Cells(sevenLibs), DefaultCosts)
+	if plan.Total > 2*time.Minute {
+		t.Errorf("quick plan %s exceeds 2 minutes", plan.Total)
+	}
+	for _, s := range Scenarios {
+		if c.Spec(s) == nil {
+			t.Errorf("quick matrix skips %s", s)
+		}
+	}
+	seen := map[Variant]bool{}
+	for _, cell := range c.Cells(sevenLibs) {
+		seen[cell.Variant] = true
+	}
+	for _, v := range Variants {
+		if !seen[v] {
+			t.Errorf("quick matrix skips variant %s", v)
+		}
+	}
+	t.Log(plan)
+}
+
+func TestCellsAndIDs(t *testing.T) {
+	c := Default()
+	cells := c.Cells(sevenLibs[:2])
+	ids := map[string]bool{}
+	for _, cell := range cells {
+		if ids[cell.ID()] {
+			t.Errorf("duplicate cell %s", cell.ID())
+		}
+		ids[cell.ID()] = true
+	}
+	if !ids["coder/echo-closed/1024B/1000c"] || !ids["gobwas/connect/10000c"] {
+		t.Errorf("ids: %v", ids)
+	}
+	for _, cell := range cells {
+		if cell.Scenario == Connect && (cell.Duration != 0 || cell.Warmup != 0 || cell.Hold == 0) {
+			t.Errorf("%s: connect cell %+v", cell.ID(), cell)
+		}
+		if cell.Scenario == EchoOpen && cell.Rate <= 0 {
+			t.Errorf("%s: no rate", cell.ID())
+		}
+	}
+}
+
+func TestLoadOverridesBase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.json")
+	body := `{"libs":["gorilla"],"trials":5,"duration":"2s","warmup":0.5,
+		"scenarios":[{"scenario":"echo-closed","sizes":[64],"conns":[10],"window":4}]}`
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Trials != 5 || c.Duration.Duration != 2*time.Second || c.Warmup.Duration != 500*time.Millisecond ||
+		!slices.Equal(c.Libs, []string{"gorilla"}) || len(c.Scenarios) != 1 || c.Scenarios[0].Window != 4 || !c.Drift {
+		t.Errorf("loaded %+v", c)
+	}
+	if err := c.Validate([]string{"gorilla"}); err != nil {
+		t.Error(err)
+	}
+	if err := os.WriteFile(path, []byte(`{"trails":3}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path, Default()); err == nil || !strings.Contains(err.Error(), "trails") {
+		t.Errorf("unknown field accepted: %v", err)
+	}
+}
+
+func TestValidateRejects(t *testing.T) {
+	cases := map[string]func(*Config){
+		"unknown library":   func(c *Config) { c.Libs = []string{"nope"} },
+		"trials":            func(c *Config) { c.Trials = 0 },
+		"duration":          func(c *Config) { c.Duration = D(0) },
+		"unknown scenario":  func(c *Config) { c.Scenarios[0].Scenario = "ping" },
+		"listed twice":      func(c *Config) { c.Scenarios[1].Scenario = c.Scenarios[0].Scenario },
+		"connection count":  func(c *Config) { c.Scenarios[0].Conns = []int{0} },
+		"no payload sizes":  func(c *Config) { c.Scenarios[0].Sizes = nil },
+		"window":            func(c *Config) { c.Scenarios[0].Window = 0 },
+		"rate":              func(c *Config) { c.Spec(EchoOpen).Rate = 0 },
+		"no scenarios":      func(c *Config) { c.Scenarios = nil },
+		"no connection cou": func(c *Config) { c.Scenarios[0].Conns = nil },
+	}
+	for want, mutate := range cases {
+		c := Default()
+		c.Scenarios = slices.Clone(c.Scenarios)
+		mutate(&c)
+		err := c.Validate(names(sevenLibs))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v", want, err)
+		}
+	}
+}
+
+func TestParseScenarios(t *testing.T) {
+	got, err := ParseScenarios("echo-open, connect")
+	if err != nil || !slices.Equal(got, []Scenario{EchoOpen, Connect}) {
+		t.Errorf("%v %v", got, err)
+	}
+	if _, err := ParseScenarios("echo"); err == nil {
+		t.Error("accepted echo")
+	}
+	c := Default()
+	c.Only([]Scenario{Connect, EchoClosed})
+	if len(c.Scenarios) != 2 || c.Scenarios[0].Scenario != EchoClosed {
+		t.Errorf("Only: %+v", c.Scenarios)
+	}
+	if len(Default().Scenarios) != 4 {
+		t.Error("Only changed the default")
+	}
+	if c.Spec(EchoClosed) == nil || len(c.Spec(EchoClosed).Variants) == 0 {
+		t.Error("Only dropped the variants of a kept scenario")
+	}
+}
+
+func TestClaimVariantCells(t *testing.T) {
+	c := Default()
+	cells := c.Cells(sevenLibs)
+	byID := map[string]Cell{}
+	for _, cell := range cells {
+		if _, dup := byID[cell.ID()]; dup {
+			t.Errorf("duplicate cell %s", cell.ID())
+		}
+		byID[cell.ID()] = cell
+	}
+	// The request/response rows: keep-alive is the main matrix, new-conn a
+	// variant with the same sizes and connections; WebSocket rows stay plain.
+	for _, size := range []int{64, 1024, 16384} {
+		for _, sc := range []Scenario{EchoClosed, EchoOpen} {
+			main, ok := byID[fmt.Sprintf("rest/%s/%dB/1000c", sc, size)]
+			if !ok || main.Variant != VariantHTTPKeepAlive || main.Extra {
+				t.Errorf("rest %s %dB main cell: %+v", sc, size, main)
+			}
+			nc, ok := byID[fmt.Sprintf("rest+new-conn/%s/%dB/1000c", sc, size)]
+			if !ok || nc.Variant != VariantHTTPNewConn || !nc.Extra || nc.Conns != main.Conns || nc.Rate != main.Rate {
+				t.Errorf("rest+new-conn %s %dB: %+v", sc, size, nc)
+			}
+			if g := byID[fmt.Sprintf("gorilla/%s/%dB/1000c", sc, size)]; g.Variant != VariantWS || g.Extra {
+				t.Errorf("gorilla %s %dB: %+v", sc, size, g)
+			}
+		}
+	}
+	// The push rows at 100 and 1,000 subscribers.
+	for _, n := range []int{100, 1000} {
+		main := byID[fmt.Sprintf("rest/broadcast/1024B/%dc", n)]
+		if main.Variant != VariantPoll || main.PollInterval != 250*time.Millisecond || main.Extra {
+			t.Errorf("rest broadcast main cell: %+v", main)
+		}
+		want := map[string]Variant{
+			"rest+poll-50ms": VariantPoll, "rest+poll-1s": VariantPoll, "rest+longpoll": VariantLongPoll, "rest+sse": VariantSSE,
+			"sockjs+xhr-streaming": VariantSockJSXHRStreaming, "sockjs+xhr-polling": VariantSockJSXHRPolling,
+		}
+		for row, v := range want {
+			cell, ok := byID[fmt.Sprintf("%s/broadcast/1024B/%dc", row, n)]
+			if !ok || cell.Variant != v || !cell.Extra || cell.Rate != main.Rate || cell.Publishers != 1 {
+				t.Errorf("%s at %d: %+v", row, n, cell)
+			}
+			if (v == VariantPoll) != (cell.PollInterval > 0) {
+				t.Errorf("%s: poll interval %s", row, cell.PollInterval)
+			}
+		}
+		if _, ok := byID[fmt.Sprintf("rest+poll-250ms/broadcast/1024B/%dc", n)]; ok {
+			t.Error("polling at the main interval repeated as a variant")
+		}
+		if g := byID[fmt.Sprintf("gorilla/broadcast/1024B/%dc", n)]; g.PollInterval != 0 || g.Variant != VariantWS {
+			t.Errorf("gorilla broadcast: %+v", g)
+		}
+	}
+	extra := 0
+	for _, cell := range cells {
+		if cell.Extra {
+			extra++
+			if cell.Lib != "rest" && cell.Lib != "sockjs" {
+				t.Errorf("variant cell for a WebSocket library: %s", cell.ID())
+			}
+		}
+	}
+	// new-conn: 3 sizes x closed and open; push: 6 variants x 2 counts.
+	if extra != 6+12 {
+		t.Errorf("%d variant cells, want 18", extra)
+	}
+	// Only the variant cells' protocol decides who gets them.
+	if got := len(c.Cells([]Lib{{"gorilla", "ws"}})); got != 3+3+2+1 {
+		t.Errorf("gorilla alone: %d cells", got)
+	}
+}
+
+func TestVariantFlagsAndLabels(t *testing.T) {
+	cases := []struct {
+		v     Variant
+		poll  time.Duration
+		label string
+		flags string
+	}{
+		{VariantHTTPNewConn, 0, "new-conn", "-http-conn new"},
+		{VariantPoll, 50 * time.Millisecond, "poll-50ms", ""},
+		{VariantPoll, 1500 * time.Millisecond, "poll-1.5s", ""},
+		{VariantLongPoll, 0, "longpoll", "-subscribe longpoll"},
+		{VariantSSE, 0, "sse", "-subscribe sse"},
+		{VariantSockJSXHRStreaming, 0, "xhr-streaming", "-transport xhr-streaming"},
+		{VariantSockJSXHRPolling, 0, "xhr-polling", "-transport xhr-polling"},
+		{VariantWS, 0, "ws", ""},
+		{VariantHTTPKeepAlive, 0, "keepalive", ""},
+	}
+	for _, c := range cases {
+		if got := VariantLabel(c.v, c.poll); got != c.label {
+			t.Errorf("%s: label %q, want %q", c.v, got, c.label)
+		}
+		if got := strings.Join(c.v.LoadgenFlags(), " "); got != c.flags {
+			t.Errorf("%s: flags %q, want %q", c.v, got, c.flags)
+		}
+	}
+	for _, v := range Variants {
+		if !v.Known() || v.Proto() == "" || v.Describe() == string(v) {
+			t.Errorf("%s: incomplete", v)
+		}
+	}
+	if DefaultVariant("http", Broadcast) != VariantPoll || DefaultVariant("http", EchoOpen) != VariantHTTPKeepAlive ||
+		DefaultVariant("sockjs", Broadcast) != VariantSockJSWebSocket || DefaultVariant("ws", Connect) != VariantWS {
+		t.Error("default variants")
+	}
+}
+
+func TestValidateRejectsBadVariants(t *testing.T) {
+	cases := map[string]struct {
+		sc Scenario
+		vs VariantSpec
+	}{
+		"unknown variant":        {EchoClosed, VariantSpec{Variant: "carrier-pigeon"}},
+		"does not apply":         {EchoClosed, VariantSpec{Variant: VariantLongPoll}},
+		"needs a positive":       {Broadcast, VariantSpec{Variant: VariantPoll}},
+		"is for the poll varian": {Broadcast, VariantSpec{Variant: VariantSSE, PollInterval: D(time.Second)}},
+	}
+	for want, tc := range cases {
+		c := Default()
+		c.Spec(tc.sc).Variants = []VariantSpec{tc.vs}
+		if err := c.Validate(names(sevenLibs)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v", want, err)
+		}
+	}
+	c := Default()
+	b := c.Spec(Broadcast)
+	b.Variants = append(b.Variants, b.Variants[0])
+	if err := c.Validate(names(sevenLibs)); err == nil || !strings.Contains(err.Error(), "listed twice") {
+		t.Errorf("duplicate variant: %v", err)
+	}
+}
+
+func TestLoadVariants(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.json")
+	body := `{"scenarios":[{"scenario":"broadcast","sizes":[64],"conns":[10],"rate":5,"publishers":1,"poll_interval":"100ms",
+		"variants":[{"variant":"sse"},{"variant":"poll","poll_interval":"2s"}]}]}`
+	if err := os.WriteFile(path, []byte(`{"trials":4}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Load(path, Default()); err != nil || c.Trials != 4 || len(c.Scenarios) != 4 || len(c.Spec(Broadcast).Variants) == 0 {
+		t.Errorf("a file without scenarios lost the base's: %v %+v", err, c)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Default's broadcast spec has variants with poll intervals: none may
+	// leak into the file's.
+	c, err := Load(path, Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(names(sevenLibs)); err != nil {
+		t.Fatal(err)
+	}
+	if c.Trials != 3 || len(c.Scenarios) != 1 {
+		t.Errorf("loaded %+v", c)
+	}
+	var ids []string
+	for _, cell := range c.Cells([]Lib{{"rest", "http"}}) {
+		ids = append(ids, cell.ID())
+	}
+	want := []string{"rest/broadcast/64B/10c", "rest+sse/broadcast/64B/10c", "rest+poll-2s/broadcast/64B/10c"}
+	if !slices.Equal(ids, want) {
+		t.Errorf("cells %v, want %v", ids, want)
+	}
+}

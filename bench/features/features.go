@@ -1,0 +1,89 @@
+// Package features is the static feature matrix of the libraries under
+// test, filled by reading each library's source and documentation at the
+// version in go.mod. It is data, not measurement: update it when a version
+// changes.
+package features
+
+// Features describes what a library offers beyond raw speed.
+type Features struct {
+	// Compression: permessage-deflate (RFC 7692) support.
+	Compression string
+	// Context: context.Context in the API (dial, accept, read, write).
+	Context string
+	// ConcurrentWrites: may several goroutines write to one connection?
+	ConcurrentWrites string
+	// EventLoop: can connections be served without a goroutine each?
+	EventLoop string
+	// Client: does the library ship a Go client?
+	Client string
+	// Maintenance: state of the project, with the version used here.
+	Maintenance string
+}
+
+// Columns are the table headers, in Row order.
+var Columns = []string{"compression", "context.Context", "concurrent writes", "event loop", "Go client", "maintenance"}
+
+// Row returns f's cells in Columns order.
+func (f Features) Row() []string {
+	return []string{f.Compression, f.Context, f.ConcurrentWrites, f.EventLoop, f.Client, f.Maintenance}
+}
+
+// Table is keyed by registry name (servers/registry).
+var Table = map[string]Features{
+	"gorilla": {
+		Compression:      "permessage-deflate, experimental, no context takeover",
+		Context:          "Dialer.DialContext only; reads and writes use deadlines",
+		ConcurrentWrites: "no: one writer at a time (Close, WriteControl excepted)",
+		EventLoop:        "no: blocking API, a goroutine per connection",
+		Client:           "yes (Dialer)",
+		Maintenance:      "maintained again after the 2022 archive; v1.5.3 (2024-06)",
+	},
+	"nhooyr": {
+		Compression:      "permessage-deflate, with or without context takeover",
+		Context:          "everywhere: Accept, Dial, Reader, Writer, Read, Write",
+		ConcurrentWrites: "yes: all methods but Reader/Read",
+		EventLoop:        "no: a goroutine per connection",
+		Client:           "yes (Dial; also compiles to Wasm)",
+		Maintenance:      "deprecated: moved to github.com/coder/websocket; v1.8.17 (2024-08)",
+	},
+	"coder": {
+		Compression:      "permessage-deflate, with or without context takeover",
+		Context:          "everywhere: Accept, Dial, Reader, Writer, Read, Write",
+		ConcurrentWrites: "yes: all methods but Reader/Read",
+		EventLoop:        "no: a goroutine per connection",
+		Client:           "yes (Dial; also compiles to Wasm)",
+		Maintenance:      "maintained by Coder (successor of nhooyr); v1.8.15 (2026-06)",
+	},
+	"gobwas": {
+		Compression:      "permessage-deflate via the wsflate package, wired by hand",
+		Context:          "Dialer.Dial(ctx) only; I/O on a net.Conn with deadlines",
+		ConcurrentWrites: "caller's job: frames go straight to the net.Conn",
+		EventLoop:        "possible: zero-copy upgrade on raw conns, used with an epoll poller (mailru/easygo)",
+		Client:           "yes (ws.Dialer)",
+		Maintenance:      "maintained; v1.5.0 (2026-11)",
+	},
+	"xnet": {
+		Compression:      "no",
+		Context:          "Config.DialContext only; reads and writes use deadlines",
+		ConcurrentWrites: "yes: the library locks writes",
+		EventLoop:        "no: a goroutine per connection",
+		Client:           "yes (Dial, DialConfig)",
+		Maintenance:      "frozen: its doc points to gorilla and coder; golang.org/x/net v0.62.0",
+	},
+	"sockjs": {
+		Compression:      "through a custom gorilla Upgrader (websocket transport only)",
+		Context:          "Session.Context and RecvCtx",
+		ConcurrentWrites: "yes: Send locks the session (and blocks while it writes)",
+		EventLoop:        "no: a goroutine per session",
+		Client:           "no Go client (the protocol's client is sockjs-client in JavaScript)",
+		Maintenance:      "low activity; v3.0.3 (2023-11)",
+	},
+	"rest": {
+		Compression:      "HTTP gzip by hand on the server; the client transport decompresses",
+		Context:          "Request.Context and NewRequestWithContext",
+		ConcurrentWrites: "n/a: one response per request",
+		EventLoop:        "no: net/http uses a goroutine per connection",
+		Client:           "yes (net/http Client)",
+		Maintenance:      "Go standard library",
+	},
+}

@@ -1,0 +1,491 @@
+// Command bench runs the benchmark matrix (every library × scenario ×
+// payload size × connection count), then writes results/<run>/ with
+// results.json, results.csv, REPORT.md and SVG charts.
+//
+//	go run ./bench                         # the reference matrix (≤ 15 min on 2 cores)
+//	go run ./bench -quick -results results/quick
+//	go run ./bench -libs gorilla,coder -scenarios echo-closed -sizes 1024 -trials 5
+//	go run ./bench -config matrix.json -dry-run
+//	go run ./bench -report results/<run>   # rebuild tables and charts only
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/bench/envinfo"
+	"github.com/wsbench/wsbench/bench/report"
+	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/runner"
+	"github.com/wsbench/wsbench/servers/registry"
+)
+
+func main() {
+	// The first Ctrl-C stops the run: the current trial's processes are
+	// reaped and the partial results written. A second one kills the bench
+	// at once; its children die with it (they are started with Pdeathsig).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	runner.KillAll()
+	os.Exit(code)
+}
+
+// options are the command line.
+type options struct {
+	configFile, reportDir                    string
+	quick, dryRun, printConfig, noDrift      bool
+	noVariants                               bool
+	libs, scenarios, sizes, conns, idleConns string
+	trials                                   int
+	duration, warmup, hold                   time.Duration
+	rate, publishRate                        float64
+	window                                   int
+	resultsDir, name                         string
+	budget                                   time.Duration
+	serverCPUs, clientCPUs                   string
+	serversBin, loadgenBin                   string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.reportDir, "report", "", "rebuild REPORT.md, results.csv and charts of an existing run `DIR` from its results.json; measure nothing")
+	fs.StringVar(&o.configFile, "config", "", "matrix `FILE` (JSON, see -print-config); flags below override it")
+	fs.BoolVar(&o.quick, "quick", false, "start from the smoke matrix (1 trial, small counts, ≤ 2 min) instead of the reference one")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan and the cells, run nothing")
+	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective matrix as JSON and exit")
+	fs.StringVar(&o.libs, "libs", "", "comma-separated `libraries` (default: all registered)")
+	fs.StringVar(&o.scenarios, "scenarios", "", "comma-separated subset of `scenarios`: echo-closed, echo-open, broadcast, connect")
+	fs.StringVar(&o.sizes, "sizes", "", "payload `sizes` in bytes for echo and broadcast, e.g. 128,1024,16384")
+	fs.StringVar(&o.conns, "conns", "", "connection `counts` for echo and subscriber counts for broadcast")
+	fs.StringVar(&o.idleConns, "idle-conns", "", "connection `counts` for connect (idle memory)")
+	fs.IntVar(&o.trials, "trials", 0, "trials per cell")
+	fs.DurationVar(&o.duration, "duration", 0, "measured interval per trial")
+	fs.DurationVar(&o.warmup, "warmup", -1, "warm-up per trial, excluded from the numbers")
+	fs.DurationVar(&o.hold, "hold", 0, "how long connect holds its idle connections")
+	fs.Float64Var(&o.rate, "rate", 0, "offered rate of echo-open, msgs/s in total")
+	fs.Float64Var(&o.publishRate, "publish-rate", 0, "publishes/s of broadcast")
+	fs.IntVar(&o.window, "window", 0, "messages in flight per connection in echo-closed")
+	fs.BoolVar(&o.noDrift, "no-drift", false, "skip the drift check (the first cell measured again at the end)")
+	fs.BoolVar(&o.noVariants, "no-variants", false, "skip the variant cells (HTTP with a new connection per request, long polling, SSE, SockJS xhr transports...): the library matrix only, no 5-10x claim rows beyond it")
+	fs.StringVar(&o.resultsDir, "results", "results", "parent `DIR` of run directories")
+	fs.StringVar(&o.name, "name", "", "run name (default: date, time and host); an existing run is never overwritten")
+	fs.DurationVar(&o.budget, "budget", 0, "refuse to start when the planned duration exceeds this (0: no limit)")
+	fs.StringVar(&o.serverCPUs, "server-cpus", "", "CPUs for the server, taskset style (default: first half of the CPUs)")
+	fs.StringVar(&o.clientCPUs, "client-cpus", "", "CPUs for the load generator (default: the other half)")
+	fs.StringVar(&o.serversBin, "servers-bin", "", "use this servers `binary` instead of building ./servers")
+	fs.StringVar(&o.loadgenBin, "loadgen-bin", "", "use this loadgen `binary` instead of building ./loadgen")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: bench [flags]\n       bench -report results/RUN\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err // the flag package has printed it
+	}
+	if fs.NArg() > 0 {
+		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return nil, err
+	}
+	return o, nil
+}
+
+// usageError marks errors that exit with status 2.
+type usageError struct{ error }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if o.reportDir != "" {
+		return rebuild(o.reportDir, stdout, stderr)
+	}
+	if err := measure(ctx, o, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// rebuild is `make report`.
+func rebuild(dir string, stdout, stderr io.Writer) int {
+	r, err := results.Load(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 1
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	if err := report.Write(r, dir); err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 1
+	}
+	report.Terminal(stdout, r)
+	fmt.Fprintf(stdout, "report: %s\n", filepath.Join(dir, "REPORT.md"))
+	return 0
+}
+
+// matrix builds the effective configuration from the preset, the file and
+// the flags.
+func matrix(o *options) (config.Config, error) {
+	cfg := config.Default()
+	if o.quick {
+		cfg = config.Quick()
+	}
+	if o.configFile != "" {
+		c, err := config.Load(o.configFile, cfg)
+		if err != nil {
+			return cfg, err
+		}
+		cfg = c
+	}
+	if o.libs != "" {
+		cfg.Libs = splitList(o.libs)
+	}
+	if o.scenarios != "" {
+		keep, err := config.ParseScenarios(o.scenarios)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Only(keep)
+	}
+	sizes, err := intList(o.sizes)
+	if err != nil {
+		return cfg, fmt.Errorf("-sizes: %v", err)
+	}
+	conns, err := intList(o.conns)
+	if err != nil {
+		return cfg, fmt.Errorf("-conns: %v", err)
+	}
+	idle, err := intList(o.idleConns)
+	if err != nil {
+		return cfg, fmt.Errorf("-idle-conns: %v", err)
+	}
+	for i := range cfg.Scenarios {
+		s := &cfg.Scenarios[i]
+		if s.Scenario == config.Connect {
+			if idle != nil {
+				s.Conns = idle
+			}
+			if o.hold > 0 {
+				s.Hold = config.D(o.hold)
+			}
+			continue
+		}
+		if sizes != nil {
+			s.Sizes = sizes
+		}
+		if conns != nil {
+			s.Conns = conns
+		}
+		switch {
+		case s.Scenario == config.EchoClosed && o.window > 0:
+			s.Window = o.window
+		case s.Scenario == config.EchoOpen && o.rate > 0:
+			s.Rate = o.rate
+		case s.Scenario == config.Broadcast && o.publishRate > 0:
+			s.Rate = o.publishRate
+		}
+	}
+	if o.trials > 0 {
+		cfg.Trials = o.trials
+	}
+	if o.duration > 0 {
+		cfg.Duration = config.D(o.duration)
+	}
+	if o.warmup >= 0 {
+		cfg.Warmup = config.D(o.warmup)
+	}
+	if o.noDrift {
+		cfg.Drift = false
+	}
+	if o.noVariants {
+		for i := range cfg.Scenarios {
+			cfg.Scenarios[i].Variants = nil
+		}
+	}
+	if len(cfg.Libs) == 0 {
+		cfg.Libs = registry.Names()
+	}
+	return cfg, cfg.Validate(registry.Names())
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func intList(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range splitList(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive integer", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	cfg, err := matrix(o)
+	if err != nil {
+		return usageError{err}
+	}
+	if o.printConfig {
+		b, err := json.MarshalIndent(cfg, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, string(b))
+		return nil
+	}
+	var libs []config.Lib
+	var infos []envinfo.Lib
+	for _, name := range cfg.Libs {
+		l, _ := registry.Lookup(name)
+		libs = append(libs, config.Lib{Name: l.Name, Proto: string(l.Proto)})
+		infos = append(infos, envinfo.Lib{Name: l.Name, Module: l.Module, Proto: string(l.Proto)})
+	}
+	cells := cfg.Cells(libs)
+	costs := config.DefaultCosts
+	if o.serversBin != "" && o.loadgenBin != "" {
+		costs.Build = 0
+	}
+	plan := cfg.PlanFor(cells, costs)
+	fmt.Fprintf(stdout, "bench: %d libraries (%s), %d trials per cell\n", len(libs), strings.Join(cfg.Libs, ", "), cfg.Trials)
+	fmt.Fprintf(stdout, "bench: %s\n", plan)
+	if o.dryRun {
+		for _, c := range cells {
+			fmt.Fprintf(stdout, "  %-40s ~%s per trial\n", c.ID(), costs.Estimate(c).Round(100*time.Millisecond))
+		}
+		return nil
+	}
+	if o.budget > 0 && plan.Total > o.budget {
+		return usageError{fmt.Errorf("planned %s exceeds the budget of %s: shrink the matrix or raise -budget", plan.Total.Round(time.Second), o.budget)}
+	}
+
+	split, err := cpuSplit(o)
+	if err != nil {
+		return usageError{err}
+	}
+	repo, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	if o.name != "" {
+		if _, err := os.Stat(filepath.Join(o.resultsDir, o.name)); err == nil {
+			return usageError{fmt.Errorf("%s exists; runs are never overwritten: pick another -name", filepath.Join(o.resultsDir, o.name))}
+		}
+	}
+	serversCmd, loadgenCmd, cleanup, err := binaries(ctx, repo, o, stdout)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	dir, name, err := newRunDir(o.resultsDir, o.name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "bench: writing %s\n", dir)
+
+	env, warnings := envinfo.Collect(serversCmd, repo, infos)
+	env.Split = split
+	env.Matrix = cfg
+	env.Plan = plan
+	start := time.Now()
+	rec := &results.Run{
+		Name:        name,
+		StartedAt:   start.UTC().Format(time.RFC3339),
+		PlannedS:    plan.Total.Seconds(),
+		Environment: env,
+		Warnings:    warnings,
+	}
+	if !split.Pinned || split.Note != "" {
+		fmt.Fprintf(stderr, "bench: warning: %s\n", split.Note)
+	}
+
+	var progress runner.Progress = &lineProgress{w: stderr}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		progress = newBarProgress(stderr)
+	}
+	r := &runner.Runner{
+		Cells:    cells,
+		Trials:   cfg.Trials,
+		Drift:    cfg.Drift,
+		Server:   []string{serversCmd},
+		Loadgen:  []string{loadgenCmd},
+		Split:    split,
+		Dir:      dir,
+		Costs:    costs,
+		Progress: progress,
+		Checkpoint: func() {
+			rec.ElapsedS = time.Since(start).Seconds()
+			if err := results.Save(dir, rec); err != nil {
+				fmt.Fprintf(stderr, "bench: saving results: %v\n", err)
+			}
+		},
+	}
+	runErr := r.Run(ctx, rec)
+	rec.FinishedAt = time.Now().UTC().Format(time.RFC3339)
+	rec.ElapsedS = time.Since(start).Seconds()
+	if err := results.Save(dir, rec); err != nil {
+		return err
+	}
+	if err := report.Write(rec, dir); err != nil {
+		return err
+	}
+	report.Terminal(stdout, rec)
+	fmt.Fprintf(stdout, "bench: took %s (planned %s); report: %s\n",
+		time.Since(start).Round(time.Second), plan.Total.Round(time.Second), filepath.Join(dir, "REPORT.md"))
+	if runErr != nil {
+		return fmt.Errorf("interrupted; partial results saved in %s", dir)
+	}
+	return nil
+}
+
+func cpuSplit(o *options) (results.Split, error) {
+	var server, client []int
+	var err error
+	if o.serverCPUs != "" {
+		if server, err = runner.ParseCPUList(o.serverCPUs); err != nil {
+			return results.Split{}, fmt.Errorf("-server-cpus: %v", err)
+		}
+	}
+	if o.clientCPUs != "" {
+		if client, err = runner.ParseCPUList(o.clientCPUs); err != nil {
+			return results.Split{}, fmt.Errorf("-client-cpus: %v", err)
+		}
+	}
+	return runner.NewSplit(server, client)
+}
+
+// moduleRoot is the directory of the main module's go.mod.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %v", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("not inside the wsbench module: run from the repository")
+	}
+	return filepath.Dir(mod), nil
+}
+
+// newRunDir creates results/<name>. Without a name it uses date, time and
+// host, adding -2, -3... rather than reuse a directory; a given name that
+// exists is an error.
+func newRunDir(parent, name string) (string, string, error) {
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", "", err
+	}
+	if name != "" {
+		if strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+			return "", "", usageError{fmt.Errorf("bad run name %q", name)}
+		}
+		dir := filepath.Join(parent, name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return "", "", usageError{fmt.Errorf("%s exists; runs are never overwritten: pick another -name", dir)}
+			}
+			return "", "", err
+		}
+		return dir, name, nil
+	}
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "host"
+	}
+	base := time.Now().Format("2006-01-02T150405") + "-" + strings.ReplaceAll(host, "/", "_")
+	for i := 1; i < 100; i++ {
+		n := base
+		if i > 1 {
+			n = fmt.Sprintf("%s-%d", base, i)
+		}
+		dir := filepath.Join(parent, n)
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			return dir, n, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", "", err
+		}
+	}
+	return "", "", fmt.Errorf("no free run name under %s", parent)
+}
+
+// binaries builds ./servers and ./loadgen once into a temporary directory,
+// unless prebuilt binaries were given.
+func binaries(ctx context.Context, repo string, o *options, stdout io.Writer) (servers, loadgen string, cleanup func(), err error) {
+	cleanup = func() {}
+	servers, loadgen = o.serversBin, o.loadgenBin
+	if servers != "" && loadgen != "" {
+		return servers, loadgen, cleanup, nil
+	}
+	tmp, err := os.MkdirTemp("", "wsbench-bin-")
+	if err != nil {
+		return "", "", cleanup, err
+	}
+	cleanup = func() { os.RemoveAll(tmp) }
+	build := func(pkg, out string) error {
+		fmt.Fprintf(stdout, "bench: go build %s\n", pkg)
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+		cmd.Dir = repo
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+		}
+		return nil
+	}
+	if servers == "" {
+		servers = filepath.Join(tmp, "servers")
+		if err := build("./servers", servers); err != nil {
+			return "", "", cleanup, err
+		}
+	}
+	if loadgen == "" {
+		loadgen = filepath.Join(tmp, "loadgen")
+		if err := build("./loadgen", loadgen); err != nil {
+			return "", "", cleanup, err
+		}
+	}
+	return servers, loadgen, cleanup, nil
+}

@@ -1,0 +1,280 @@
+package report
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/bench/results"
+)
+
+func TestVerdictBoundaries(t *testing.T) {
+	cases := []struct {
+		ratio float64
+		want  string
+	}{
+		{4.99, VerdictWeaker}, {5, VerdictHolds}, {7, VerdictHolds}, {10, VerdictHolds}, {10.1, VerdictStronger},
+		{1, VerdictWeaker}, {0.99, VerdictReversed}, {0.1, VerdictReversed}, {1e6, VerdictStronger},
+		{0, VerdictNoData}, {-1, VerdictNoData}, {math.NaN(), VerdictNoData}, {math.Inf(1), VerdictNoData},
+	}
+	for _, c := range cases {
+		if got := VerdictOf(c.ratio); got != c.want {
+			t.Errorf("VerdictOf(%v) = %s, want %s", c.ratio, got, c.want)
+		}
+	}
+	// The verdict is taken on the ratio as shown (3 significant digits).
+	for in, want := range map[float64]float64{4.996: 5, 4.994: 4.99, 10.04: 10, 10.05: 10.1, 123.45: 123, 0.012345: 0.0123} {
+		if got := roundRatio(in); math.Abs(got-want) > 1e-12 {
+			t.Errorf("roundRatio(%v) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// wsRef finds the WebSocket cell a row is compared with.
+func wsRef(t *testing.T, run *results.Run, lib string, other *results.Cell) *results.Cell {
+	t.Helper()
+	for i := range run.Cells {
+		c := &run.Cells[i]
+		if c.Lib == lib && !c.Extra && c.Scenario == other.Scenario && c.PayloadBytes == other.PayloadBytes && c.Conns == other.Conns {
+			return c
+		}
+	}
+	return nil
+}
+
+func TestClaimFromFixture(t *testing.T) {
+	run := loadFixture(t)
+	cl := BuildClaim(run)
+	if cl.Missing != "" {
+		t.Fatal(cl.Missing)
+	}
+
+	// The fastest WebSocket library, recomputed: highest geometric mean
+	// of closed-loop echo throughput.
+	best, bestGeo := "", 0.0
+	for _, lib := range []string{"coder", "gobwas", "gorilla", "nhooyr", "xnet"} {
+		sum, n := 0.0, 0
+		for _, c := range run.Cells {
+			if c.Lib == lib && c.Scenario == config.EchoClosed && c.Status != results.StatusFailed {
+				sum += math.Log(c.Median[results.MsgsPerSec])
+				n++
+			}
+		}
+		if geo := math.Exp(sum / float64(n)); geo > bestGeo {
+			best, bestGeo = lib, geo
+		}
+	}
+	if cl.Fastest != best || !slices.Equal(cl.Refs, []string{best, "gorilla"}) || cl.Headline != "gorilla" {
+		t.Fatalf("fastest %s refs %v headline %s; want fastest %s", cl.Fastest, cl.Refs, cl.Headline, best)
+	}
+
+	// Every comparison is present: each non-WebSocket cell once per metric
+	// of its scenario.
+	perScenario := map[config.Scenario]int{config.EchoClosed: 5, config.EchoOpen: 2, config.Broadcast: 5}
+	want := map[string]int{}
+	for _, c := range run.Cells {
+		if c.Proto == "http" || c.Variant == config.VariantSockJSXHRStreaming || c.Variant == config.VariantSockJSXHRPolling {
+			if n := perScenario[c.Scenario]; n > 0 {
+				want[c.ID] = n
+			}
+		}
+	}
+	got := map[string]int{}
+	for _, r := range cl.Rows {
+		got[r.OtherCell.ID]++
+	}
+	for id, n := range want {
+		if got[id] != n {
+			t.Errorf("%s: %d rows, want %d", id, got[id], n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("rows for %d cells, want %d", len(got), len(want))
+	}
+	for _, id := range []string{"rest+new-conn/echo-open/16384B/1000c", "rest+poll-50ms/broadcast/1024B/100c", "rest+poll-1s/broadcast/1024B/1000c",
+		"rest/broadcast/1024B/1000c", "rest+longpoll/broadcast/1024B/100c", "rest+sse/broadcast/1024B/1000c",
+		"sockjs+xhr-streaming/broadcast/1024B/1000c", "sockjs+xhr-polling/broadcast/1024B/100c", "rest/echo-closed/64B/1000c"} {
+		if got[id] == 0 {
+			t.Errorf("no comparison for %s", id)
+		}
+	}
+
+	// Every ratio follows from the two cells' medians, oriented so that
+	// above 1 WebSocket is better, and its verdict from the ratio.
+	higher := map[string]bool{results.MsgsPerSec: true}
+	keys := map[string]string{
+		"throughput (msgs/s), closed loop": results.MsgsPerSec, "latency p50, closed loop": results.LatP50,
+		"latency p99, closed loop": results.LatP99, "latency p50, open loop": results.LatP50, "latency p99, open loop": results.LatP99,
+		"bytes on the wire per message": results.BytesPerMsg, "server CPU µs per message": results.ServerCPUUSPerMsg,
+		"delivery latency p50": results.LatP50, "delivery latency p99": results.LatP99, "p99 to the last subscriber": results.LastP99,
+		"bytes on the wire per delivered message": results.BytesPerMsg, "server CPU µs per delivered message": results.ServerCPUUSPerMsg,
+	}
+	noData := 0
+	for _, r := range cl.Rows {
+		key, ok := keys[r.Metric]
+		if !ok {
+			t.Fatalf("unknown metric %q", r.Metric)
+		}
+		for i, ref := range r.Refs {
+			ws := wsRef(t, run, cl.Refs[i], r.OtherCell)
+			if ws.Status == results.StatusFailed || r.OtherCell.Status == results.StatusFailed {
+				noData++
+				if ref.Verdict != VerdictNoData || !math.IsNaN(ref.Ratio) || !strings.Contains(ref.Text, "failed") {
+					t.Errorf("%s %s vs %s: failed cell gives %v %s", r.OtherCell.ID, r.Metric, ref.Lib, ref.Ratio, ref.Text)
+				}
+				continue
+			}
+			o, w := r.OtherCell.Median[key], ws.Median[key]
+			exp := o / w
+			if higher[key] {
+				exp = w / o
+			}
+			if math.Abs(ref.Ratio-exp)/exp > 0.005 {
+				t.Errorf("%s %s vs %s: ratio %v, want %v (REST %v, WebSocket %v)", r.OtherCell.ID, r.Metric, ref.Lib, ref.Ratio, exp, o, w)
+			}
+			if ref.Verdict != VerdictOf(ref.Ratio) || !strings.HasPrefix(ref.Text, ref.Verdict) {
+				t.Errorf("%s %s: ratio %v verdict %s text %q", r.OtherCell.ID, r.Metric, ref.Ratio, ref.Verdict, ref.Text)
+			}
+		}
+	}
+	if noData == 0 {
+		t.Error("the fixture's failed sockjs+xhr-polling cell gave no no-data row")
+	}
+
+	// The section: intro, summary, chart, one table per group, details.
+	dir := t.TempDir()
+	if err := Write(run, dir); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "REPORT.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := string(md)
+	sec := report[strings.Index(report, "## The 5–10× claim"):strings.Index(report, "## Drift check")]
+	for _, want := range []string{"**Summary.** Against gorilla", "charts/claim-ratios.svg", "### Request/response: HTTP POST /echo",
+		"### Server push:", "### Request/response in detail", "### Server push in detail", best + " (fastest)",
+		"poll every 50 ms", "1 KiB, 100 subscribers, 20 msgs/s published", "64 B, 1,000 conns, 5000 msgs/s offered", "no data: sockjs+xhr-polling"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("claim section lacks %q", want)
+		}
+	}
+	checkSVG(t, filepath.Join(dir, "charts", "claim-ratios.svg"))
+	var term bytes.Buffer
+	Terminal(&term, run)
+	if !strings.Contains(term.String(), "The 5–10× claim: "+cl.Summary()) {
+		t.Error("the terminal output lacks the claim's summary")
+	}
+}
+
+// claimRun is a run of gorilla and rest with one closed-loop echo point
+// whose figures put the ratios on the verdict boundaries.
+func claimRun(rest map[string]float64) *results.Run {
+	cfg := config.Config{Libs: []string{"gorilla", "rest"}, Trials: 3, Scenarios: []config.Spec{
+		{Scenario: config.EchoClosed, Sizes: []int{1024}, Conns: []int{100}, Window: 1}}}
+	run := &results.Run{Name: "boundaries", Environment: results.Environment{Matrix: cfg}}
+	for _, c := range cfg.Cells([]config.Lib{{Name: "gorilla", Proto: "ws"}, {Name: "rest", Proto: "http"}}) {
+		rc := results.CellFrom(c)
+		rc.Status = results.StatusOK
+		rc.Median = map[string]float64{results.MsgsPerSec: 10000, results.LatP50: 100, results.LatP99: 1000,
+			results.BytesPerMsg: 2000, results.ServerCPUUSPerMsg: 10}
+		if c.Lib == "rest" {
+			rc.Median = rest
+		}
+		run.Cells = append(run.Cells, rc)
+	}
+	return run
+}
+
+func TestClaimVerdictsAtTheBoundaries(t *testing.T) {
+	run := claimRun(map[string]float64{
+		results.MsgsPerSec:        2000,  // 10000/2000 = 5: holds
+		results.LatP50:            1000,  // 10: holds
+		results.LatP99:            4990,  // 4.99: weaker
+		results.BytesPerMsg:       20200, // 10.1: stronger
+		results.ServerCPUUSPerMsg: 5,     // 0.5: reversed
+	})
+	cl := BuildClaim(run)
+	if !slices.Equal(cl.Refs, []string{"gorilla"}) || cl.Fastest != "gorilla" {
+		t.Fatalf("refs %v fastest %s", cl.Refs, cl.Fastest)
+	}
+	want := map[string]struct {
+		ratio float64
+		text  string
+	}{
+		"throughput (msgs/s), closed loop": {5, "holds"},
+		"latency p50, closed loop":         {10, "holds"},
+		"latency p99, closed loop":         {4.99, "weaker: 4.99× instead of 5–10×"},
+		"bytes on the wire per message":    {10.1, "stronger"},
+		"server CPU µs per message":        {0.5, "reversed: HTTP/1.1 keep-alive 2× better"},
+	}
+	if len(cl.Rows) != len(want) {
+		t.Fatalf("%d rows, want %d", len(cl.Rows), len(want))
+	}
+	for _, r := range cl.Rows {
+		w := want[r.Metric]
+		if got := r.Refs[0]; got.Ratio != w.ratio || got.Text != w.text {
+			t.Errorf("%s: ratio %v %q, want %v %q", r.Metric, got.Ratio, got.Text, w.ratio, w.text)
+		}
+		if r.Conditions != "1 KiB, 100 conns, 1 in flight each" || r.Side != "HTTP/1.1 keep-alive" {
+			t.Errorf("%s: side %q conditions %q", r.Metric, r.Side, r.Conditions)
+		}
+	}
+	sum := cl.Summary()
+	for _, s := range []string{
+		"Against gorilla (the only WebSocket library of this run), the claim that WebSocket is 5–10× faster than REST holds for 2 of 5 ratios (one per metric, payload size and connection count), is exceeded (more than 10×) for 1, falls short (1–5×) for 1 and is reversed (the other side better) for 1.",
+		"Request/response ratios (all metrics and sizes): HTTP/1.1 keep-alive 0.5–10×.",
+		"WebSocket is 5× better or more only for: HTTP/1.1 keep-alive (throughput, latency, bytes).",
+	} {
+		if !strings.Contains(sum, s) {
+			t.Errorf("summary lacks %q:\n%s", s, sum)
+		}
+	}
+	if strings.Contains(sum, "Server push") || strings.Contains(sum, "client-bound") {
+		t.Errorf("summary mentions what was not measured:\n%s", sum)
+	}
+
+	// The same numbers in a table.
+	var md bytes.Buffer
+	cl.Markdown(&md, run, nil)
+	for _, s := range []string{"| 5×", "| 10×", "| 4.99×", "| 10.1×", "| 0.5×"} {
+		if !strings.Contains(md.String(), s) {
+			t.Errorf("claim table lacks %q:\n%s", s, md.String())
+		}
+	}
+
+	// A client-bound side turns the throughput ratio into a bound.
+	run.Cells[1].Status, run.Cells[1].Flags = results.StatusClientBound, []string{results.StatusClientBound}
+	if got := BuildClaim(run).Rows[0].Refs[0].Text; got != "holds (at most: rest client-bound)" {
+		t.Errorf("client-bound REST: %q", got)
+	}
+	// A failed side gives no ratio.
+	run.Cells[1].Status = results.StatusFailed
+	for _, r := range BuildClaim(run).Rows {
+		if r.Refs[0].Verdict != VerdictNoData || r.Other != "failed" {
+			t.Errorf("%s: failed REST cell gives %s %q", r.Metric, r.Other, r.Refs[0].Text)
+		}
+	}
+}
+
+func TestClaimMissing(t *testing.T) {
+	run := claimRun(nil)
+	run.Cells = run.Cells[:1] // gorilla only
+	cl := BuildClaim(run)
+	if cl.Missing == "" || len(cl.Rows) != 0 {
+		t.Errorf("missing %q, %d rows", cl.Missing, len(cl.Rows))
+	}
+	var md bytes.Buffer
+	cl.Markdown(&md, run, nil)
+	if !strings.Contains(md.String(), "could not be tested in this run") {
+		t.Errorf("section: %s", md.String())
+	}
+	if p, _ := newView(run).claimChart(cl); p != nil {
+		t.Error("a chart without data")
+	}
+}

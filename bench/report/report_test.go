@@ -1,0 +1,297 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/bench/fixture"
+	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/servers/registry"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/results.json from the fixture generator")
+
+const fixturePath = "testdata/results.json"
+
+// fixtureRun builds a run of every registered library over the default
+// matrix, variants included, from invented numbers, with failed
+// (sockjs broadcast and sockjs+xhr-polling broadcast at 1,000
+// subscribers), client-bound (rest echo-closed) and noisy (xnet
+// echo-open) cells.
+func fixtureRun() *results.Run {
+	cfg := config.Default()
+	cfg.Libs = registry.Names()
+	var libs []config.Lib
+	for _, l := range registry.All() {
+		libs = append(libs, config.Lib{Name: l.Name, Proto: string(l.Proto)})
+	}
+	run := &results.Run{
+		Name:      "fixture",
+		StartedAt: "2026-01-02T03:04:05Z",
+		PlannedS:  800,
+		ElapsedS:  790,
+		Complete:  true,
+		Environment: results.Environment{
+			Host: "fixture-host", CPUModel: "Fixture CPU @ 3.0GHz", Cores: 2, Kernel: "6.1.0", OS: "linux", Arch: "amd64",
+			GoVersion: "go1.26.0", GitCommit: "0123456789abcdef",
+			Libraries: map[string]results.Library{},
+			Split:     results.Split{ServerCPUs: []int{0}, ClientCPUs: []int{1}, Pinned: true, Taskset: "/usr/bin/taskset"},
+			Matrix:    cfg,
+		},
+	}
+	for _, l := range registry.All() {
+		run.Environment.Libraries[l.Name] = results.Library{Module: l.Module, Version: "v1.0.0", Proto: string(l.Proto)}
+	}
+	for _, c := range cfg.Cells(libs) {
+		rc := results.CellFrom(c)
+		for n := 1; n <= cfg.Trials; n++ {
+			jitter := 0.02
+			if c.Lib == "xnet" && c.Scenario == config.EchoOpen {
+				jitter = 0.3 // noisy
+			}
+			res := fixture.Result(fixture.Params{
+				Lib: c.Lib, Scenario: c.Scenario.LoadgenScenario(), Mode: c.Scenario.Mode(), Proto: c.Proto,
+				Conns: c.Conns, Size: c.PayloadBytes, Rate: c.Rate, Duration: c.Duration, Warmup: c.Warmup,
+				Hold: c.Hold, Trial: n, Jitter: jitter, Variant: string(c.Variant), PollInterval: c.PollInterval,
+			})
+			if c.Lib == "rest" && c.Scenario == config.EchoClosed {
+				res.Server.CPUUtil = 0.6 // client-bound
+			}
+			if c.Lib == "sockjs" && c.Scenario == config.Broadcast && c.Conns == 1000 && n == 2 &&
+				(!c.Extra || c.Variant == config.VariantSockJSXHRPolling) {
+				res.Lost = 17 // failed
+			}
+			rc.Trials = append(rc.Trials, results.Trial{N: n, StartedAt: run.StartedAt, WallS: 5, Addr: "127.0.0.1:1", Result: &res})
+		}
+		results.Summarize(&rc, 1, cfg.Trials)
+		run.Cells = append(run.Cells, rc)
+	}
+	again := run.Cells[0]
+	run.Drift = results.CompareDrift(&run.Cells[0], &again)
+	return run
+}
+
+func loadFixture(t *testing.T) *results.Run {
+	t.Helper()
+	if *update {
+		b, err := json.Marshal(fixtureRun())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(fixturePath, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run, err := results.Load(fixturePath)
+	if err != nil {
+		t.Fatalf("%v (regenerate with go test ./bench/report -run TestWrite -update)", err)
+	}
+	return run
+}
+
+func TestFixtureStatuses(t *testing.T) {
+	run := loadFixture(t)
+	want := map[string]string{
+		"gorilla/echo-closed/1024B/1000c": results.StatusOK,
+		"rest/echo-closed/1024B/1000c":    results.StatusClientBound,
+		"xnet/echo-open/1024B/1000c":      results.StatusNoisy,
+		"sockjs/broadcast/1024B/1000c":    results.StatusFailed,
+	}
+	for _, c := range run.Cells {
+		if s, ok := want[c.ID]; ok {
+			if c.Status != s {
+				t.Errorf("%s: status %s, want %s (%s)", c.ID, c.Status, s, c.Reason)
+			}
+			delete(want, c.ID)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("fixture lacks cells %v", want)
+	}
+}
+
+func TestWrite(t *testing.T) {
+	run := loadFixture(t)
+	dir := t.TempDir()
+	if err := Write(run, dir); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "REPORT.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := string(md)
+
+	// Every chart the report references exists and is well-formed SVG.
+	refs := regexp.MustCompile(`!\[[^\]]*\]\(([^)]+)\)`).FindAllStringSubmatch(report, -1)
+	if len(refs) < 6 {
+		t.Errorf("%d charts referenced, want at least 6", len(refs))
+	}
+	for _, ref := range refs {
+		checkSVG(t, filepath.Join(dir, ref[1]))
+	}
+	for _, want := range []string{"echo-throughput-1KiB-1000c.svg", "echo-open-latency-1KiB-1000c.svg",
+		"broadcast-delivery-1KiB.svg", "broadcast-last-1KiB.svg", "memory-per-conn-10000c.svg"} {
+		if !strings.Contains(report, "charts/"+want) {
+			t.Errorf("REPORT.md does not reference %s", want)
+		}
+	}
+
+	for _, want := range []string{"## How to read this report", "client-bound", "noisy", "failed",
+		"Drift check", "Fixture CPU", "Library features", "Handshakes per second", "Server memory per idle connection",
+		"Server CPU time per echoed message", "Bytes on the wire", "time to the last subscriber", "p99.9"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("REPORT.md lacks %q", want)
+		}
+	}
+
+	// results.csv: a header and one row per cell.
+	f, err := os.Open(filepath.Join(dir, "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(run.Cells)+1 {
+		t.Errorf("results.csv has %d rows, want %d", len(rows), len(run.Cells)+1)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	variants := map[string]string{}
+	for _, r := range rows[1:] {
+		variants[r[col["id"]]] = r[col["variant"]] + " " + r[col["extra"]] + " " + r[col["poll_interval_ms"]]
+	}
+	for id, want := range map[string]string{
+		"rest+new-conn/echo-closed/64B/1000c":  "http-new-conn true 0",
+		"rest/broadcast/1024B/100c":            "poll false 250",
+		"rest+poll-50ms/broadcast/1024B/1000c": "poll true 50",
+		"gorilla/echo-open/1024B/1000c":        "ws false 0",
+	} {
+		if variants[id] != want {
+			t.Errorf("results.csv %s: variant, extra, poll interval %q, want %q", id, variants[id], want)
+		}
+	}
+}
+
+func checkSVG(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	root := ""
+	texts := 0
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Errorf("%s: not XML: %v", path, err)
+			return
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if root == "" {
+				root = se.Name.Local
+			}
+			if se.Name.Local == "text" {
+				texts++
+			}
+		}
+	}
+	if root != "svg" {
+		t.Errorf("%s: root element %q, want svg", path, root)
+	}
+	if texts < 5 {
+		t.Errorf("%s: only %d text elements", path, texts)
+	}
+	if !strings.Contains(string(b), "Fixture CPU") {
+		t.Errorf("%s: caption with the machine missing", path)
+	}
+}
+
+func TestTablesHaveEveryLibrary(t *testing.T) {
+	run := loadFixture(t)
+	tables := Tables(run)
+	if len(tables) < 10 {
+		t.Fatalf("%d tables", len(tables))
+	}
+	for _, tb := range tables {
+		if tb.ID == "problems" {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, r := range tb.Rows {
+			seen[r[0]] = true
+			if len(r) != len(tb.Header) {
+				t.Errorf("%s: row %v has %d cells for %d columns", tb.ID, r[0], len(r), len(tb.Header))
+			}
+		}
+		for _, lib := range registry.Names() {
+			if !seen[lib] {
+				t.Errorf("table %s lacks %s", tb.ID, lib)
+			}
+		}
+	}
+}
+
+func TestFailedCellsShowNoNumber(t *testing.T) {
+	run := loadFixture(t)
+	for _, tb := range Tables(run) {
+		if !strings.HasPrefix(tb.ID, "broadcast-") {
+			continue
+		}
+		col := -1
+		for i, h := range tb.Header {
+			if strings.HasPrefix(h, "1,000") {
+				col = i
+			}
+		}
+		for _, r := range tb.Rows {
+			if r[0] == "sockjs" && r[col] != "failed" {
+				t.Errorf("%s: sockjs shows %q for a failed cell", tb.ID, r[col])
+			}
+		}
+	}
+	var buf bytes.Buffer
+	Terminal(&buf, run)
+	out := buf.String()
+	if !strings.Contains(out, "sockjs/broadcast/1024B/1000c") || !strings.Contains(out, "17 lost") {
+		t.Errorf("terminal output does not explain the failed cell:\n%s", out)
+	}
+}
+
+func TestFormat(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{fmtCount(52123), "52.1k"}, {fmtCount(1234567), "1.23M"}, {fmtCount(950), "950"}, {fmtCount(12.34), "12.3"},
+		{fmtUS(87.4), "87.4 µs"}, {fmtUS(1234), "1.23 ms"}, {fmtUS(2.5e6), "2.5 s"},
+		{fmtBytes(5300), "5.18 KiB"}, {fmtBytes(812), "812 B"},
+		{fmtSize(1024), "1 KiB"}, {fmtSize(128), "128 B"}, {fmtSize(16384), "16 KiB"},
+		{fmtInt(10000), "10,000"}, {fmtInt(100), "100"},
+		{secs((90 * time.Second).Seconds()), "1m30s"},
+	}
+	for _, c := range cases {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -1,0 +1,237 @@
+// Package results is the bench's record of a run (results.json): the
+// environment, every trial's load generator object, and per cell the median,
+// minimum and maximum of every metric with a status. It also holds the rules
+// that turn trials into a status, so that a report rebuilt later applies the
+// same rules.
+package results
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/loadgen/result"
+)
+
+// FileName is the name of the record inside a run directory.
+const FileName = "results.json"
+
+// Cell statuses, most severe first.
+const (
+	StatusFailed      = "failed"       // a trial failed, lost or corrupted messages: no number is given
+	StatusClientBound = "client-bound" // closed-loop throughput with the server below 90% of its CPUs
+	StatusNoisy       = "noisy"        // a key metric's min–max spread exceeds 10% of its median
+	StatusOK          = "ok"
+)
+
+// Run is the content of results.json.
+type Run struct {
+	Name        string      `json:"name"`
+	StartedAt   string      `json:"started_at"`  // RFC 3339
+	FinishedAt  string      `json:"finished_at"` // RFC 3339; empty while running
+	PlannedS    float64     `json:"planned_s"`   // the budget printed before the run
+	ElapsedS    float64     `json:"elapsed_s"`
+	Interrupted bool        `json:"interrupted,omitempty"`
+	Complete    bool        `json:"complete"` // every planned trial ran
+	Environment Environment `json:"environment"`
+	Cells       []Cell      `json:"cells"`
+	Drift       *Drift      `json:"drift,omitempty"`
+	// Warnings are things a reader must know (no CPU pinning, fewer than 3
+	// trials, drift above 10%...).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Environment is where and with what the numbers were made.
+type Environment struct {
+	Host          string             `json:"host"`
+	CPUModel      string             `json:"cpu_model"`
+	Cores         int                `json:"cores"` // logical CPUs the bench may use
+	MemTotalBytes int64              `json:"mem_total_bytes,omitempty"`
+	Kernel        string             `json:"kernel"`
+	OS            string             `json:"os"`
+	Arch          string             `json:"arch"`
+	GoVersion     string             `json:"go_version"` // toolchain that built the server binary
+	BenchGo       string             `json:"bench_go_version,omitempty"`
+	GitCommit     string             `json:"git_commit,omitempty"`
+	GitDirty      bool               `json:"git_dirty,omitempty"`
+	Libraries     map[string]Library `json:"libraries"`
+	Split         Split              `json:"cpu_split"`
+	Matrix        config.Config      `json:"matrix"`
+	Plan          config.Plan        `json:"plan"`
+}
+
+// Library is one library under test as built.
+type Library struct {
+	Module  string `json:"module"`  // "" for net/http
+	Version string `json:"version"` // module version, or the Go version for net/http
+	Proto   string `json:"proto"`
+}
+
+// Split is how CPUs were divided between the server and the load generator.
+type Split struct {
+	ServerCPUs []int  `json:"server_cpus"`
+	ClientCPUs []int  `json:"client_cpus"`
+	Pinned     bool   `json:"pinned"`            // taskset was used
+	Taskset    string `json:"taskset,omitempty"` // path of taskset
+	Note       string `json:"note,omitempty"`    // why not pinned, or why shared
+}
+
+// Cell is one point of the matrix with all its trials.
+type Cell struct {
+	ID    string `json:"id"`
+	Lib   string `json:"lib"`
+	Proto string `json:"proto"`
+	// Variant is how the load generator used the library (see
+	// config.Variant); empty in runs recorded before variants existed,
+	// which used each protocol's default.
+	Variant config.Variant `json:"variant,omitempty"`
+	// Extra marks a cell of a spec's Variants, outside the main library
+	// matrix.
+	Extra           bool            `json:"extra,omitempty"`
+	Scenario        config.Scenario `json:"scenario"`
+	Mode            string          `json:"mode,omitempty"`
+	PayloadBytes    int             `json:"payload_bytes"`
+	Conns           int             `json:"conns"`
+	Window          int             `json:"window,omitempty"`
+	Rate            float64         `json:"rate,omitempty"`
+	Publishers      int             `json:"publishers,omitempty"`
+	PollIntervalMS  float64         `json:"poll_interval_ms,omitempty"`
+	HoldS           float64         `json:"hold_s,omitempty"`
+	ConnectRate     float64         `json:"connect_rate,omitempty"`
+	DialConcurrency int             `json:"dial_concurrency,omitempty"`
+	WarmupS         float64         `json:"warmup_s,omitempty"`
+	DurationS       float64         `json:"duration_s,omitempty"`
+
+	Status string   `json:"status"`          // ok, failed, client-bound, noisy
+	Flags  []string `json:"flags,omitempty"` // every status that applies, most severe first
+	Reason string   `json:"reason,omitempty"`
+
+	Trials []Trial `json:"trials"`
+	// Median, Min and Max per metric key (see Metrics), over the trials
+	// that did not fail.
+	Median map[string]float64 `json:"median,omitempty"`
+	Min    map[string]float64 `json:"min,omitempty"`
+	Max    map[string]float64 `json:"max,omitempty"`
+	// Spread is (max-min)/median of the cell's key metrics.
+	Spread map[string]float64 `json:"spread,omitempty"`
+	// MedianTrial indexes Trials: the trial whose primary metric is closest
+	// to the median, the source of the cell's latency curve. -1 if none.
+	MedianTrial int `json:"median_trial"`
+}
+
+// CellFrom makes the record of a matrix cell, without trials.
+func CellFrom(c config.Cell) Cell {
+	return Cell{
+		ID:              c.ID(),
+		Lib:             c.Lib,
+		Proto:           c.Proto,
+		Variant:         c.Variant,
+		Extra:           c.Extra,
+		Scenario:        c.Scenario,
+		Mode:            c.Scenario.Mode(),
+		PayloadBytes:    c.PayloadBytes,
+		Conns:           c.Conns,
+		Window:          c.Window,
+		Rate:            c.Rate,
+		Publishers:      c.Publishers,
+		PollIntervalMS:  float64(c.PollInterval.Microseconds()) / 1000,
+		HoldS:           c.Hold.Seconds(),
+		ConnectRate:     c.ConnectRate,
+		DialConcurrency: c.DialConcurrency,
+		WarmupS:         c.Warmup.Seconds(),
+		DurationS:       c.Duration.Seconds(),
+		MedianTrial:     -1,
+	}
+}
+
+// VariantOrDefault is c's variant, or its protocol's default for a cell
+// recorded without one.
+func (c *Cell) VariantOrDefault() config.Variant {
+	if c.Variant != "" {
+		return c.Variant
+	}
+	return config.DefaultVariant(c.Proto, c.Scenario)
+}
+
+// Row is the cell's library, and for a variant cell the variant
+// ("rest+sse"), as in its ID.
+func (c *Cell) Row() string {
+	poll := time.Duration(c.PollIntervalMS * float64(time.Millisecond))
+	return config.RowName(c.Lib, c.VariantOrDefault(), c.Extra, poll)
+}
+
+// Trial is one run of the load generator against a fresh server.
+type Trial struct {
+	N         int     `json:"n"` // 1-based within its cell
+	StartedAt string  `json:"started_at"`
+	WallS     float64 `json:"wall_s"` // whole trial: server start to server stop
+	Addr      string  `json:"addr"`   // where the server listened
+	ServerPID int     `json:"server_pid,omitempty"`
+	// Error is set when the harness could not get a valid measurement:
+	// the server did not start or died, the load generator failed or
+	// exceeded its deadline.
+	Error string `json:"error,omitempty"`
+	// Notes are harmless oddities (the server needed SIGKILL to stop...).
+	Notes  []string       `json:"notes,omitempty"`
+	Result *result.Result `json:"result,omitempty"`
+}
+
+// Drift compares the first cell measured with the same cell measured again
+// at the end of the run.
+type Drift struct {
+	CellID  string  `json:"cell_id"`
+	Metric  string  `json:"metric"`
+	Before  float64 `json:"before"`
+	After   float64 `json:"after"`
+	DiffPct float64 `json:"diff_pct"` // (after-before)/before*100, when Comparable
+	// Comparable is false when either measurement failed.
+	Comparable bool   `json:"comparable"`
+	Status     string `json:"status"` // status of the re-measured cell
+	Again      *Cell  `json:"again,omitempty"`
+}
+
+// Load reads dir/results.json (or the file itself if path is a file).
+func Load(path string) (*Run, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, FileName)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Run
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return &r, nil
+}
+
+// Save writes r to dir/results.json atomically (write, then rename).
+func Save(dir string, r *Run) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".results-*.json")
+	if err != nil {
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, FileName))
+}

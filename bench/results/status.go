@@ -1,0 +1,239 @@
+package results
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/wsbench/wsbench/bench/config"
+)
+
+// Thresholds of the status rules (METHOD.md rules 4 and 7).
+const (
+	// SaturationFraction is the share of its CPUs a server must use for a
+	// closed-loop throughput figure to count.
+	SaturationFraction = 0.90
+	// NoisySpread is the largest (max-min)/median of a key metric that is
+	// not flagged.
+	NoisySpread = 0.10
+)
+
+// KeyMetrics are the metrics whose spread decides whether a cell is noisy:
+// the headline numbers of its scenario in the report.
+func KeyMetrics(s config.Scenario) []string {
+	switch s {
+	case config.EchoClosed:
+		return []string{MsgsPerSec}
+	case config.EchoOpen:
+		return []string{LatP50, LatP99}
+	case config.Broadcast:
+		return []string{LatP50, LastP50}
+	case config.Connect:
+		return []string{HandshakesPerSec, ServerRSSPerConn}
+	}
+	return nil
+}
+
+// Primary is the metric that picks a cell's representative trial and that
+// the drift check compares.
+func Primary(s config.Scenario) string {
+	switch s {
+	case config.EchoClosed:
+		return MsgsPerSec
+	case config.EchoOpen, config.Broadcast:
+		return LatP50
+	case config.Connect:
+		return ServerRSSPerConn
+	}
+	return MsgsPerSec
+}
+
+// TrialProblem says why a trial does not count, or "" if it does: a harness
+// error, a load generator failure, or any lost, duplicated, reordered or
+// corrupt message.
+func TrialProblem(sc config.Scenario, t Trial) string {
+	if t.Error != "" {
+		return t.Error
+	}
+	r := t.Result
+	if r == nil {
+		return "no result from the load generator"
+	}
+	if r.Failed {
+		if r.Failure != "" {
+			return "load generator: " + r.Failure
+		}
+		return "load generator reported a failed run"
+	}
+	var bad []string
+	for _, c := range []struct {
+		n    int64
+		what string
+	}{{r.Lost, "lost"}, {r.Duplicated, "duplicated"}, {r.Reordered, "reordered"}, {r.Corrupt, "corrupt"}} {
+		if c.n > 0 {
+			bad = append(bad, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	if len(bad) > 0 {
+		return "messages " + strings.Join(bad, ", ")
+	}
+	if sc != config.Connect && r.Received == 0 {
+		return "no message received"
+	}
+	if sc == config.Connect && r.HandshakesPerSec <= 0 {
+		return "no handshake completed"
+	}
+	return ""
+}
+
+// Summarize fills c's Median, Min, Max, Spread, MedianTrial, Status, Flags
+// and Reason from its trials. serverCPUs is the number of CPUs the server
+// was given; planned is the number of trials the cell should have had.
+func Summarize(c *Cell, serverCPUs, planned int) {
+	c.Median, c.Min, c.Max, c.Spread = nil, nil, nil, nil
+	c.MedianTrial = -1
+	c.Flags = nil
+	var reasons []string
+
+	var good []int // indexes of trials that count
+	for i, t := range c.Trials {
+		if p := TrialProblem(c.Scenario, t); p != "" {
+			reasons = append(reasons, fmt.Sprintf("trial %d: %s", t.N, p))
+			continue
+		}
+		good = append(good, i)
+	}
+	failed := len(reasons) > 0
+	for _, i := range good {
+		if r := c.Trials[i].Result; r.RateShort {
+			reasons = append(reasons, fmt.Sprintf("trial %d sent %.0f of %.0f msgs/s offered (the load generator fell behind; latency still counts from the intended send times)",
+				c.Trials[i].N, r.RateAchieved, r.RateTarget))
+		}
+	}
+	if len(c.Trials) < planned {
+		if len(c.Trials) == 0 || failed {
+			failed = true
+		}
+		reasons = append(reasons, fmt.Sprintf("%d of %d trials run", len(c.Trials), planned))
+	}
+	if len(good) == 0 {
+		failed = true
+		if len(c.Trials) == 0 && len(reasons) == 0 {
+			reasons = append(reasons, "no trial ran")
+		}
+	}
+
+	if len(good) > 0 {
+		c.Median, c.Min, c.Max = map[string]float64{}, map[string]float64{}, map[string]float64{}
+		for _, m := range Metrics {
+			var vals []float64
+			for _, i := range good {
+				if v, ok := m.Get(c.Trials[i].Result); ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
+					vals = append(vals, v)
+				}
+			}
+			if len(vals) == 0 {
+				continue
+			}
+			c.Median[m.Key] = Median(vals)
+			c.Min[m.Key] = slices.Min(vals)
+			c.Max[m.Key] = slices.Max(vals)
+		}
+		c.MedianTrial = medianTrial(c, good)
+	}
+
+	var flags []string
+	if failed {
+		flags = append(flags, StatusFailed)
+	}
+	if !failed && c.Scenario == config.EchoClosed {
+		if u, ok := c.Median[ServerCPUUtil]; !ok {
+			flags = append(flags, StatusClientBound)
+			reasons = append(reasons, "server CPU not measured, saturation unknown")
+		} else if limit := SaturationFraction * float64(serverCPUs); u < limit {
+			flags = append(flags, StatusClientBound)
+			reasons = append(reasons, fmt.Sprintf("server used %.2f of %d CPU(s) (< %.0f%%), client %.2f",
+				u, serverCPUs, SaturationFraction*100, c.Median[ClientCPUUtil]))
+		}
+	}
+	if len(good) >= 2 {
+		c.Spread = map[string]float64{}
+		var noisy []string
+		for _, k := range KeyMetrics(c.Scenario) {
+			med, ok := c.Median[k]
+			if !ok || med == 0 {
+				continue
+			}
+			s := (c.Max[k] - c.Min[k]) / math.Abs(med)
+			c.Spread[k] = s
+			if s > NoisySpread {
+				noisy = append(noisy, fmt.Sprintf("%s spread %.0f%%", k, s*100))
+			}
+		}
+		if len(noisy) > 0 && !failed {
+			flags = append(flags, StatusNoisy)
+			reasons = append(reasons, strings.Join(noisy, ", "))
+		}
+	}
+	if len(flags) == 0 {
+		flags = []string{StatusOK}
+	}
+	c.Status = flags[0]
+	if len(flags) > 1 || flags[0] != StatusOK {
+		c.Flags = flags
+	}
+	c.Reason = strings.Join(reasons, "; ")
+}
+
+// medianTrial picks, among the good trials, the one whose primary metric is
+// closest to the median.
+func medianTrial(c *Cell, good []int) int {
+	key := Primary(c.Scenario)
+	m, _ := MetricByKey(key)
+	med, ok := c.Median[key]
+	if !ok {
+		return good[0]
+	}
+	best, bestDist := good[0], math.Inf(1)
+	for _, i := range good {
+		v, ok := m.Get(c.Trials[i].Result)
+		if !ok {
+			continue
+		}
+		if d := math.Abs(v - med); d < bestDist {
+			best, bestDist = i, d
+		}
+	}
+	return best
+}
+
+// Median of vals (the mean of the two middle values for an even count).
+func Median(vals []float64) float64 {
+	if len(vals) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(vals)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// CompareDrift builds the drift record from the first measurement of a cell
+// and its repetition at the end of the run.
+func CompareDrift(first, again *Cell) *Drift {
+	key := Primary(first.Scenario)
+	d := &Drift{CellID: first.ID, Metric: key, Status: again.Status, Again: again}
+	b, ok1 := first.Median[key]
+	a, ok2 := again.Median[key]
+	d.Before, d.After = b, a
+	if ok1 && ok2 && b != 0 {
+		d.Comparable = true
+		d.DiffPct = (a - b) / b * 100
+	}
+	return d
+}

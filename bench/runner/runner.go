@@ -1,0 +1,419 @@
+// Package runner runs a benchmark matrix: for every trial of every cell it
+// starts a fresh server process pinned to the server CPUs, waits for
+// /healthz, runs the load generator pinned to the client CPUs, reads its
+// JSON result and stops the server. Both commands are injectable, so tests
+// can substitute fixtures for the real binaries.
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/loadgen/result"
+)
+
+// Progress is told about every trial; implementations draw a bar or print
+// lines. Each trial's share of the whole is its estimated duration. A
+// skipped trial gets End without Begin.
+type Progress interface {
+	Start(total time.Duration)
+	Begin(label string, estimate time.Duration)
+	End(estimate time.Duration, problem string)
+	Finish()
+}
+
+// NoProgress discards progress reports.
+type NoProgress struct{}
+
+func (NoProgress) Start(time.Duration)         {}
+func (NoProgress) Begin(string, time.Duration) {}
+func (NoProgress) End(time.Duration, string)   {}
+func (NoProgress) Finish()                     {}
+
+// Runner runs the cells of a matrix. Zero durations take defaults.
+type Runner struct {
+	Cells  []config.Cell
+	Trials int
+	Drift  bool // measure the first cell again at the end
+
+	// Server is the server command; "-lib NAME -addr HOST:PORT" is appended.
+	Server []string
+	// Loadgen is the load generator command; its flags are appended.
+	Loadgen []string
+	// Split says which CPUs each side gets and whether to use taskset.
+	Split results.Split
+	// Dir is the run directory; per-trial logs and JSON go to Dir/logs.
+	Dir string
+
+	Costs    config.Costs
+	Progress Progress
+	// Checkpoint is called after every trial, e.g. to save results.json.
+	Checkpoint func()
+
+	Host          string        // listen host, default 127.0.0.1
+	HealthTimeout time.Duration // wait for /healthz, default 10s
+	StopGrace     time.Duration // SIGTERM to SIGKILL, default 5s
+	Slack         time.Duration // added to every trial's hard deadline, default 15s
+}
+
+type outcome int
+
+const (
+	completed   outcome = iota // the trial ran (it may still have failed)
+	startFailed                // the server never became healthy
+	interrupted                // the context was cancelled
+)
+
+// Run runs every trial, interleaved (trial 1 of every cell, then trial 2...)
+// so that a slow drift of the machine spreads over all libraries instead of
+// penalizing the last ones, then the drift check. It fills run.Cells,
+// run.Drift, run.Interrupted and run.Complete. It returns ctx's error if it
+// was interrupted.
+func (r *Runner) Run(ctx context.Context, run *results.Run) error {
+	r.defaults()
+	if err := os.MkdirAll(filepath.Join(r.Dir, "logs"), 0o755); err != nil {
+		return err
+	}
+	run.Cells = make([]results.Cell, len(r.Cells))
+	for i, c := range r.Cells {
+		run.Cells[i] = results.CellFrom(c)
+		results.Summarize(&run.Cells[i], len(r.Split.ServerCPUs), r.Trials)
+	}
+	var total time.Duration
+	for _, c := range r.Cells {
+		total += time.Duration(r.Trials) * r.Costs.Estimate(c)
+	}
+	if r.Drift && len(r.Cells) > 0 {
+		total += time.Duration(r.Trials) * r.Costs.Estimate(r.Cells[0])
+	}
+	r.Progress.Start(total)
+	defer r.Progress.Finish()
+
+	s := &state{failed: map[*results.Cell]bool{}, broken: map[string]string{}}
+	for n := 1; n <= r.Trials; n++ {
+		for i, c := range r.Cells {
+			if !r.step(ctx, s, c, &run.Cells[i], n, "") {
+				run.Interrupted = true
+				return ctx.Err()
+			}
+		}
+	}
+	if r.Drift && len(r.Cells) > 0 {
+		again := results.CellFrom(r.Cells[0])
+		for n := 1; n <= r.Trials; n++ {
+			if !r.step(ctx, s, r.Cells[0], &again, n, "drift-") {
+				run.Interrupted = true
+				return ctx.Err()
+			}
+		}
+		results.Summarize(&again, len(r.Split.ServerCPUs), r.Trials)
+		run.Drift = results.CompareDrift(&run.Cells[0], &again)
+		r.checkpoint()
+	}
+	run.Complete = true
+	return nil
+}
+
+// state is what Run remembers between trials.
+type state struct {
+	failed map[*results.Cell]bool // cells with a failed trial: their other trials are skipped
+	broken map[string]string      // library -> why its server could not start
+}
+
+// step runs (or skips) trial n of cell c into rc. It returns false when
+// the run was interrupted.
+func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.Cell, n int, prefix string) bool {
+	est := r.Costs.Estimate(c)
+	if ctx.Err() != nil {
+		return false
+	}
+	if s.failed[rc] {
+		r.Progress.End(est, "")
+		return true
+	}
+	if why, ok := s.broken[c.Lib]; ok {
+		rc.Trials = append(rc.Trials, results.Trial{N: n, Error: "not run: " + why})
+		s.failed[rc] = true
+		results.Summarize(rc, len(r.Split.ServerCPUs), r.Trials)
+		r.Progress.End(est, "skipped: "+why)
+		r.checkpoint()
+		return true
+	}
+	r.Progress.Begin(fmt.Sprintf("%s%s trial %d/%d", prefix, c.ID(), n, r.Trials), est)
+	t, out := r.trial(ctx, c, n, prefix)
+	if out == interrupted {
+		return false
+	}
+	rc.Trials = append(rc.Trials, t)
+	problem := results.TrialProblem(c.Scenario, t)
+	if problem != "" {
+		s.failed[rc] = true
+		if out == startFailed {
+			s.broken[c.Lib] = fmt.Sprintf("the %s server failed to start in %s trial %d", c.Lib, c.ID(), n)
+		}
+	}
+	results.Summarize(rc, len(r.Split.ServerCPUs), r.Trials)
+	r.Progress.End(est, problem)
+	r.checkpoint()
+	return true
+}
+
+func (r *Runner) defaults() {
+	if r.Host == "" {
+		r.Host = "127.0.0.1"
+	}
+	if r.HealthTimeout == 0 {
+		r.HealthTimeout = 10 * time.Second
+	}
+	if r.StopGrace == 0 {
+		r.StopGrace = 5 * time.Second
+	}
+	if r.Slack == 0 {
+		r.Slack = 15 * time.Second
+	}
+	if r.Progress == nil {
+		r.Progress = NoProgress{}
+	}
+	if r.Costs == (config.Costs{}) {
+		r.Costs = config.DefaultCosts
+	}
+	if r.Trials < 1 {
+		r.Trials = 1
+	}
+}
+
+func (r *Runner) checkpoint() {
+	if r.Checkpoint != nil {
+		r.Checkpoint()
+	}
+}
+
+// Deadline is the hard limit on one trial of c: twice its estimate plus
+// the health and stop allowances and the slack.
+func (r *Runner) Deadline(c config.Cell) time.Duration {
+	r.defaults()
+	return 2*r.Costs.Estimate(c) + r.HealthTimeout + r.StopGrace + r.Slack
+}
+
+// trial runs one load generator run against a fresh server.
+func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string) (t results.Trial, out outcome) {
+	start := time.Now()
+	t = results.Trial{N: n, StartedAt: start.UTC().Format(time.RFC3339)}
+	defer func() { t.WallS = time.Since(start).Seconds() }()
+
+	deadline := r.Deadline(c)
+	tctx, cancel := context.WithTimeout(ctx, deadline)
+	defer cancel()
+
+	base := filepath.Join(r.Dir, "logs", prefix+strings.ReplaceAll(c.ID(), "/", "_")+".t"+strconv.Itoa(n))
+	srv, addr, err := r.startServer(tctx, c.Lib, base+".server.log")
+	t.Addr = addr
+	if err != nil {
+		if ctx.Err() != nil {
+			return t, interrupted
+		}
+		t.Error = err.Error()
+		return t, startFailed
+	}
+	t.ServerPID = srv.pid()
+	defer func() {
+		if srv.stop(r.StopGrace) {
+			t.Notes = append(t.Notes, fmt.Sprintf("server did not exit within %s of SIGTERM; killed", r.StopGrace))
+		} else if code := srv.exitCode(); code != 0 && t.Error == "" {
+			t.Notes = append(t.Notes, "server stopped with "+srv.exitText())
+		}
+	}()
+
+	// The load generator's own deadline comes first, so that it can still
+	// write its JSON with the failure; the hard deadline is the backstop.
+	jsonPath := base + ".json"
+	args := LoadgenArgs(c, addr, srv.pid(), jsonPath, 2*r.Costs.Estimate(c)+r.Slack/2)
+	lg, err := startChild("load generator", r.pinned(r.Split.ClientCPUs, r.Loadgen, args), r.env(len(r.Split.ClientCPUs)), base+".loadgen.log")
+	if err != nil {
+		t.Error = err.Error()
+		return t, completed
+	}
+	select {
+	case <-lg.done:
+	case <-srv.done: // judged below
+		lg.kill()
+		<-lg.done
+	case <-tctx.Done():
+		lg.kill()
+		<-lg.done
+		if ctx.Err() != nil {
+			return t, interrupted
+		}
+		t.Error = fmt.Sprintf("trial exceeded its hard deadline of %s; load generator killed", deadline.Round(time.Second))
+		return t, completed
+	}
+	if srv.exited() {
+		t.Error = fmt.Sprintf("server exited during the trial (%s): %s", srv.exitText(), srv.tail())
+		return t, completed
+	}
+	t.Result, t.Error = readResult(jsonPath, lg, c.Variant)
+	return t, completed
+}
+
+// readResult reads the load generator's JSON and reconciles it with its
+// exit status and with the variant the cell asked for.
+func readResult(path string, lg *child, want config.Variant) (*result.Result, string) {
+	code := lg.exitCode()
+	if code == 2 {
+		return nil, "load generator rejected its arguments (exit 2): " + lg.tail()
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Sprintf("load generator %s without writing its JSON: %s", lg.exitText(), lg.tail())
+	}
+	var res result.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		return nil, fmt.Sprintf("load generator JSON unreadable: %v", err)
+	}
+	// A load generator that reports its variant must have run the one
+	// asked for: a measurement of another variant under this cell's name
+	// would be a wrong number, not a missing one.
+	if res.Variant != "" && want != "" && config.Variant(res.Variant) != want {
+		return &res, fmt.Sprintf("load generator ran variant %q, the cell asked for %q", res.Variant, want)
+	}
+	switch {
+	case code == 0:
+		return &res, ""
+	case code == 1 && res.Failed:
+		return &res, "" // TrialProblem reports res.Failure
+	default:
+		return &res, fmt.Sprintf("load generator %s: %s", lg.exitText(), lg.tail())
+	}
+}
+
+// startServer starts lib's server on a free port and waits for /healthz.
+// A port taken between choosing and binding it is retried on another.
+func (r *Runner) startServer(ctx context.Context, lib, logPath string) (*child, string, error) {
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		addr, err := freePort(r.Host)
+		if err != nil {
+			return nil, "", err
+		}
+		args := []string{"-lib", lib, "-addr", addr}
+		srv, err := startChild("server", r.pinned(r.Split.ServerCPUs, r.Server, args), r.env(len(r.Split.ServerCPUs)), logPath)
+		if err != nil {
+			return nil, addr, err
+		}
+		err = waitHealthy(ctx, addr, srv, r.HealthTimeout)
+		if err == nil {
+			return srv, addr, nil
+		}
+		srv.stop(r.StopGrace)
+		lastErr = err
+		if !strings.Contains(srv.tail(), "address already in use") {
+			return nil, addr, err
+		}
+	}
+	return nil, "", lastErr
+}
+
+// pinned prefixes cmd with taskset when the split is pinned.
+func (r *Runner) pinned(cpus []int, cmd, args []string) []string {
+	var argv []string
+	if r.Split.Pinned && len(cpus) > 0 {
+		argv = append(argv, r.Split.Taskset, "-c", CPUList(cpus))
+	}
+	argv = append(argv, cmd...)
+	return append(argv, args...)
+}
+
+// env is the bench's environment with GOMAXPROCS set to the CPUs given.
+func (r *Runner) env(cpus int) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GOMAXPROCS=") {
+			env = append(env, kv)
+		}
+	}
+	if cpus > 0 {
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(cpus))
+	}
+	return env
+}
+
+func freePort(host string) (string, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return "", fmt.Errorf("no free port on %s: %v", host, err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr, nil
+}
+
+var errNotReady = errors.New("not ready")
+
+// waitHealthy polls GET /healthz until it answers 200, the server exits,
+// ctx ends or timeout passes.
+func waitHealthy(ctx context.Context, addr string, srv *child, timeout time.Duration) error {
+	client := &http.Client{
+		Timeout:   500 * time.Millisecond,
+		Transport: &http.Transport{DisableKeepAlives: true},
+	}
+	defer client.CloseIdleConnections()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	url := "http://" + addr + "/healthz"
+	last := errNotReady
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		if resp, err := client.Do(req); err != nil {
+			last = err
+		} else {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			last = fmt.Errorf("/healthz answered %s", resp.Status)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-srv.done:
+			return fmt.Errorf("server exited before it was ready (%s): %s", srv.exitText(), srv.tail())
+		case <-deadline.C:
+			return fmt.Errorf("server not healthy within %s (last: %v): %s", timeout, last, srv.tail())
+		case <-tick.C:
+		}
+	}
+}
+
+// CPUList formats CPUs for taskset -c ("0", "0,2", "4-7").
+func CPUList(cpus []int) string {
+	var parts []string
+	for i := 0; i < len(cpus); {
+		j := i
+		for j+1 < len(cpus) && cpus[j+1] == cpus[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", cpus[i], cpus[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(cpus[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,442 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/bench/internal/proctest"
+	"github.com/wsbench/wsbench/bench/results"
+)
+
+func TestMain(m *testing.M) {
+	if fakeMain(os.Args[1:]) {
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// tinyConfig is two scenarios with short trials.
+func tinyConfig(trials int) config.Config {
+	return config.Config{
+		Trials:   trials,
+		Warmup:   config.D(50 * time.Millisecond),
+		Duration: config.D(200 * time.Millisecond),
+		Scenarios: []config.Spec{
+			{Scenario: config.EchoClosed, Sizes: []int{64}, Conns: []int{10}, Window: 1},
+			{Scenario: config.Connect, Conns: []int{10}, Hold: config.D(100 * time.Millisecond)},
+		},
+	}
+}
+
+// fakeRunner runs the test binary as server and load generator. Every
+// child carries a token in its environment so that survivors can be found.
+// A library is "name" (WebSocket) or "name:proto".
+func fakeRunner(t *testing.T, cfg config.Config, libs ...string) *Runner {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	proctest.Mark(t)
+	// The race runtime sleeps a second at exit by default; the children
+	// are this race-built test binary.
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
+	var ls []config.Lib
+	for _, l := range libs {
+		name, proto, ok := strings.Cut(l, ":")
+		if !ok {
+			proto = "ws"
+		}
+		ls = append(ls, config.Lib{Name: name, Proto: proto})
+	}
+	split, err := NewSplit(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Runner{
+		Cells:         cfg.Cells(ls),
+		Trials:        cfg.Trials,
+		Drift:         cfg.Drift,
+		Server:        []string{exe, "fake-server"},
+		Loadgen:       []string{exe, "fake-loadgen"},
+		Split:         split,
+		Dir:           t.TempDir(),
+		Costs:         config.Costs{Fixed: 200 * time.Millisecond, DialRate: 10000},
+		HealthTimeout: 3 * time.Second,
+		StopGrace:     500 * time.Millisecond,
+		Slack:         time.Second,
+	}
+}
+
+// assertNoSurvivors fails if a process started by this test still runs or
+// a server still listens.
+func assertNoSurvivors(t *testing.T, run *results.Run) {
+	t.Helper()
+	for _, s := range proctest.Survivors() {
+		t.Errorf("child process survived: %s", s)
+	}
+	for _, c := range run.Cells {
+		for _, tr := range c.Trials {
+			if tr.Addr == "" {
+				continue
+			}
+			if conn, err := net.DialTimeout("tcp", tr.Addr, time.Second); err == nil {
+				conn.Close()
+				t.Errorf("%s trial %d: something still listens on %s", c.ID, tr.N, tr.Addr)
+			}
+		}
+	}
+	live.Lock()
+	n := len(live.m)
+	live.Unlock()
+	if n != 0 {
+		t.Errorf("%d children still registered as live", n)
+	}
+}
+
+func cellByID(t *testing.T, run *results.Run, id string) *results.Cell {
+	t.Helper()
+	for i := range run.Cells {
+		if run.Cells[i].ID == id {
+			return &run.Cells[i]
+		}
+	}
+	t.Fatalf("no cell %s", id)
+	return nil
+}
+
+func TestRunAllGood(t *testing.T) {
+	cfg := tinyConfig(2)
+	cfg.Drift = true
+	r := fakeRunner(t, cfg, "alpha", "beta")
+	saves := 0
+	r.Checkpoint = func() { saves++ }
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	if !run.Complete || run.Interrupted {
+		t.Errorf("complete=%v interrupted=%v", run.Complete, run.Interrupted)
+	}
+	if len(run.Cells) != 4 {
+		t.Fatalf("%d cells, want 4", len(run.Cells))
+	}
+	for _, c := range run.Cells {
+		if c.Status == results.StatusFailed {
+			t.Errorf("%s failed: %s", c.ID, c.Reason)
+		}
+		if len(c.Trials) != 2 {
+			t.Errorf("%s: %d trials, want 2", c.ID, len(c.Trials))
+		}
+		if c.Median == nil || c.MedianTrial < 0 {
+			t.Errorf("%s: no median", c.ID)
+		}
+		for _, tr := range c.Trials {
+			if tr.Result == nil || tr.ServerPID == 0 {
+				t.Errorf("%s trial %d: result %v pid %d", c.ID, tr.N, tr.Result != nil, tr.ServerPID)
+			}
+		}
+	}
+	if run.Drift == nil || !run.Drift.Comparable || run.Drift.CellID != "alpha/echo-closed/64B/10c" {
+		t.Errorf("drift = %+v", run.Drift)
+	}
+	if want := 4*2 + 2; saves != want+1 {
+		t.Errorf("%d checkpoints, want %d", saves, want+1)
+	}
+	logs, _ := filepath.Glob(filepath.Join(r.Dir, "logs", "*.server.log"))
+	if len(logs) != 10 {
+		t.Errorf("%d server logs, want 10 (one per trial)", len(logs))
+	}
+	assertNoSurvivors(t, &run)
+}
+
+func TestServerCrashMidRun(t *testing.T) {
+	cfg := tinyConfig(2)
+	cfg.Duration = config.D(time.Second)
+	cfg.Scenarios = cfg.Scenarios[:1]
+	r := fakeRunner(t, cfg, "crash", "alpha")
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	c := cellByID(t, &run, "crash/echo-closed/64B/10c")
+	if c.Status != results.StatusFailed || !strings.Contains(c.Reason, "server exited during the trial") {
+		t.Errorf("crash cell: status %s, reason %q", c.Status, c.Reason)
+	}
+	if len(c.Trials) != 1 {
+		t.Errorf("crash cell ran %d trials; the second should be skipped", len(c.Trials))
+	}
+	if c.Median != nil {
+		t.Errorf("failed cell has medians: %v", c.Median)
+	}
+	if ok := cellByID(t, &run, "alpha/echo-closed/64B/10c"); ok.Status == results.StatusFailed {
+		t.Errorf("alpha failed: %s", ok.Reason)
+	}
+	if !run.Complete {
+		t.Error("run did not complete")
+	}
+	assertNoSurvivors(t, &run)
+}
+
+func TestServerDoesNotStart(t *testing.T) {
+	r := fakeRunner(t, tinyConfig(3), "nostart", "alpha")
+	var run results.Run
+	start := time.Now()
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	first := cellByID(t, &run, "nostart/echo-closed/64B/10c")
+	if first.Status != results.StatusFailed || !strings.Contains(first.Reason, "exited before it was ready") ||
+		!strings.Contains(first.Reason, "boom") {
+		t.Errorf("first cell: %s %q", first.Status, first.Reason)
+	}
+	second := cellByID(t, &run, "nostart/connect/10c")
+	if second.Status != results.StatusFailed || !strings.Contains(second.Reason, "not run") {
+		t.Errorf("second cell: %s %q", second.Status, second.Reason)
+	}
+	if cellByID(t, &run, "alpha/connect/10c").Status == results.StatusFailed {
+		t.Error("alpha failed")
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("took %s: a broken server should cost one start attempt", d)
+	}
+	assertNoSurvivors(t, &run)
+}
+
+func TestHungLoadgenHitsDeadline(t *testing.T) {
+	t.Setenv("BENCH_FAKE_LOADGEN", "hang")
+	cfg := tinyConfig(1)
+	cfg.Scenarios = cfg.Scenarios[:1]
+	r := fakeRunner(t, cfg, "stubborn")
+	r.HealthTimeout = time.Second // shortens the deadline
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	c := run.Cells[0]
+	if c.Status != results.StatusFailed || !strings.Contains(c.Reason, "hard deadline") {
+		t.Errorf("status %s, reason %q", c.Status, c.Reason)
+	}
+	if notes := strings.Join(c.Trials[0].Notes, ";"); !strings.Contains(notes, "killed") {
+		t.Errorf("stubborn server: notes %q, want a SIGKILL note", notes)
+	}
+	assertNoSurvivors(t, &run)
+}
+
+func TestLostMessagesFailTheCell(t *testing.T) {
+	t.Setenv("BENCH_FAKE_LOADGEN", "lost")
+	cfg := tinyConfig(1)
+	cfg.Scenarios = cfg.Scenarios[:1]
+	r := fakeRunner(t, cfg, "alpha")
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	c := run.Cells[0]
+	if c.Status != results.StatusFailed || !strings.Contains(c.Reason, "3 lost") {
+		t.Errorf("status %s, reason %q", c.Status, c.Reason)
+	}
+	assertNoSurvivors(t, &run)
+}
+
+func TestLoadgenUsageError(t *testing.T) {
+	t.Setenv("BENCH_FAKE_LOADGEN", "usage")
+	cfg := tinyConfig(1)
+	cfg.Scenarios = cfg.Scenarios[:1]
+	r := fakeRunner(t, cfg, "alpha")
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	if c := run.Cells[0]; c.Status != results.StatusFailed || !strings.Contains(c.Reason, "rejected its arguments") {
+		t.Errorf("status %s, reason %q", c.Status, c.Reason)
+	}
+	assertNoSurvivors(t, &run)
+}
+
+func TestInterruptReapsChildren(t *testing.T) {
+	cfg := tinyConfig(3)
+	cfg.Duration = config.D(5 * time.Second)
+	r := fakeRunner(t, cfg, "alpha", "beta")
+	began := make(chan struct{}, 100)
+	r.Progress = beginSignal(began)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-began
+		time.Sleep(300 * time.Millisecond) // let the load generator start
+		cancel()
+	}()
+	var run results.Run
+	start := time.Now()
+	err := r.Run(ctx, &run)
+	if err == nil || !run.Interrupted || run.Complete {
+		t.Fatalf("err=%v interrupted=%v complete=%v", err, run.Interrupted, run.Complete)
+	}
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("interrupt took %s", d)
+	}
+	for _, c := range run.Cells {
+		if len(c.Trials) != 0 {
+			t.Errorf("%s kept %d trials of an interrupted run", c.ID, len(c.Trials))
+		}
+	}
+	assertNoSurvivors(t, &run)
+}
+
+// variantConfig is one echo and one broadcast spec with a variant each.
+func variantConfig() config.Config {
+	return config.Config{
+		Trials:   1,
+		Warmup:   config.D(50 * time.Millisecond),
+		Duration: config.D(200 * time.Millisecond),
+		Scenarios: []config.Spec{
+			{Scenario: config.EchoClosed, Sizes: []int{64}, Conns: []int{10}, Window: 1,
+				Variants: []config.VariantSpec{{Variant: config.VariantHTTPNewConn}}},
+			{Scenario: config.Broadcast, Sizes: []int{64}, Conns: []int{10}, Rate: 10, Publishers: 1, PollInterval: config.D(100 * time.Millisecond),
+				Variants: []config.VariantSpec{{Variant: config.VariantSSE}, {Variant: config.VariantSockJSXHRStreaming}}},
+		},
+	}
+}
+
+func TestVariantCellsRun(t *testing.T) {
+	r := fakeRunner(t, variantConfig(), "alpha", "rest:http", "sj:sockjs")
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]config.Variant{
+		"alpha/echo-closed/64B/10c":          config.VariantWS,
+		"alpha/broadcast/64B/10c":            config.VariantWS,
+		"rest/echo-closed/64B/10c":           config.VariantHTTPKeepAlive,
+		"rest+new-conn/echo-closed/64B/10c":  config.VariantHTTPNewConn,
+		"rest/broadcast/64B/10c":             config.VariantPoll,
+		"rest+sse/broadcast/64B/10c":         config.VariantSSE,
+		"sj/echo-closed/64B/10c":             config.VariantSockJSWebSocket,
+		"sj/broadcast/64B/10c":               config.VariantSockJSWebSocket,
+		"sj+xhr-streaming/broadcast/64B/10c": config.VariantSockJSXHRStreaming,
+	}
+	if len(run.Cells) != len(want) {
+		t.Errorf("%d cells, want %d", len(run.Cells), len(want))
+	}
+	for _, c := range run.Cells {
+		v, ok := want[c.ID]
+		if !ok {
+			t.Errorf("unexpected cell %s", c.ID)
+			continue
+		}
+		// The fake load generator reports the variant its flags select;
+		// the runner fails a trial whose variant differs from the cell's.
+		if c.Variant != v || c.Status == results.StatusFailed {
+			t.Errorf("%s: variant %s status %s (%s)", c.ID, c.Variant, c.Status, c.Reason)
+		}
+		if c.Extra != strings.Contains(c.ID, "+") {
+			t.Errorf("%s: extra=%v", c.ID, c.Extra)
+		}
+	}
+	assertNoSurvivors(t, &run)
+}
+
+func TestWrongVariantFailsTheCell(t *testing.T) {
+	t.Setenv("BENCH_FAKE_LOADGEN", "othervariant")
+	cfg := variantConfig()
+	cfg.Scenarios = cfg.Scenarios[:1]
+	r := fakeRunner(t, cfg, "rest:http")
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range run.Cells {
+		if c.Status != results.StatusFailed || !strings.Contains(c.Reason, `ran variant "sse"`) {
+			t.Errorf("%s: status %s, reason %q", c.ID, c.Status, c.Reason)
+		}
+	}
+	assertNoSurvivors(t, &run)
+}
+
+type beginSignal chan struct{}
+
+func (b beginSignal) Start(time.Duration)         {}
+func (b beginSignal) Begin(string, time.Duration) { b <- struct{}{} }
+func (b beginSignal) End(time.Duration, string)   {}
+func (b beginSignal) Finish()                     {}
+
+func TestLoadgenArgs(t *testing.T) {
+	cells := config.Default().Cells([]config.Lib{{Name: "sockjs", Proto: "sockjs"}, {Name: "rest", Proto: "http"}})
+	for _, c := range cells {
+		a := strings.Join(LoadgenArgs(c, "127.0.0.1:9", 42, "/tmp/x.json", 10*time.Second), " ")
+		for _, want := range []string{"-proto " + c.Proto, "-conns " + strconv.Itoa(c.Conns), "-server-pid 42", "-json /tmp/x.json"} {
+			if !strings.Contains(a, want) {
+				t.Errorf("%s: args %q lack %q", c.ID(), a, want)
+			}
+		}
+		switch c.Scenario {
+		case config.EchoClosed:
+			window := "-window " + strconv.Itoa(config.DefaultWindow)
+			if c.Proto == "http" {
+				window = "-window 1" // HTTP/1.1: one request in flight per connection
+			}
+			if !strings.Contains(a, "-scenario echo ") || !strings.Contains(a, "-rate 0") || !strings.Contains(a, window+" ") {
+				t.Errorf("%s: %q lacks %q", c.ID(), a, window)
+			}
+		case config.EchoOpen:
+			if !strings.Contains(a, "-rate 5000") {
+				t.Errorf("%s: %q", c.ID(), a)
+			}
+		case config.Connect:
+			if !strings.Contains(a, "-hold 2s") || strings.Contains(a, "-duration") {
+				t.Errorf("%s: %q", c.ID(), a)
+			}
+		}
+		for _, f := range c.Variant.LoadgenFlags() {
+			if !strings.Contains(a, f) {
+				t.Errorf("%s: %q lacks the variant flag %s", c.ID(), a, f)
+			}
+		}
+		if c.Extra != (strings.Contains(a, "-http-conn") || strings.Contains(a, "-subscribe") ||
+			strings.Contains(a, "-transport") || strings.Contains(a, "-poll-interval 50ms") || strings.Contains(a, "-poll-interval 1s")) {
+			t.Errorf("%s: variant flags in %q do not match extra=%v", c.ID(), a, c.Extra)
+		}
+		if (c.Variant == config.VariantPoll) != strings.Contains(a, "-poll-interval") {
+			t.Errorf("%s: -poll-interval in %q", c.ID(), a)
+		}
+		wantURL := "ws://127.0.0.1:9"
+		if c.Proto == "http" {
+			wantURL = "http://127.0.0.1:9"
+		}
+		if !strings.Contains(a, "-url "+wantURL+" ") {
+			t.Errorf("%s: %q lacks %s", c.ID(), a, wantURL)
+		}
+	}
+}
+
+func TestCPUs(t *testing.T) {
+	s, c := SplitCPUs([]int{0, 1})
+	if fmt.Sprint(s, c) != "[0] [1]" {
+		t.Errorf("2 CPUs: %v %v", s, c)
+	}
+	s, c = SplitCPUs([]int{0, 1, 2, 3, 4, 5, 6, 7})
+	if CPUList(s) != "0-3" || CPUList(c) != "4-7" {
+		t.Errorf("8 CPUs: %v %v", s, c)
+	}
+	s, c = SplitCPUs([]int{3})
+	if fmt.Sprint(s, c) != "[3] [3]" {
+		t.Errorf("1 CPU: %v %v", s, c)
+	}
+	got, err := ParseCPUList("4-6,0,9")
+	if err != nil || CPUList(got) != "0,4-6,9" {
+		t.Errorf("ParseCPUList: %v %v", got, err)
+	}
+	for _, bad := range []string{"", "a", "3-1", "-1"} {
+		if _, err := ParseCPUList(bad); err == nil {
+			t.Errorf("ParseCPUList(%q) accepted", bad)
+		}
+	}
+}
