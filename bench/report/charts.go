@@ -207,13 +207,37 @@ func (v *view) save(p *plot.Plot, path, note string) error {
 		YAlign:  draw.YCenter,
 		Handler: p.TextHandler,
 	}
-	dc.FillText(sty, vg.Point{X: chartW / 2, Y: captionH / 2}, v.caption(note))
+	// The caption wraps onto a second line when it is wider than the slide.
+	lines := wrapCaption(v.caption(note), sty.Width, chartW*8/10) // room for a wider fallback font
+	lh := captionH / vg.Length(len(lines)+1)
+	for i, line := range lines {
+		dc.FillText(sty, vg.Point{X: chartW / 2, Y: captionH - lh*vg.Length(i+1)}, line)
+	}
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return err
 	}
 	out := strings.ReplaceAll(buf.String(), "font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")
 	return os.WriteFile(path, []byte(out), 0o644)
+}
+
+// wrapCaption splits a " · "-separated caption into lines no wider than
+// max, breaking only between its parts.
+func wrapCaption(text string, width func(string) vg.Length, max vg.Length) []string {
+	var lines []string
+	cur := ""
+	for _, part := range strings.Split(text, " · ") {
+		next := part
+		if cur != "" {
+			next = cur + " · " + part
+		}
+		if cur != "" && width(next) > max {
+			lines = append(lines, cur)
+			next = part
+		}
+		cur = next
+	}
+	return append(lines, cur)
 }
 
 func (v *view) barNote() string {
@@ -290,6 +314,9 @@ func (v *view) bars(title, ylabel, key string, unit float64, f func(float64) str
 		p.Add(l)
 	}
 	p.NominalX(names...)
+	// Half a slot of margin each side, so the outer bars and their labels
+	// stay inside the plot.
+	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4
 	p.Y.Min = 0
 	p.Y.Max = ymax * 1.18 // room for the labels
 	p.Y.Tick.Marker = countTicks{}

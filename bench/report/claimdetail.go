@@ -3,6 +3,7 @@ package report
 import (
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/results"
@@ -22,7 +23,9 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 	echo := Table{
 		ID:    "claim-echo-detail",
 		Title: "Request/response in detail",
-		Note: "Medians of the trials. Closed loop: 1 message in flight per connection, as fast as the server answers. " +
+		Note: "Medians of the trials. Closed loop: as fast as the server answers, with " + strconv.Itoa(v.wsWindow()) +
+			" messages in flight per WebSocket connection and 1 request per HTTP/1.1 connection (clients do not pipeline): " +
+			"at saturation its latency measures queue depth, so it is not turned into ratios above. " +
 			"Open loop: latency from the intended send time at the offered rate. Bytes: client→server / server→client per message.",
 		Header: []string{"size", "conns", "row", "msgs/s", "closed p50 / p99", "open p50 / p99", "bytes/msg", "server CPU µs/msg", "status closed / open"},
 		Text:   true,
