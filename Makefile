@@ -7,6 +7,7 @@
 #   make report RUN=results/<run>      rebuild REPORT.md, results.csv, charts from results.json
 #   make gobench                       go test -bench over every library, compared with benchstat
 #   make gobench-smoke                 one short pass of every Go benchmark (CI)
+#   make thirdparty                    check every server with npm's ws and sockjs-client (needs node, npm)
 #
 # Extra bench flags go in BENCH_FLAGS, e.g.
 #   make bench BENCH_FLAGS='-libs gorilla,coder -trials 5 -budget 0'
@@ -20,7 +21,7 @@ GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report gobench gobench-smoke
+.PHONY: test build bench bench-quick report gobench gobench-smoke thirdparty
 
 test:
 	$(GO) vet ./...
@@ -41,8 +42,15 @@ report:
 
 gobench:
 	mkdir -p $(GOBENCH_OUT)
+	{ echo "date: $$(date -u +%FT%TZ)"; echo "commit: $$(git rev-parse HEAD 2>/dev/null)"; $(GO) version; \
+	  echo "kernel: $$(uname -sr)"; echo "cpus: $$(nproc)"; grep -m1 'model name' /proc/cpuinfo; \
+	  echo "command: go test -run='^$$' -bench='$(GOBENCH)' -benchtime=$(GOBENCH_TIME) -count=$(GOBENCH_COUNT) ./bench/"; } > $(GOBENCH_OUT)/environment.txt
 	$(GO) test -run='^$$' -bench='$(GOBENCH)' -benchtime=$(GOBENCH_TIME) -count=$(GOBENCH_COUNT) ./bench/ | tee $(GOBENCH_OUT)/bench.txt
 	$(GO) tool benchstat -col /lib $(GOBENCH_OUT)/bench.txt | tee $(GOBENCH_OUT)/benchstat.txt
 
 gobench-smoke:
 	$(GO) test -run='^$$' -bench=. -benchtime=10x ./servers/...
+
+thirdparty:
+	$(GO) build -o bin/ ./servers
+	cd scripts/thirdparty && npm install --no-audit --no-fund --silent && node check.mjs ../../bin/servers

@@ -1,0 +1,176 @@
+// check.mjs: talks to every server with independent JavaScript clients (the
+// npm packages ws and sockjs-client) and checks the echo and broadcast
+// behaviour the suite promises. Usage: node check.mjs SERVERS_BINARY
+//
+// For each library from `SERVERS_BINARY -list` it starts the server on a
+// free loopback port, then:
+//   echo:      text and binary messages of several sizes come back unchanged,
+//              with their type, in order;
+//   broadcast: three clients, two of them sending, all receive every message
+//              in the same order (the senders included);
+//   rest:      POST /echo returns the body; publish + poll returns records.
+// Exit 0 when every check passed, 1 otherwise.
+import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:net";
+import WebSocket from "ws";
+import SockJS from "sockjs-client";
+
+const bin = process.argv[2];
+if (!bin) {
+  console.error("usage: node check.mjs SERVERS_BINARY");
+  process.exit(2);
+}
+const TIMEOUT = 10000;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+function withTimeout(p, what) {
+  let t;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise((_, reject) => { t = setTimeout(() => reject(new Error(`${what}: timed out`)), TIMEOUT); }),
+  ]);
+}
+
+async function startServer(lib) {
+  const port = await freePort();
+  const proc = spawn(bin, ["-lib", lib, "-addr", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
+  await withTimeout(new Promise((resolve, reject) => {
+    proc.stderr.on("data", (d) => { if (String(d).includes("listening on")) resolve(); });
+    proc.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  }), `${lib}: start`);
+  return { port, stop: () => new Promise((resolve) => { proc.on("exit", resolve); proc.kill("SIGTERM"); }) };
+}
+
+// A client that queues received messages so tests can await them in order.
+function inbox() {
+  const queue = [], waiters = [];
+  return {
+    push(m) { const w = waiters.shift(); if (w) w(m); else queue.push(m); },
+    next(what) { return withTimeout(new Promise((r) => { const m = queue.shift(); if (m !== undefined) r(m); else waiters.push(r); }), what); },
+  };
+}
+
+function wsClient(url) {
+  return withTimeout(new Promise((resolve, reject) => {
+    const c = new WebSocket(url);
+    const box = inbox();
+    c.on("message", (data, isBinary) => box.push({ data: isBinary ? Buffer.from(data) : data.toString(), isBinary }));
+    c.on("open", () => resolve({ send: (d) => c.send(d), next: box.next, close: () => c.close() }));
+    c.on("error", reject);
+  }), `connect ${url}`);
+}
+
+function sockjsClient(url) {
+  return withTimeout(new Promise((resolve, reject) => {
+    const c = new SockJS(url, null, { transports: ["websocket"] });
+    const box = inbox();
+    c.onmessage = (e) => box.push({ data: e.data, isBinary: false });
+    c.onopen = () => resolve({ send: (d) => c.send(d), next: box.next, close: () => c.close() });
+    c.onclose = (e) => reject(new Error(`closed ${e.code} ${e.reason}`));
+  }), `connect ${url}`);
+}
+
+function text(n, seed) {
+  let s = "";
+  for (let i = 0; i < n; i++) s += String.fromCharCode(97 + ((i * 7 + seed) % 26));
+  return s;
+}
+
+async function checkEcho(dial, textOnly) {
+  const c = await dial("/echo");
+  for (const n of [0, 1, 125, 126, 65535, 65536, 1 << 20]) {
+    const t = text(n, n);
+    c.send(t);
+    const m = await c.next(`echo ${n} B text`);
+    if (m.isBinary || m.data !== t) throw new Error(`echo of ${n} B text differs`);
+    if (textOnly) continue;
+    const b = Buffer.from(t, "latin1").map((x, i) => (x * 31 + i) & 255);
+    c.send(b);
+    const mb = await c.next(`echo ${n} B binary`);
+    if (!mb.isBinary || !Buffer.from(mb.data).equals(b)) throw new Error(`echo of ${n} B binary differs`);
+  }
+  for (let i = 0; i < 50; i++) c.send(`m${i}`);
+  for (let i = 0; i < 50; i++) {
+    const m = await c.next(`echo order ${i}`);
+    if (m.data !== `m${i}`) throw new Error(`echo order: got ${m.data}, want m${i}`);
+  }
+  c.close();
+}
+
+async function checkBroadcast(dial, port) {
+  const clients = [];
+  for (let i = 0; i < 3; i++) clients.push(await dial("/broadcast"));
+  // Wait until the server counts all three subscribers.
+  await withTimeout((async () => {
+    for (;;) {
+      const s = await (await fetch(`http://127.0.0.1:${port}/stats`)).json();
+      if (s.subscribers === 3) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })(), "subscribers joined");
+  for (let j = 0; j < 20; j++) { clients[0].send(`a${j}`); clients[1].send(`b${j}`); }
+  const orders = [];
+  for (const c of clients) {
+    const got = [];
+    for (let k = 0; k < 40; k++) got.push((await c.next(`broadcast message ${k}`)).data);
+    orders.push(got.join(","));
+  }
+  if (orders[1] !== orders[0] || orders[2] !== orders[0]) throw new Error("subscribers saw different orders");
+  for (const p of ["a", "b"]) {
+    const mine = orders[0].split(",").filter((m) => m.startsWith(p));
+    if (mine.join(",") !== Array.from({ length: 20 }, (_, j) => `${p}${j}`).join(",")) throw new Error(`sender ${p}: order not kept`);
+  }
+  clients.forEach((c) => c.close());
+}
+
+async function checkRest(port) {
+  const base = `http://127.0.0.1:${port}`;
+  const body = Buffer.from(text(1 << 20, 3));
+  const r = await fetch(`${base}/echo`, { method: "POST", body });
+  if (r.status !== 200 || !Buffer.from(await r.arrayBuffer()).equals(body)) throw new Error("POST /echo differs");
+  const seqs = [];
+  for (const m of ["one", "two\nlines"]) seqs.push(Number((await (await fetch(`${base}/publish`, { method: "POST", body: m })).text()).trim()));
+  const poll = await fetch(`${base}/poll?after=${seqs[0] - 1}`);
+  const raw = Buffer.from(await poll.arrayBuffer()).toString();
+  const want = `${seqs[0]} 3\none\n${seqs[1]} 9\ntwo\nlines\n`;
+  if (poll.status !== 200 || raw !== want) throw new Error(`poll answered ${JSON.stringify(raw)}, want ${JSON.stringify(want)}`);
+  const empty = await fetch(`${base}/poll?after=${seqs[1]}`);
+  if (empty.status !== 204) throw new Error(`poll with nothing new answered ${empty.status}, want 204`);
+}
+
+const libs = execFileSync(bin, ["-list"]).toString().trim().split("\n");
+let failed = 0;
+for (const lib of libs) {
+  const srv = await startServer(lib);
+  try {
+    if (lib === "rest") {
+      await checkRest(srv.port);
+    } else if (lib === "sockjs") {
+      const dial = (path) => sockjsClient(`http://127.0.0.1:${srv.port}${path}`);
+      await checkEcho(dial, true);
+      await checkBroadcast(dial, srv.port);
+    } else {
+      const dial = (path) => wsClient(`ws://127.0.0.1:${srv.port}${path}`);
+      await checkEcho(dial, false);
+      await checkBroadcast(dial, srv.port);
+    }
+    console.log(`ok    ${lib}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL  ${lib}: ${e.message}`);
+  } finally {
+    await srv.stop();
+  }
+}
+console.log(`${libs.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
