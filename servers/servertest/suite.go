@@ -35,6 +35,16 @@ func Run(t *testing.T, lib server.Library) {
 		{"Garbage", testGarbage},
 		{"ShutdownGoingAway", testShutdown},
 	}
+	if lib.Proto == server.ProtoWS {
+		tests = append(tests, []struct {
+			name string
+			fn   func(*testing.T, *Running, Dialect)
+		}{
+			{"FragmentedWithPing", testFragmentedWithPing},
+			{"CloseCodeEchoed", testCloseCodeEchoed},
+			{"ProtocolViolations", testViolations},
+		}...)
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := Start(t, lib)
