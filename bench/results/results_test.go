@@ -164,3 +164,33 @@ func TestHTTPMetricsAndVariants(t *testing.T) {
 		t.Errorf("old cell: %s %s", old.VariantOrDefault(), old.Row())
 	}
 }
+
+// A latency cell whose load generator was near saturation keeps its status
+// but says so; a closed-loop cell does not (client-bound covers it).
+func TestSummarizeBusyClientNote(t *testing.T) {
+	for _, tc := range []struct {
+		sc       config.Scenario
+		util     float64
+		wantNote bool
+	}{
+		{config.EchoOpen, 0.95, true},
+		{config.EchoOpen, 0.50, false},
+		{config.EchoClosed, 0.95, false},
+	} {
+		c := echoCell(3, func(n int, r *result.Result) {
+			r.Client.CPUUtil, r.ClientGOMAXPROCS = tc.util, 1
+			if tc.sc == config.EchoOpen {
+				r.Mode, r.RateTarget, r.RateAchieved = "open", 1000, 1000
+			}
+		})
+		c.Scenario = tc.sc
+		Summarize(&c, 1, 3)
+		got := strings.Contains(c.Reason, "the load generator used")
+		if got != tc.wantNote {
+			t.Errorf("%s at client %.2f: note %v, want %v (reason %q)", tc.sc, tc.util, got, tc.wantNote, c.Reason)
+		}
+		if tc.sc == config.EchoOpen && c.Status == StatusFailed {
+			t.Errorf("%s: a busy client must not fail the cell: %q", tc.sc, c.Reason)
+		}
+	}
+}

@@ -107,7 +107,15 @@ func Summarize(c *Cell, serverCPUs, planned int) {
 	}
 	failed := len(reasons) > 0
 	for _, i := range good {
-		if r := c.Trials[i].Result; r.RateShort {
+		r := c.Trials[i].Result
+		// In a latency cell a busy load generator adds its own queueing:
+		// say so (throughput cells have the client-bound status instead).
+		if cpus := float64(max(r.ClientGOMAXPROCS, 1)); c.Scenario != config.EchoClosed && c.Scenario != config.Connect &&
+			r.Client.CPUUtil >= SaturationFraction*cpus {
+			reasons = append(reasons, fmt.Sprintf("trial %d: the load generator used %.2f of its %.0f CPU(s); its own queueing may be in the latency",
+				c.Trials[i].N, r.Client.CPUUtil, cpus))
+		}
+		if r.RateShort {
 			reasons = append(reasons, fmt.Sprintf("trial %d sent %.0f of %.0f msgs/s offered (the load generator fell behind; latency still counts from the intended send times)",
 				c.Trials[i].N, r.RateAchieved, r.RateTarget))
 		}
