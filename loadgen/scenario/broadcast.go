@@ -217,14 +217,7 @@ func (r *runner) publishHTTP(p *peer, pc *pacer, ring *fanRing) {
 				r.connErr(p, "publish", err)
 				return
 			}
-			if r.measured(due) {
-				if p.firstM < 0 {
-					p.firstM = p.sent
-				}
-				p.sentM++
-			}
-			p.sent++
-			lag.Record(now - due)
+			r.sentPaced(p, due, now, lag)
 		}
 	}
 }

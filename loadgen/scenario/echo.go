@@ -179,6 +179,20 @@ func (r *runner) closedLoop(p *peer) {
 	}
 }
 
+// sentPaced books a paced message (open loop, broadcast) sent at now that
+// was due at due: counted in the interval by its intended time, its lateness
+// recorded.
+func (r *runner) sentPaced(p *peer, due, now int64, lag *histo.Recorder) {
+	if r.measured(due) {
+		if p.firstM < 0 {
+			p.firstM = p.sent
+		}
+		p.sentM++
+	}
+	p.sent++
+	lag.Record(now - due)
+}
+
 // openSender sends p's messages when the pacer says they are due, stamped
 // with their intended send times. Messages still due when the measured
 // interval ends are not sent (the rate falls short). With a fanout ring
@@ -212,14 +226,7 @@ func (r *runner) openSender(p *peer, pc *pacer, ring *fanRing) {
 				r.connErr(p, "write", err)
 				return
 			}
-			if r.measured(due) {
-				if p.firstM < 0 {
-					p.firstM = p.sent
-				}
-				p.sentM++
-			}
-			p.sent++
-			lag.Record(now - due)
+			r.sentPaced(p, due, now, lag)
 			queued = true
 		}
 		if queued {

@@ -319,15 +319,8 @@ func (h *h1) chunkSize(limit int64) (int64, error) {
 loop:
 	for ; i < len(line); i++ {
 		ch := line[i]
-		var d byte
-		switch {
-		case ch >= '0' && ch <= '9':
-			d = ch - '0'
-		case ch >= 'a' && ch <= 'f':
-			d = ch - 'a' + 10
-		case ch >= 'A' && ch <= 'F':
-			d = ch - 'A' + 10
-		default:
+		d, ok := hexDigit(ch)
+		if !ok {
 			break loop
 		}
 		n = n<<4 | int64(d)
@@ -580,4 +573,17 @@ func (h *h1) Close() error {
 		return nc.Close()
 	}
 	return nil
+}
+
+// hexDigit is the value of one hexadecimal digit.
+func hexDigit(ch byte) (byte, bool) {
+	switch {
+	case ch >= '0' && ch <= '9':
+		return ch - '0', true
+	case ch >= 'a' && ch <= 'f':
+		return ch - 'a' + 10, true
+	case ch >= 'A' && ch <= 'F':
+		return ch - 'A' + 10, true
+	}
+	return 0, false
 }

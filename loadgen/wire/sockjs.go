@@ -315,15 +315,8 @@ func parseU(b []byte) (rune, []byte, bool) {
 	}
 	var r rune
 	for _, ch := range b[:4] {
-		var d byte
-		switch {
-		case ch >= '0' && ch <= '9':
-			d = ch - '0'
-		case ch >= 'a' && ch <= 'f':
-			d = ch - 'a' + 10
-		case ch >= 'A' && ch <= 'F':
-			d = ch - 'A' + 10
-		default:
+		d, ok := hexDigit(ch)
+		if !ok {
 			return 0, nil, false
 		}
 		r = r<<4 | rune(d)
