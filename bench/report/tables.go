@@ -284,54 +284,39 @@ func (v *view) multiConns(cols []cellKey) bool {
 }
 
 func (v *view) cpuTable() []Table {
-	cols := v.echoColumns()
-	if len(cols) == 0 {
-		return nil
-	}
-	t := Table{
-		ID:     "cpu",
-		Title:  "Server CPU time per echoed message (µs)",
-		Note:   "Server CPU seconds (user + system, from /proc) over the measured interval ÷ messages. Lower is better; it is the cost a server pays whatever the load.",
-		Header: []string{"library"},
-	}
-	multi := v.multiConns(cols)
-	for _, k := range cols {
-		t.Header = append(t.Header, colName(k, multi))
-	}
-	for _, lib := range v.libs {
-		row := []string{lib}
-		for _, k := range cols {
-			row = append(row, value(v.cell(lib, k.sc, k.size, k.conns), results.ServerCPUUSPerMsg, fmtCPU, true))
-		}
-		t.Rows = append(t.Rows, row)
-	}
-	return []Table{t}
+	return v.echoColumnTable("cpu", "Server CPU time per echoed message (µs)",
+		"Server CPU seconds (user + system, from /proc) over the measured interval ÷ messages. Lower is better; it is the cost a server pays whatever the load.",
+		func(c *results.Cell) string { return value(c, results.ServerCPUUSPerMsg, fmtCPU, true) })
 }
 
 func (v *view) wireTable() []Table {
-	cols := v.echoColumns()
-	if len(cols) == 0 {
-		return nil
-	}
-	t := Table{
-		ID:     "wire",
-		Title:  "Bytes on the wire per echoed message: client→server / server→client",
-		Note:   "Bytes counted at the load generator's sockets ÷ messages, framing and (for HTTP) headers included; the payload is the column's size.",
-		Header: []string{"library"},
-	}
-	multi := v.multiConns(cols)
-	for _, k := range cols {
-		t.Header = append(t.Header, colName(k, multi))
-	}
-	for _, lib := range v.libs {
-		row := []string{lib}
-		for _, k := range cols {
-			c := v.cell(lib, k.sc, k.size, k.conns)
+	return v.echoColumnTable("wire", "Bytes on the wire per echoed message: client→server / server→client",
+		"Bytes counted at the load generator's sockets ÷ messages, framing and (for HTTP) headers included; the payload is the column's size.",
+		func(c *results.Cell) string {
 			txt := plain(c, results.BytesTXPerMsg, fmtWire)
 			if usable(c) {
 				txt += " / " + plain(c, results.BytesRXPerMsg, fmtWire)
 			}
-			row = append(row, txt)
+			return txt
+		})
+}
+
+// echoColumnTable is a library × echo column (scenario, size, connections)
+// table whose cells are text(cell).
+func (v *view) echoColumnTable(id, title, note string, text func(*results.Cell) string) []Table {
+	cols := v.echoColumns()
+	if len(cols) == 0 {
+		return nil
+	}
+	t := Table{ID: id, Title: title, Note: note, Header: []string{"library"}}
+	multi := v.multiConns(cols)
+	for _, k := range cols {
+		t.Header = append(t.Header, colName(k, multi))
+	}
+	for _, lib := range v.libs {
+		row := []string{lib}
+		for _, k := range cols {
+			row = append(row, text(v.cell(lib, k.sc, k.size, k.conns)))
 		}
 		t.Rows = append(t.Rows, row)
 	}
