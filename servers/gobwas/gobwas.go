@@ -128,16 +128,10 @@ func (s *srv) broadcast(w http.ResponseWriter, r *http.Request) {
 		_ = c.nc.Close()
 	})
 	defer s.hub.Leave(sub)
-	go func() {
-		for m := range sub.C {
-			if _, err := c.Write(m.Frame.([]byte)); err != nil {
-				s.hub.Leave(sub)
-				_ = c.nc.Close()
-				return
-			}
-			s.env.Stats.MsgsOut.Add(1)
-		}
-	}()
+	go s.hub.Deliver(sub, func(m *hub.Msg) error {
+		_, err := c.Write(m.Frame.([]byte))
+		return err
+	}, func() { _ = c.nc.Close() })
 	var buf bytes.Buffer
 	for {
 		h, err := c.next()

@@ -103,16 +103,9 @@ func (s *srv) broadcast(w http.ResponseWriter, r *http.Request) {
 		_ = c.Close()
 	})
 	defer s.hub.Leave(sub)
-	go func() {
-		for m := range sub.C {
-			if err := c.WritePreparedMessage(m.Frame.(*websocket.PreparedMessage)); err != nil {
-				s.hub.Leave(sub)
-				_ = c.Close()
-				return
-			}
-			s.env.Stats.MsgsOut.Add(1)
-		}
-	}()
+	go s.hub.Deliver(sub, func(m *hub.Msg) error {
+		return c.WritePreparedMessage(m.Frame.(*websocket.PreparedMessage))
+	}, func() { _ = c.Close() })
 	var buf bytes.Buffer
 	for {
 		mt, rd, err := c.NextReader()

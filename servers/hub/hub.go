@@ -78,6 +78,23 @@ func (h *Hub) Leave(s *Sub) {
 	h.mu.Unlock()
 }
 
+// Deliver is a subscriber's writer: it writes the queued messages with
+// write, in order, until the queue is closed, counting each in /stats. On a
+// write error it drops the subscriber and calls broken, which must end the
+// connection (broken may be nil). Adapters run it in its own goroutine.
+func (h *Hub) Deliver(s *Sub, write func(*Msg) error, broken func()) {
+	for m := range s.C {
+		if err := write(m); err != nil {
+			h.Leave(s)
+			if broken != nil {
+				broken()
+			}
+			return
+		}
+		h.env.Stats.MsgsOut.Add(1)
+	}
+}
+
 // Publish sends a copy of payload to every subscriber. The hub lock makes
 // the order of messages the same for everyone.
 func (h *Hub) Publish(binary bool, payload []byte) {

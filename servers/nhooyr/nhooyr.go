@@ -136,16 +136,9 @@ func (s *srv) broadcast(w http.ResponseWriter, r *http.Request) {
 		closeWithin(c, nc, code, reason, 100*time.Millisecond)
 	})
 	defer s.hub.Leave(sub)
-	go func() {
-		for m := range sub.C {
-			if err := c.Write(ctx, msgType(m.Binary), m.Payload); err != nil {
-				s.hub.Leave(sub)
-				_ = c.CloseNow()
-				return
-			}
-			s.env.Stats.MsgsOut.Add(1)
-		}
-	}()
+	go s.hub.Deliver(sub, func(m *hub.Msg) error {
+		return c.Write(ctx, msgType(m.Binary), m.Payload)
+	}, func() { _ = c.CloseNow() })
 	var buf bytes.Buffer
 	for {
 		typ, rd, err := c.Reader(ctx)

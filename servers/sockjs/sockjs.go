@@ -305,7 +305,8 @@ func (s *srv) broadcast(c *session) {
 	sub := s.hub.Join(func(code int, reason string) { c.close(code, reason, kickGrace) })
 	defer s.hub.Leave(sub)
 	defer s.track(c)()
-	go s.write(c, sub)
+	// A failed Send means the session is already closed: nothing to end.
+	go s.hub.Deliver(sub, func(m *hub.Msg) error { return c.Send(m.Frame.(string)) }, nil)
 	for {
 		msg, ok := s.recv(c)
 		if !ok {
@@ -313,16 +314,5 @@ func (s *srv) broadcast(c *session) {
 		}
 		// Publish copies the payload and only reads msg's bytes.
 		s.hub.Publish(false, unsafe.Slice(unsafe.StringData(msg), len(msg)))
-	}
-}
-
-// write drains a subscriber's queue into its session.
-func (s *srv) write(c *session, sub *hub.Sub) {
-	for m := range sub.C {
-		if err := c.Send(m.Frame.(string)); err != nil {
-			s.hub.Leave(sub)
-			return
-		}
-		s.env.Stats.MsgsOut.Add(1)
 	}
 }

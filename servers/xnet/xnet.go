@@ -89,18 +89,13 @@ func (s *srv) broadcast(ws *websocket.Conn) {
 		c.closeWithin(code, 100*time.Millisecond)
 	})
 	defer s.hub.Leave(sub)
-	go func() {
-		for m := range sub.C {
-			if err := c.writeMessage(m.Binary, m.Payload); err != nil {
-				s.hub.Leave(sub)
-				// There is no close without a close frame: end the read
-				// loop, and the handler's return closes the connection.
-				_ = ws.SetDeadline(time.Now())
-				return
-			}
-			s.env.Stats.MsgsOut.Add(1)
-		}
-	}()
+	go s.hub.Deliver(sub, func(m *hub.Msg) error {
+		return c.writeMessage(m.Binary, m.Payload)
+	}, func() {
+		// There is no close without a close frame: end the read loop, and
+		// the handler's return closes the connection.
+		_ = ws.SetDeadline(time.Now())
+	})
 	var buf bytes.Buffer
 	for {
 		bin, err := c.readMessage(&buf)
