@@ -65,4 +65,34 @@ type Library struct {
 	Module string            // Go module path of the library under test ("" for net/http)
 	Proto  Proto             // what clients speak to it
 	New    func(*Env) Server // builds a server; nothing listens until Serve
+
+	// Deviations are the suite behaviours this library cannot meet because
+	// it offers no way to (for example a peer's close code that it never
+	// echoes). They are data in one place: the conformance suite expects
+	// exactly the behaviour stated here instead of the common one, and the
+	// report shows each as a finding. Keep it empty whenever the adapter can
+	// meet the common behaviour.
+	Deviations map[Behaviour]string
+}
+
+// Behaviour names one piece of the common observable behaviour that a
+// library may deviate from (see Library.Deviations). The value stored with
+// it says, in one sentence, what the library does instead.
+type Behaviour string
+
+// Behaviours a library may deviate from. Add one here, with the suite check
+// that honours it, when a new library needs it.
+const (
+	// PeerCloseCodeEchoed: a close frame from the client is answered with
+	// the same status code.
+	PeerCloseCodeEchoed Behaviour = "peer-close-code-echoed"
+	// CloseFrameOnViolation: a protocol violation is answered with a close
+	// frame (1002) before the TCP connection closes.
+	CloseFrameOnViolation Behaviour = "close-frame-on-violation"
+)
+
+// Deviates reports whether lib deviates from b.
+func (l Library) Deviates(b Behaviour) bool {
+	_, ok := l.Deviations[b]
+	return ok
 }
