@@ -74,6 +74,9 @@ func (s *Stream) Observe(seq uint64) Outcome {
 // First returns the lowest sequence number seen, and false if none was.
 func (s *Stream) First() (uint64, bool) { return s.first, s.started }
 
+// Next is one past the highest sequence number seen (0 before any).
+func (s *Stream) Next() uint64 { return s.next }
+
 // Missing counts the sequence numbers in [from, to) never seen.
 func (s *Stream) Missing(from, to uint64) int64 {
 	if from >= to {

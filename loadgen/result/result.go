@@ -133,4 +133,21 @@ type Result struct {
 	// Connected is the number of connections that completed their
 	// handshake (all of them unless the run failed while dialing).
 	Connected int64 `json:"connected"`
+	// PerConn is how evenly the connections were served over the measured
+	// interval (echo: echoes received per connection; broadcast:
+	// deliveries per subscriber); absent for connect.
+	PerConn *PerConn `json:"per_conn,omitempty"`
+}
+
+// PerConn is the distribution over connections of messages per second
+// received in the measured interval, and Jain's fairness index of it:
+// (sum x)^2 / (n * sum x^2), 1 when every connection got the same share,
+// 1/n when one connection got everything.
+type PerConn struct {
+	Min  float64 `json:"min"`
+	P1   float64 `json:"p1"`
+	P50  float64 `json:"p50"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
+	Jain float64 `json:"jain"`
 }

@@ -27,11 +27,18 @@ func (r *runner) runEcho() {
 		wg.Add(1)
 		go func() { defer wg.Done(); f() }()
 	}
-	if r.cfg.Rate == 0 {
+	switch {
+	case r.cfg.Proto != wire.HTTP && loopable(peers):
+		var pc *pacer // closed loop
+		if r.cfg.Rate > 0 {
+			pc = r.newPacer(len(peers))
+		}
+		r.runLoops(peers, pc)
+	case r.cfg.Rate == 0:
 		for _, p := range peers {
 			spawn(func() { r.closedLoop(p) })
 		}
-	} else {
+	default:
 		pc := r.newPacer(len(peers))
 		for i, p := range peers {
 			p.wake = pc.wake[i]

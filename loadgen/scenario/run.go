@@ -593,6 +593,35 @@ func (r *runner) totals(peers []*peer) {
 		r.res.Corrupt += p.corrupt
 	}
 	r.res.Expected = r.res.Sent
+	if r.cfg.Scenario != Connect {
+		r.res.PerConn = perConn(peers, float64(r.measuredNS)/1e9)
+	}
+}
+
+// perConn summarises the peers' measured receipts per second.
+func perConn(peers []*peer, secs float64) *result.PerConn {
+	var xs []float64
+	for _, p := range peers {
+		if p != nil {
+			xs = append(xs, float64(p.recvM))
+		}
+	}
+	if len(xs) == 0 || secs <= 0 {
+		return nil
+	}
+	sort.Float64s(xs)
+	var sum, sq float64
+	for i := range xs {
+		xs[i] /= secs
+		sum += xs[i]
+		sq += xs[i] * xs[i]
+	}
+	q := func(f float64) float64 { return round(xs[int(f*float64(len(xs)-1)+0.5)]) }
+	pc := &result.PerConn{Min: round(xs[0]), P1: q(0.01), P50: q(0.5), P99: q(0.99), Max: round(xs[len(xs)-1])}
+	if sq > 0 {
+		pc.Jain = round(sum * sum / (float64(len(xs)) * sq))
+	}
+	return pc
 }
 
 // progress line

@@ -67,6 +67,9 @@ func clean(t *testing.T, res *result.Result) {
 	if res.Scenario != Connect && (res.LatencyUS.Count != res.Received || res.LatencyUS.P50 <= 0 || res.LatencyUS.Max < res.LatencyUS.P99 || len(res.LatencyCurve) == 0) {
 		t.Fatalf("latency %+v (curve %d points) for %d received", res.LatencyUS, len(res.LatencyCurve), res.Received)
 	}
+	if pc := res.PerConn; res.Scenario != Connect && (pc == nil || pc.Jain <= 0 || pc.Jain > 1 || pc.Min > pc.P50 || pc.P50 > pc.Max || pc.Max <= 0) {
+		t.Fatalf("per_conn %+v", pc)
+	}
 }
 
 func TestEchoClosedGorilla(t *testing.T) {
