@@ -2,7 +2,7 @@
 #
 #   make test                          vet and race-test everything
 #   make build                         binaries in bin/
-#   make bench                         reference matrix (<= 15 min on 2 cores) -> results/<date-host>/
+#   make bench                         reference matrix (<= 25 min on 2 cores) -> results/<date-host>/
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
 #   make report RUN=results/<run>      rebuild REPORT.md, results.csv, charts from results.json
 #   make gobench                       go test -bench over every library, compared with benchstat
@@ -31,7 +31,7 @@ build:
 	$(GO) build -o bin/ ./servers ./loadgen ./bench
 
 bench:
-	$(GO) run ./bench -budget 15m $(BENCH_FLAGS)
+	$(GO) run ./bench -budget 25m $(BENCH_FLAGS)
 
 bench-quick:
 	$(GO) run ./bench -quick -results results/quick -budget 2m $(BENCH_FLAGS)

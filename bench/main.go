@@ -2,7 +2,7 @@
 // payload size × connection count), then writes results/<run>/ with
 // results.json, results.csv, REPORT.md and SVG charts.
 //
-//	go run ./bench                         # the reference matrix (≤ 15 min on 2 cores)
+//	go run ./bench                         # the reference matrix (≤ 25 min on 2 cores)
 //	go run ./bench -quick -results results/quick
 //	go run ./bench -libs gorilla,coder -scenarios echo-closed -sizes 1024 -trials 5
 //	go run ./bench -config matrix.json -dry-run
@@ -56,6 +56,7 @@ type options struct {
 	quick, dryRun, printConfig, noDrift      bool
 	noVariants                               bool
 	libs, scenarios, sizes, conns, idleConns string
+	rates, loads                             string
 	trials                                   int
 	duration, warmup, hold                   time.Duration
 	rate, publishRate                        float64
@@ -80,11 +81,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.sizes, "sizes", "", "payload `sizes` in bytes for echo and broadcast, e.g. 128,1024,16384")
 	fs.StringVar(&o.conns, "conns", "", "connection `counts` for echo and subscriber counts for broadcast")
 	fs.StringVar(&o.idleConns, "idle-conns", "", "connection `counts` for connect (idle memory)")
-	fs.IntVar(&o.trials, "trials", 0, "trials per cell")
+	fs.IntVar(&o.trials, "trials", 0, "trials per cell, for every scenario")
 	fs.DurationVar(&o.duration, "duration", 0, "measured interval per trial")
 	fs.DurationVar(&o.warmup, "warmup", -1, "warm-up per trial, excluded from the numbers")
 	fs.DurationVar(&o.hold, "hold", 0, "how long connect holds its idle connections")
-	fs.Float64Var(&o.rate, "rate", 0, "offered rate of echo-open, msgs/s in total")
+	fs.Float64Var(&o.rate, "rate", 0, "one offered rate of echo-open, msgs/s in total (replaces its rates and loads)")
+	fs.StringVar(&o.rates, "rates", "", "offered `rates` of echo-open common to every library, msgs/s, e.g. 5000,25000")
+	fs.StringVar(&o.loads, "loads", "", "offered `loads` of echo-open as fractions of each library's closed-loop capacity, e.g. 0.1,0.5,0.9")
 	fs.Float64Var(&o.publishRate, "publish-rate", 0, "publishes/s of broadcast")
 	fs.IntVar(&o.window, "window", 0, "messages in flight per connection in echo-closed")
 	fs.BoolVar(&o.noDrift, "no-drift", false, "skip the drift check (the first cell measured again at the end)")
@@ -191,6 +194,14 @@ func matrix(o *options) (config.Config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("-idle-conns: %v", err)
 	}
+	rates, err := floatList(o.rates)
+	if err != nil {
+		return cfg, fmt.Errorf("-rates: %v", err)
+	}
+	loads, err := floatList(o.loads)
+	if err != nil {
+		return cfg, fmt.Errorf("-loads: %v", err)
+	}
 	for i := range cfg.Scenarios {
 		s := &cfg.Scenarios[i]
 		if s.Scenario == config.Connect {
@@ -211,14 +222,25 @@ func matrix(o *options) (config.Config, error) {
 		switch {
 		case s.Scenario == config.EchoClosed && o.window > 0:
 			s.Window = o.window
-		case s.Scenario == config.EchoOpen && o.rate > 0:
-			s.Rate = o.rate
+		case s.Scenario == config.EchoOpen:
+			if o.rate > 0 {
+				s.Rate, s.Rates, s.Loads = o.rate, nil, nil
+			}
+			if rates != nil {
+				s.Rate, s.Rates = 0, rates
+			}
+			if loads != nil {
+				s.Loads = loads
+			}
 		case s.Scenario == config.Broadcast && o.publishRate > 0:
 			s.Rate = o.publishRate
 		}
 	}
 	if o.trials > 0 {
 		cfg.Trials = o.trials
+		for i := range cfg.Scenarios {
+			cfg.Scenarios[i].Trials = 0
+		}
 	}
 	if o.duration > 0 {
 		cfg.Duration = config.D(o.duration)
@@ -265,6 +287,21 @@ func intList(s string) ([]int, error) {
 	return out, nil
 }
 
+func floatList(s string) ([]float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []float64
+	for _, f := range splitList(s) {
+		x, err := strconv.ParseFloat(f, 64)
+		if err != nil || x <= 0 {
+			return nil, fmt.Errorf("%q is not a positive number", f)
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
 func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	cfg, err := matrix(o)
 	if err != nil {
@@ -291,7 +328,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		costs.Build = 0
 	}
 	plan := cfg.PlanFor(cells, costs)
-	fmt.Fprintf(stdout, "bench: %d libraries (%s), %d trials per cell\n", len(libs), strings.Join(cfg.Libs, ", "), cfg.Trials)
+	fmt.Fprintf(stdout, "bench: %d libraries (%s), %s\n", len(libs), strings.Join(cfg.Libs, ", "), trialsText(cfg))
 	fmt.Fprintf(stdout, "bench: %s\n", plan)
 	if o.dryRun {
 		for _, c := range cells {
@@ -380,6 +417,25 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return fmt.Errorf("interrupted; partial results saved in %s", dir)
 	}
 	return nil
+}
+
+// trialsText says how many trials the cells get, per scenario where they
+// differ.
+func trialsText(cfg config.Config) string {
+	var parts []string
+	same := true
+	for _, s := range cfg.Scenarios {
+		n := cfg.Trials
+		if s.Trials > 0 {
+			n = s.Trials
+		}
+		same = same && n == cfg.Trials
+		parts = append(parts, fmt.Sprintf("%s %d", s.Scenario, n))
+	}
+	if same {
+		return fmt.Sprintf("%d trials per cell", cfg.Trials)
+	}
+	return "trials per cell: " + strings.Join(parts, ", ")
 }
 
 func cpuSplit(o *options) (results.Split, error) {

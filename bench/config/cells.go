@@ -20,12 +20,16 @@ type Cell struct {
 	Variant Variant
 	// Extra marks a cell added by a spec's Variants, outside the main
 	// library matrix; its row and ID name the variant.
-	Extra           bool
-	Scenario        Scenario
-	PayloadBytes    int // 0 for connect
-	Conns           int
-	Window          int
-	Rate            float64
+	Extra        bool
+	Scenario     Scenario
+	PayloadBytes int // 0 for connect
+	Conns        int
+	Window       int
+	Rate         float64
+	// Load is an echo-open cell's offered rate as a fraction of the
+	// library's closed-loop capacity (see Spec.Loads); Rate is then set by
+	// the runner once that capacity is measured.
+	Load            float64
 	Publishers      int
 	PollInterval    time.Duration
 	Hold            time.Duration
@@ -33,6 +37,8 @@ type Cell struct {
 	DialConcurrency int
 	Warmup          time.Duration
 	Duration        time.Duration
+	// Trials is how many times the cell is measured.
+	Trials int
 }
 
 // ID names the cell uniquely within a run, e.g. gorilla/echo-closed/1024B/1000c,
@@ -42,7 +48,20 @@ func (c Cell) ID() string {
 	if c.Scenario == Connect {
 		return fmt.Sprintf("%s/%s/%dc", row, c.Scenario, c.Conns)
 	}
-	return fmt.Sprintf("%s/%s/%dB/%dc", row, c.Scenario, c.PayloadBytes, c.Conns)
+	id := fmt.Sprintf("%s/%s/%dB/%dc", row, c.Scenario, c.PayloadBytes, c.Conns)
+	if c.Scenario == EchoOpen {
+		id += "@" + LoadLabel(c.Load, c.Rate)
+	}
+	return id
+}
+
+// LoadLabel names an open-loop cell's offered load: "50%" of capacity, or
+// an absolute rate "20000/s".
+func LoadLabel(load, rate float64) string {
+	if load > 0 {
+		return fmt.Sprintf("%g%%", load*100)
+	}
+	return fmt.Sprintf("%g/s", rate)
 }
 
 // Row is the library, and for a variant cell the variant: "gorilla",
@@ -70,7 +89,7 @@ func (c Config) Cells(libs []Lib) []Cell {
 			}
 			out = append(out, c.expand(l, s, base, false)...)
 			for _, vs := range s.Variants {
-				if vs.Variant.Proto() == l.Proto && vs != base {
+				if vs.appliesTo(l) && vs != base {
 					out = append(out, c.expand(l, s, vs, true)...)
 				}
 			}
@@ -86,9 +105,14 @@ func (c Config) expand(l Lib, s Spec, vs VariantSpec, extra bool) []Cell {
 	if s.Scenario == Connect {
 		sizes = []int{0}
 	}
+	trials := c.Trials
+	if s.Trials > 0 {
+		trials = s.Trials
+	}
 	for _, size := range sizes {
 		for _, n := range s.Conns {
 			cell := Cell{
+				Trials:       trials,
 				Lib:          l.Name,
 				Proto:        l.Proto,
 				Variant:      vs.Variant,
@@ -102,13 +126,14 @@ func (c Config) expand(l Lib, s Spec, vs VariantSpec, extra bool) []Cell {
 			switch s.Scenario {
 			case EchoClosed:
 				cell.Window = s.Window
-				if l.Proto == "http" {
+				if l.Proto == "http" || vs.Variant == VariantWSOneInFlight {
 					// HTTP/1.1 carries one request at a time per
 					// connection (clients do not pipeline).
 					cell.Window = 1
 				}
 			case EchoOpen:
-				cell.Rate = s.Rate
+				out = append(out, openCells(cell, s)...)
+				continue
 			case Broadcast:
 				cell.Rate = s.Rate
 				cell.Publishers = s.Publishers
@@ -123,6 +148,21 @@ func (c Config) expand(l Lib, s Spec, vs VariantSpec, extra bool) []Cell {
 			}
 			out = append(out, cell)
 		}
+	}
+	return out
+}
+
+// openCells are an echo-open cell at each of the spec's loads, then at each
+// absolute rate.
+func openCells(cell Cell, s Spec) []Cell {
+	var out []Cell
+	for _, l := range s.Loads {
+		cell.Load, cell.Rate = l, 0
+		out = append(out, cell)
+	}
+	for _, r := range s.OpenRates() {
+		cell.Load, cell.Rate = 0, r
+		out = append(out, cell)
 	}
 	return out
 }
@@ -173,13 +213,13 @@ func (c Config) PlanFor(cells []Cell, k Costs) Plan {
 	p := Plan{Cells: len(cells), Build: k.Build}
 	libs := map[string]bool{}
 	for _, cell := range cells {
-		p.Measure += time.Duration(c.Trials) * k.Estimate(cell)
-		p.Trials += c.Trials
+		p.Measure += time.Duration(cell.Trials) * k.Estimate(cell)
+		p.Trials += cell.Trials
 		libs[cell.Lib] = true
 	}
 	if c.Drift && len(cells) > 0 {
-		p.Measure += time.Duration(c.Trials) * k.Estimate(cells[0])
-		p.Trials += c.Trials
+		p.Measure += time.Duration(cells[0].Trials) * k.Estimate(cells[0])
+		p.Trials += cells[0].Trials
 		p.DriftCell = cells[0].ID()
 	}
 	p.Total = p.Build + p.Measure

@@ -23,33 +23,42 @@ func names(libs []Lib) []string {
 	return n
 }
 
+// fourteenLibs stands for the registry the reference run covers.
+var fourteenLibs = append(slices.Clone(sevenLibs),
+	Lib{"gws", "ws"}, Lib{"nbio", "ws"}, Lib{"gobwas-epoll", "ws"}, Lib{"fasthttp", "ws"},
+	Lib{"hertz", "ws"}, Lib{"native", "ws"}, Lib{"tcp", "tcp"})
+
 func TestDefaultMatrixFitsItsBudget(t *testing.T) {
 	c := Default()
-	if err := c.Validate(names(sevenLibs)); err != nil {
+	if err := c.Validate(names(fourteenLibs)); err != nil {
 		t.Fatal(err)
 	}
-	cells := c.Cells(sevenLibs)
+	cells := c.Cells(fourteenLibs)
 	plan := c.PlanFor(cells, DefaultCosts)
-	if plan.Total > 15*time.Minute {
-		t.Errorf("default plan %s exceeds 15 minutes", plan.Total)
+	if plan.Total > 25*time.Minute {
+		t.Errorf("default plan %s exceeds 25 minutes", plan.Total)
 	}
-	if c.Trials < 3 {
-		t.Errorf("default has %d trials, the rules ask for 3", c.Trials)
+	trials := 0
+	for _, cell := range cells {
+		if cell.Trials < 4 {
+			t.Errorf("%s has %d trials: a rank test needs 4 to separate anything", cell.ID(), cell.Trials)
+		}
+		trials += cell.Trials
 	}
 	maxConns := map[Scenario]int{}
 	for _, cell := range cells {
 		maxConns[cell.Scenario] = max(maxConns[cell.Scenario], cell.Conns)
 	}
-	for sc, want := range map[Scenario]int{EchoClosed: 1000, EchoOpen: 1000, Broadcast: 1000, Connect: 10000} {
+	for sc, want := range map[Scenario]int{EchoClosed: 1000, EchoOpen: 1000, Broadcast: 1000, Connect: 19000} {
 		if maxConns[sc] < want {
 			t.Errorf("%s reaches %d connections, want at least %d", sc, maxConns[sc], want)
 		}
 	}
-	if !slices.Equal(c.Spec(EchoClosed).Sizes, []int{64, 1024, 16384}) || !slices.Equal(c.Spec(EchoOpen).Sizes, []int{64, 1024, 16384}) ||
-		!slices.Equal(c.Spec(Broadcast).Conns, []int{100, 1000}) {
-		t.Errorf("the claim's sizes and subscriber counts changed: %+v", c.Scenarios)
+	if !slices.Equal(c.Spec(EchoClosed).Sizes, []int{64, 1024, 16384}) || !slices.Contains(c.Spec(EchoOpen).Sizes, 1024) ||
+		len(c.Spec(EchoOpen).Loads) < 4 || len(c.Spec(EchoOpen).OpenRates()) < 2 {
+		t.Errorf("the claim's sizes or the latency curve's points changed: %+v", c.Scenarios)
 	}
-	if plan.Trials != len(cells)*c.Trials+c.Trials {
+	if plan.Trials != trials+cells[0].Trials {
 		t.Errorf("plan counts %d trials for %d cells", plan.Trials, len(cells))
 	}
 	t.Log(plan)
@@ -88,15 +97,15 @@ func TestCellsAndIDs(t *testing.T) {
 		}
 		ids[cell.ID()] = true
 	}
-	if !ids["coder/echo-closed/1024B/1000c"] || !ids["gobwas/connect/10000c"] {
+	if !ids["coder/echo-closed/1024B/1000c"] || !ids["gobwas/connect/19000c"] || !ids["gobwas/echo-open/1024B/1000c@50%"] {
 		t.Errorf("ids: %v", ids)
 	}
 	for _, cell := range cells {
 		if cell.Scenario == Connect && (cell.Duration != 0 || cell.Warmup != 0 || cell.Hold == 0) {
 			t.Errorf("%s: connect cell %+v", cell.ID(), cell)
 		}
-		if cell.Scenario == EchoOpen && cell.Rate <= 0 {
-			t.Errorf("%s: no rate", cell.ID())
+		if cell.Scenario == EchoOpen && (cell.Rate > 0) == (cell.Load > 0) {
+			t.Errorf("%s: needs exactly one of a rate and a load: %+v", cell.ID(), cell)
 		}
 	}
 }
@@ -137,7 +146,9 @@ func TestValidateRejects(t *testing.T) {
 		"connection count":  func(c *Config) { c.Scenarios[0].Conns = []int{0} },
 		"no payload sizes":  func(c *Config) { c.Scenarios[0].Sizes = nil },
 		"window":            func(c *Config) { c.Scenarios[0].Window = 0 },
-		"rate":              func(c *Config) { c.Spec(EchoOpen).Rate = 0 },
+		"needs a rate":      func(c *Config) { o := c.Spec(EchoOpen); o.Rate, o.Rates, o.Loads = 0, nil, nil },
+		"fraction":          func(c *Config) { c.Spec(EchoOpen).Loads = []float64{-1} },
+		"for echo-open":     func(c *Config) { c.Spec(Broadcast).Loads = []float64{0.5} },
 		"no scenarios":      func(c *Config) { c.Scenarios = nil },
 		"no connection cou": func(c *Config) { c.Scenarios[0].Conns = nil },
 	}
@@ -184,64 +195,74 @@ func TestClaimVariantCells(t *testing.T) {
 		byID[cell.ID()] = cell
 	}
 	// The request/response rows: keep-alive is the main matrix, new-conn a
-	// variant with the same sizes and connections; WebSocket rows stay plain.
+	// closed-loop variant with the same sizes and connections, and
+	// gorilla with one message in flight is the WebSocket side on equal
+	// footing.
 	for _, size := range []int{64, 1024, 16384} {
-		for _, sc := range []Scenario{EchoClosed, EchoOpen} {
-			main, ok := byID[fmt.Sprintf("rest/%s/%dB/1000c", sc, size)]
-			if !ok || main.Variant != VariantHTTPKeepAlive || main.Extra {
-				t.Errorf("rest %s %dB main cell: %+v", sc, size, main)
-			}
-			nc, ok := byID[fmt.Sprintf("rest+new-conn/%s/%dB/1000c", sc, size)]
-			if !ok || nc.Variant != VariantHTTPNewConn || !nc.Extra || nc.Conns != main.Conns || nc.Rate != main.Rate {
-				t.Errorf("rest+new-conn %s %dB: %+v", sc, size, nc)
-			}
-			if g := byID[fmt.Sprintf("gorilla/%s/%dB/1000c", sc, size)]; g.Variant != VariantWS || g.Extra {
-				t.Errorf("gorilla %s %dB: %+v", sc, size, g)
+		main, ok := byID[fmt.Sprintf("rest/echo-closed/%dB/1000c", size)]
+		if !ok || main.Variant != VariantHTTPKeepAlive || main.Extra || main.Window != 1 {
+			t.Errorf("rest %dB main cell: %+v", size, main)
+		}
+		nc, ok := byID[fmt.Sprintf("rest+new-conn/echo-closed/%dB/1000c", size)]
+		if !ok || nc.Variant != VariantHTTPNewConn || !nc.Extra || nc.Conns != main.Conns {
+			t.Errorf("rest+new-conn %dB: %+v", size, nc)
+		}
+		g := byID[fmt.Sprintf("gorilla/echo-closed/%dB/1000c", size)]
+		if g.Variant != VariantWS || g.Extra || g.Window != DefaultWindow || g.Trials != 5 {
+			t.Errorf("gorilla %dB: %+v", size, g)
+		}
+		g1, ok := byID[fmt.Sprintf("gorilla+1-in-flight/echo-closed/%dB/1000c", size)]
+		if !ok || g1.Variant != VariantWSOneInFlight || !g1.Extra || g1.Window != 1 {
+			t.Errorf("gorilla+1-in-flight %dB: %+v", size, g1)
+		}
+		if _, ok := byID[fmt.Sprintf("coder+1-in-flight/echo-closed/%dB/1000c", size)]; ok {
+			t.Errorf("the one-in-flight variant is for %s only", ClaimLib)
+		}
+	}
+	// The open loop: four fractions of each library's capacity and two
+	// absolute rates, at 1 KiB, for every library alike.
+	for _, lib := range []string{"gorilla", "rest", "sockjs"} {
+		for _, id := range []string{"10%", "50%", "75%", "90%", "5000/s", "25000/s"} {
+			cell, ok := byID[fmt.Sprintf("%s/echo-open/1024B/1000c@%s", lib, id)]
+			if !ok || cell.Extra || (strings.HasSuffix(id, "%") != (cell.Load > 0)) || (cell.Load > 0) == (cell.Rate > 0) {
+				t.Errorf("%s open loop at %s: %+v", lib, id, cell)
 			}
 		}
 	}
-	// The push rows at 100 and 1,000 subscribers.
-	for _, n := range []int{100, 1000} {
-		main := byID[fmt.Sprintf("rest/broadcast/1024B/%dc", n)]
-		if main.Variant != VariantPoll || main.PollInterval != 250*time.Millisecond || main.Extra {
-			t.Errorf("rest broadcast main cell: %+v", main)
+	// The push rows at 1,000 subscribers.
+	main := byID["rest/broadcast/1024B/1000c"]
+	if main.Variant != VariantPoll || main.PollInterval != 250*time.Millisecond || main.Extra {
+		t.Errorf("rest broadcast main cell: %+v", main)
+	}
+	want := map[string]Variant{
+		"rest+poll-50ms": VariantPoll, "rest+longpoll": VariantLongPoll, "rest+sse": VariantSSE,
+		"sockjs+xhr-streaming": VariantSockJSXHRStreaming, "sockjs+xhr-polling": VariantSockJSXHRPolling,
+	}
+	for row, v := range want {
+		cell, ok := byID[fmt.Sprintf("%s/broadcast/1024B/1000c", row)]
+		if !ok || cell.Variant != v || !cell.Extra || cell.Rate != main.Rate || cell.Publishers != 1 {
+			t.Errorf("%s: %+v", row, cell)
 		}
-		want := map[string]Variant{
-			"rest+poll-50ms": VariantPoll, "rest+poll-1s": VariantPoll, "rest+longpoll": VariantLongPoll, "rest+sse": VariantSSE,
-			"sockjs+xhr-streaming": VariantSockJSXHRStreaming, "sockjs+xhr-polling": VariantSockJSXHRPolling,
+		if (v == VariantPoll) != (cell.PollInterval > 0) {
+			t.Errorf("%s: poll interval %s", row, cell.PollInterval)
 		}
-		for row, v := range want {
-			cell, ok := byID[fmt.Sprintf("%s/broadcast/1024B/%dc", row, n)]
-			if !ok || cell.Variant != v || !cell.Extra || cell.Rate != main.Rate || cell.Publishers != 1 {
-				t.Errorf("%s at %d: %+v", row, n, cell)
-			}
-			if (v == VariantPoll) != (cell.PollInterval > 0) {
-				t.Errorf("%s: poll interval %s", row, cell.PollInterval)
-			}
-		}
-		if _, ok := byID[fmt.Sprintf("rest+poll-250ms/broadcast/1024B/%dc", n)]; ok {
-			t.Error("polling at the main interval repeated as a variant")
-		}
-		if g := byID[fmt.Sprintf("gorilla/broadcast/1024B/%dc", n)]; g.PollInterval != 0 || g.Variant != VariantWS {
-			t.Errorf("gorilla broadcast: %+v", g)
-		}
+	}
+	if _, ok := byID["rest+poll-250ms/broadcast/1024B/1000c"]; ok {
+		t.Error("polling at the main interval repeated as a variant")
 	}
 	extra := 0
 	for _, cell := range cells {
 		if cell.Extra {
 			extra++
-			if cell.Lib != "rest" && cell.Lib != "sockjs" {
-				t.Errorf("variant cell for a WebSocket library: %s", cell.ID())
-			}
 		}
 	}
-	// new-conn: 3 sizes x closed and open; push: 6 variants x 2 counts.
-	if extra != 6+12 {
-		t.Errorf("%d variant cells, want 18", extra)
+	// new-conn and gorilla one-in-flight: 3 sizes each; push: 5 variants.
+	if extra != 3+3+5 {
+		t.Errorf("%d variant cells, want 11", extra)
 	}
-	// Only the variant cells' protocol decides who gets them.
-	if got := len(c.Cells([]Lib{{"gorilla", "ws"}})); got != 3+3+2+1 {
-		t.Errorf("gorilla alone: %d cells", got)
+	// Only the variant cells' protocol (and library) decides who gets them.
+	if got := len(c.Cells([]Lib{{"coder", "ws"}})); got != 3+6+1+1 {
+		t.Errorf("coder alone: %d cells", got)
 	}
 }
 
@@ -328,7 +349,7 @@ func TestLoadVariants(t *testing.T) {
 	if err := c.Validate(names(sevenLibs)); err != nil {
 		t.Fatal(err)
 	}
-	if c.Trials != 3 || len(c.Scenarios) != 1 {
+	if c.Trials != Default().Trials || len(c.Scenarios) != 1 {
 		t.Errorf("loaded %+v", c)
 	}
 	var ids []string

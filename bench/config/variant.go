@@ -38,6 +38,10 @@ const (
 	// VariantSSE has HTTP broadcast subscribers hold one Server-Sent
 	// Events stream (GET /events).
 	VariantSSE Variant = "sse"
+	// VariantWSOneInFlight is WebSocket echo with one message in flight
+	// per connection, as request/response over HTTP/1.1 has: the
+	// WebSocket side of the REST comparison on equal footing.
+	VariantWSOneInFlight Variant = "ws-1-in-flight"
 )
 
 // variantInfo is what the bench knows about a variant.
@@ -60,10 +64,11 @@ var variants = map[Variant]variantInfo{
 	VariantPoll:               {"http", []Scenario{Broadcast}, nil, "REST polling"},
 	VariantLongPoll:           {"http", []Scenario{Broadcast}, []string{"-subscribe", "longpoll"}, "REST long polling"},
 	VariantSSE:                {"http", []Scenario{Broadcast}, []string{"-subscribe", "sse"}, "Server-Sent Events"},
+	VariantWSOneInFlight:      {"ws", []Scenario{EchoClosed}, nil, "WebSocket, one message in flight per connection"},
 }
 
 // Variants lists every known variant in report order.
-var Variants = []Variant{VariantWS, VariantSockJSWebSocket, VariantHTTPKeepAlive, VariantHTTPNewConn,
+var Variants = []Variant{VariantWS, VariantWSOneInFlight, VariantSockJSWebSocket, VariantHTTPKeepAlive, VariantHTTPNewConn,
 	VariantPoll, VariantLongPoll, VariantSSE, VariantSockJSXHRStreaming, VariantSockJSXHRPolling}
 
 // Known reports whether v is a variant the bench knows.
@@ -137,6 +142,14 @@ type VariantSpec struct {
 	// PollInterval is the polling interval of the poll variant (required
 	// there, rejected elsewhere).
 	PollInterval Duration `json:"poll_interval,omitempty"`
+	// Lib limits the variant to one library ("": every library of the
+	// variant's protocol).
+	Lib string `json:"lib,omitempty"`
+}
+
+// appliesTo reports whether vs adds cells for library l.
+func (vs VariantSpec) appliesTo(l Lib) bool {
+	return vs.Variant.Proto() == l.Proto && (vs.Lib == "" || vs.Lib == l.Name)
 }
 
 func (vs VariantSpec) validate(s Scenario) error {

@@ -77,7 +77,21 @@ const (
 	BytesPerMsg       = "bytes_per_msg"
 	RequestsPerMsg    = "requests_per_msg"
 	EmptyPollShare    = "empty_poll_share"
+	SendLagP99        = "send_lag_p99_us"
+	ConnMin           = "per_conn_min"
+	ConnP50           = "per_conn_p50"
+	ConnMax           = "per_conn_max"
+	Jain              = "jain"
 )
+
+func perConn(pick func(p *result.PerConn) float64) func(*result.Result) (float64, bool) {
+	return func(r *result.Result) (float64, bool) {
+		if r.PerConn == nil {
+			return 0, false
+		}
+		return pick(r.PerConn), true
+	}
+}
 
 // Metrics lists every metric the bench summarizes, in results.csv order.
 var Metrics = []Metric{
@@ -115,6 +129,14 @@ var Metrics = []Metric{
 		}
 		return float64(r.Requests) / float64(r.Received), true
 	}},
+	// Open loop: how late the load generator sent (its own queueing).
+	{SendLagP99, "send lag p99", "µs", latency(func(r *result.Result) *result.Latency { return r.SendLagUS }, func(l *result.Latency) float64 { return l.P99 })},
+	// How evenly connections were served (echo: echoes per connection per
+	// second; broadcast: deliveries per subscriber per second).
+	{ConnMin, "conn min", "msg/s", perConn(func(p *result.PerConn) float64 { return p.Min })},
+	{ConnP50, "conn median", "msg/s", perConn(func(p *result.PerConn) float64 { return p.P50 })},
+	{ConnMax, "conn max", "msg/s", perConn(func(p *result.PerConn) float64 { return p.Max })},
+	{Jain, "Jain", "1", perConn(func(p *result.PerConn) float64 { return p.Jain })},
 	// The share of HTTP requests that were polls answered with nothing.
 	{EmptyPollShare, "empty polls", "1", func(r *result.Result) (float64, bool) {
 		if r.Requests <= 0 {

@@ -23,8 +23,11 @@ const FileName = "results.json"
 const (
 	StatusFailed      = "failed"       // a trial failed, lost or corrupted messages: no number is given
 	StatusClientBound = "client-bound" // closed-loop throughput with the server below 90% of its CPUs
-	StatusNoisy       = "noisy"        // a key metric's min–max spread exceeds 10% of its median
-	StatusOK          = "ok"
+	// StatusClientLimited: an open-loop point whose load generator did not
+	// keep its schedule (see clientLimited); drawn hollow, never ranked.
+	StatusClientLimited = "client-limited"
+	StatusNoisy         = "noisy" // a key metric's min–max spread exceeds 10% of its median
+	StatusOK            = "ok"
 )
 
 // Run is the content of results.json.
@@ -90,20 +93,25 @@ type Cell struct {
 	Variant config.Variant `json:"variant,omitempty"`
 	// Extra marks a cell of a spec's Variants, outside the main library
 	// matrix.
-	Extra           bool            `json:"extra,omitempty"`
-	Scenario        config.Scenario `json:"scenario"`
-	Mode            string          `json:"mode,omitempty"`
-	PayloadBytes    int             `json:"payload_bytes"`
-	Conns           int             `json:"conns"`
-	Window          int             `json:"window,omitempty"`
-	Rate            float64         `json:"rate,omitempty"`
-	Publishers      int             `json:"publishers,omitempty"`
-	PollIntervalMS  float64         `json:"poll_interval_ms,omitempty"`
-	HoldS           float64         `json:"hold_s,omitempty"`
-	ConnectRate     float64         `json:"connect_rate,omitempty"`
-	DialConcurrency int             `json:"dial_concurrency,omitempty"`
-	WarmupS         float64         `json:"warmup_s,omitempty"`
-	DurationS       float64         `json:"duration_s,omitempty"`
+	Extra        bool            `json:"extra,omitempty"`
+	Scenario     config.Scenario `json:"scenario"`
+	Mode         string          `json:"mode,omitempty"`
+	PayloadBytes int             `json:"payload_bytes"`
+	Conns        int             `json:"conns"`
+	Window       int             `json:"window,omitempty"`
+	Rate         float64         `json:"rate,omitempty"`
+	// Load is an open-loop cell's offered rate as a fraction of the
+	// closed-loop capacity measured in cell CapacityRef; Rate is then that
+	// fraction of its median throughput, fixed at the first trial.
+	Load            float64 `json:"load,omitempty"`
+	CapacityRef     string  `json:"capacity_ref,omitempty"`
+	Publishers      int     `json:"publishers,omitempty"`
+	PollIntervalMS  float64 `json:"poll_interval_ms,omitempty"`
+	HoldS           float64 `json:"hold_s,omitempty"`
+	ConnectRate     float64 `json:"connect_rate,omitempty"`
+	DialConcurrency int     `json:"dial_concurrency,omitempty"`
+	WarmupS         float64 `json:"warmup_s,omitempty"`
+	DurationS       float64 `json:"duration_s,omitempty"`
 
 	Status string   `json:"status"`          // ok, failed, client-bound, noisy
 	Flags  []string `json:"flags,omitempty"` // every status that applies, most severe first
@@ -136,6 +144,7 @@ func CellFrom(c config.Cell) Cell {
 		Conns:           c.Conns,
 		Window:          c.Window,
 		Rate:            c.Rate,
+		Load:            c.Load,
 		Publishers:      c.Publishers,
 		PollIntervalMS:  float64(c.PollInterval.Microseconds()) / 1000,
 		HoldS:           c.Hold.Seconds(),

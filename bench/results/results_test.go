@@ -165,32 +165,47 @@ func TestHTTPMetricsAndVariants(t *testing.T) {
 	}
 }
 
-// A latency cell whose load generator was near saturation keeps its status
-// but says so; a closed-loop cell does not (client-bound covers it).
-func TestSummarizeBusyClientNote(t *testing.T) {
+// An open-loop point whose load generator did not keep its schedule is
+// client-limited (never failed); a closed-loop cell is not (client-bound
+// covers it); a broadcast cell keeps its status with a note.
+func TestSummarizeClientLimited(t *testing.T) {
 	for _, tc := range []struct {
-		sc       config.Scenario
-		util     float64
-		wantNote bool
+		name   string
+		sc     config.Scenario
+		util   float64
+		sent   float64
+		lag    float64
+		status string
+		note   string
 	}{
-		{config.EchoOpen, 0.95, true},
-		{config.EchoOpen, 0.50, false},
-		{config.EchoClosed, 0.95, false},
+		{"busy client", config.EchoOpen, 0.95, 1000, 10, StatusClientLimited, "load generator CPU 0.95"},
+		{"on schedule", config.EchoOpen, 0.50, 1000, 10, StatusOK, ""},
+		{"rate short", config.EchoOpen, 0.50, 980, 10, StatusClientLimited, "sent 980 of 1000"},
+		{"late sends", config.EchoOpen, 0.50, 1000, 300, StatusClientLimited, "send lag p99 300"},
+		{"closed loop", config.EchoClosed, 0.95, 1000, 0, "", ""},
+		{"broadcast", config.Broadcast, 0.95, 1000, 0, "", "the load generator used 0.95"},
 	} {
 		c := echoCell(3, func(n int, r *result.Result) {
 			r.Client.CPUUtil, r.ClientGOMAXPROCS = tc.util, 1
-			if tc.sc == config.EchoOpen {
-				r.Mode, r.RateTarget, r.RateAchieved = "open", 1000, 1000
+			r.LatencyUS.P99 = 1000
+			if tc.sc != config.EchoClosed {
+				r.Mode, r.RateTarget, r.RateAchieved = "open", 1000, tc.sent
+				r.SendLagUS = &result.Latency{P99: tc.lag, Count: 10}
 			}
 		})
 		c.Scenario = tc.sc
-		Summarize(&c, 1, 3)
-		got := strings.Contains(c.Reason, "the load generator used")
-		if got != tc.wantNote {
-			t.Errorf("%s at client %.2f: note %v, want %v (reason %q)", tc.sc, tc.util, got, tc.wantNote, c.Reason)
+		if tc.sc == config.EchoOpen {
+			c.Rate = 1000
 		}
-		if tc.sc == config.EchoOpen && c.Status == StatusFailed {
-			t.Errorf("%s: a busy client must not fail the cell: %q", tc.sc, c.Reason)
+		Summarize(&c, 1, 3)
+		if tc.status != "" && c.Status != tc.status {
+			t.Errorf("%s: status %s, want %s (%s)", tc.name, c.Status, tc.status, c.Reason)
+		}
+		if c.Status == StatusFailed || c.Status == StatusClientBound && tc.sc != config.EchoClosed {
+			t.Errorf("%s: status %s (%s)", tc.name, c.Status, c.Reason)
+		}
+		if tc.note != "" && !strings.Contains(c.Reason, tc.note) || tc.note == "" && strings.Contains(c.Reason, "client-limited") {
+			t.Errorf("%s: reason %q, want %q", tc.name, c.Reason, tc.note)
 		}
 	}
 }

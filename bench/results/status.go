@@ -10,11 +10,19 @@ import (
 	"github.com/wsbench/wsbench/bench/config"
 )
 
-// Thresholds of the status rules (METHOD.md rules 4 and 7).
+// Thresholds of the status rules (README, "Methodology": saturation check,
+// repeat and report spread, open-loop schedule).
 const (
 	// SaturationFraction is the share of its CPUs a server must use for a
-	// closed-loop throughput figure to count.
+	// closed-loop throughput figure to count, and the share of its CPUs
+	// the load generator must stay below for an open-loop point to count.
 	SaturationFraction = 0.90
+	// RateTolerance is how far below the offered rate an open loop may
+	// send before its point is client-limited.
+	RateTolerance = 0.01
+	// LagShare is the largest send lag p99, as a share of the latency p99,
+	// of an open-loop point that is not client-limited.
+	LagShare = 0.20
 	// NoisySpread is the largest (max-min)/median of a key metric that is
 	// not flagged.
 	NoisySpread = 0.10
@@ -108,10 +116,13 @@ func Summarize(c *Cell, serverCPUs, planned int) {
 	failed := len(reasons) > 0
 	for _, i := range good {
 		r := c.Trials[i].Result
-		// In a latency cell a busy load generator adds its own queueing:
-		// say so (throughput cells have the client-bound status instead).
-		if cpus := float64(max(r.ClientGOMAXPROCS, 1)); c.Scenario != config.EchoClosed && c.Scenario != config.Connect &&
-			r.Client.CPUUtil >= SaturationFraction*cpus {
+		// In a broadcast cell a busy load generator adds its own queueing:
+		// say so (closed loops have the client-bound status, open loops
+		// client-limited).
+		if c.Scenario != config.Broadcast {
+			continue
+		}
+		if cpus := float64(max(r.ClientGOMAXPROCS, 1)); r.Client.CPUUtil >= SaturationFraction*cpus {
 			reasons = append(reasons, fmt.Sprintf("trial %d: the load generator used %.2f of its %.0f CPU(s); its own queueing may be in the latency",
 				c.Trials[i].N, r.Client.CPUUtil, cpus))
 		}
@@ -166,6 +177,12 @@ func Summarize(c *Cell, serverCPUs, planned int) {
 				u, serverCPUs, SaturationFraction*100, c.Median[ClientCPUUtil]))
 		}
 	}
+	if !failed && c.Scenario == config.EchoOpen {
+		if why := clientLimited(c); why != "" {
+			flags = append(flags, StatusClientLimited)
+			reasons = append(reasons, why)
+		}
+	}
 	if len(good) >= 2 {
 		c.Spread = map[string]float64{}
 		var noisy []string
@@ -193,6 +210,33 @@ func Summarize(c *Cell, serverCPUs, planned int) {
 		c.Flags = flags
 	}
 	c.Reason = strings.Join(reasons, "; ")
+}
+
+// clientLimited says why an open-loop cell's load generator did not keep
+// its schedule (from the medians of its trials), or "": its CPU at or above
+// SaturationFraction of its CPUs, the rate sent more than RateTolerance
+// short of the offered rate, or its send lag p99 above LagShare of the
+// latency p99. Such a point is drawn hollow and never ranked.
+func clientLimited(c *Cell) string {
+	var why []string
+	if t := c.MedianTrial; t >= 0 && t < len(c.Trials) && c.Trials[t].Result != nil {
+		cpus := float64(max(c.Trials[t].Result.ClientGOMAXPROCS, 1))
+		if u := c.Median[ClientCPUUtil]; u >= SaturationFraction*cpus {
+			why = append(why, fmt.Sprintf("load generator CPU %.2f of %.0f", u, cpus))
+		}
+	}
+	if c.Rate > 0 {
+		if sent := c.Median[RateAchieved]; sent < (1-RateTolerance)*c.Rate {
+			why = append(why, fmt.Sprintf("sent %.0f of %.0f msgs/s offered", sent, c.Rate))
+		}
+	}
+	if lag, ok := c.Median[SendLagP99]; ok && lag > LagShare*c.Median[LatP99] {
+		why = append(why, fmt.Sprintf("send lag p99 %.0f µs is over %.0f%% of the latency p99 %.0f µs", lag, LagShare*100, c.Median[LatP99]))
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return "client-limited: " + strings.Join(why, ", ")
 }
 
 // medianTrial picks, among the good trials, the one whose primary metric is

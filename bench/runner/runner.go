@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -86,23 +87,26 @@ func (r *Runner) Run(ctx context.Context, run *results.Run) error {
 		return err
 	}
 	run.Cells = make([]results.Cell, len(r.Cells))
+	var total time.Duration
+	rounds := 0
 	for i, c := range r.Cells {
 		run.Cells[i] = results.CellFrom(c)
-		results.Summarize(&run.Cells[i], len(r.Split.ServerCPUs), r.Trials)
-	}
-	var total time.Duration
-	for _, c := range r.Cells {
-		total += time.Duration(r.Trials) * r.Costs.Estimate(c)
+		results.Summarize(&run.Cells[i], len(r.Split.ServerCPUs), r.trials(c))
+		total += time.Duration(r.trials(c)) * r.Costs.Estimate(c)
+		rounds = max(rounds, r.trials(c))
 	}
 	if r.Drift && len(r.Cells) > 0 {
-		total += time.Duration(r.Trials) * r.Costs.Estimate(r.Cells[0])
+		total += time.Duration(r.trials(r.Cells[0])) * r.Costs.Estimate(r.Cells[0])
 	}
 	r.Progress.Start(total)
 	defer r.Progress.Finish()
 
-	s := &state{failed: map[*results.Cell]bool{}, broken: map[string]string{}}
-	for n := 1; n <= r.Trials; n++ {
+	s := &state{failed: map[*results.Cell]bool{}, broken: map[string]string{}, run: run, cells: r.Cells}
+	for n := 1; n <= rounds; n++ {
 		for i, c := range r.Cells {
+			if n > r.trials(c) {
+				continue
+			}
 			if !r.step(ctx, s, c, &run.Cells[i], n, "") {
 				run.Interrupted = true
 				return ctx.Err()
@@ -111,13 +115,13 @@ func (r *Runner) Run(ctx context.Context, run *results.Run) error {
 	}
 	if r.Drift && len(r.Cells) > 0 {
 		again := results.CellFrom(r.Cells[0])
-		for n := 1; n <= r.Trials; n++ {
+		for n := 1; n <= r.trials(r.Cells[0]); n++ {
 			if !r.step(ctx, s, r.Cells[0], &again, n, "drift-") {
 				run.Interrupted = true
 				return ctx.Err()
 			}
 		}
-		results.Summarize(&again, len(r.Split.ServerCPUs), r.Trials)
+		results.Summarize(&again, len(r.Split.ServerCPUs), r.trials(r.Cells[0]))
 		run.Drift = results.CompareDrift(&run.Cells[0], &again)
 		r.checkpoint()
 	}
@@ -125,10 +129,54 @@ func (r *Runner) Run(ctx context.Context, run *results.Run) error {
 	return nil
 }
 
+// trials is how many times c is measured: its own count, else the runner's.
+func (r *Runner) trials(c config.Cell) int {
+	if c.Trials > 0 {
+		return c.Trials
+	}
+	return r.Trials
+}
+
 // state is what Run remembers between trials.
 type state struct {
 	failed map[*results.Cell]bool // cells with a failed trial: their other trials are skipped
 	broken map[string]string      // library -> why its server could not start
+	run    *results.Run
+	cells  []config.Cell // run.Cells' matrix cells, same order
+}
+
+// offeredRate sets the rate of an open-loop cell given as a fraction of
+// capacity: that fraction of the median throughput of the library's
+// closed-loop cell at the same size and connection count, as measured so
+// far in this run (trials are interleaved, so that cell's trials of the
+// same round have run). The rate is fixed at the cell's first trial and
+// kept for the others, so that its trials are comparable.
+func (s *state) offeredRate(c config.Cell, rc *results.Cell) (float64, string) {
+	if rc.Rate > 0 {
+		return rc.Rate, ""
+	}
+	for i, k := range s.cells {
+		if k.Lib != c.Lib || k.Scenario != config.EchoClosed || k.Extra || k.PayloadBytes != c.PayloadBytes || k.Conns != c.Conns {
+			continue
+		}
+		capacity, ok := s.run.Cells[i].Median[results.MsgsPerSec]
+		if !ok || capacity <= 0 {
+			return 0, fmt.Sprintf("no closed-loop capacity to take %s of: %s has no good trial", config.LoadLabel(c.Load, 0), k.ID())
+		}
+		rc.Rate = roundRate(c.Load * capacity)
+		rc.CapacityRef = k.ID()
+		return rc.Rate, ""
+	}
+	return 0, "no closed-loop cell at the same size and connection count to take the offered load from"
+}
+
+// roundRate keeps three significant digits.
+func roundRate(r float64) float64 {
+	if r <= 0 {
+		return 0
+	}
+	scale := math.Pow(10, math.Floor(math.Log10(r))-2)
+	return math.Round(r/scale) * scale
 }
 
 // step runs (or skips) trial n of cell c into rc. It returns false when
@@ -145,12 +193,24 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 	if why, ok := s.broken[c.Lib]; ok {
 		rc.Trials = append(rc.Trials, results.Trial{N: n, Error: "not run: " + why})
 		s.failed[rc] = true
-		results.Summarize(rc, len(r.Split.ServerCPUs), r.Trials)
+		results.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
 		r.Progress.End(est, "skipped: "+why)
 		r.checkpoint()
 		return true
 	}
-	r.Progress.Begin(fmt.Sprintf("%s%s trial %d/%d", prefix, c.ID(), n, r.Trials), est)
+	if c.Load > 0 {
+		rate, why := s.offeredRate(c, rc)
+		if why != "" {
+			rc.Trials = append(rc.Trials, results.Trial{N: n, Error: "not run: " + why})
+			s.failed[rc] = true
+			results.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
+			r.Progress.End(est, "skipped: "+why)
+			r.checkpoint()
+			return true
+		}
+		c.Rate = rate
+	}
+	r.Progress.Begin(fmt.Sprintf("%s%s trial %d/%d", prefix, c.ID(), n, r.trials(c)), est)
 	t, out := r.trial(ctx, c, n, prefix)
 	if out == interrupted {
 		return false
@@ -163,7 +223,7 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 			s.broken[c.Lib] = fmt.Sprintf("the %s server failed to start in %s trial %d", c.Lib, c.ID(), n)
 		}
 	}
-	results.Summarize(rc, len(r.Split.ServerCPUs), r.Trials)
+	results.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
 	r.Progress.End(est, problem)
 	r.checkpoint()
 	return true

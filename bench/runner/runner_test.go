@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -371,6 +372,9 @@ func (b beginSignal) Finish()                     {}
 func TestLoadgenArgs(t *testing.T) {
 	cells := config.Default().Cells([]config.Lib{{Name: "sockjs", Proto: "sockjs"}, {Name: "rest", Proto: "http"}})
 	for _, c := range cells {
+		if c.Load > 0 {
+			c.Rate = 1234 // the runner sets it from the measured capacity
+		}
 		a := strings.Join(LoadgenArgs(c, "127.0.0.1:9", 42, "/tmp/x.json", 10*time.Second), " ")
 		for _, want := range []string{"-proto " + c.Proto, "-conns " + strconv.Itoa(c.Conns), "-server-pid 42", "-json /tmp/x.json"} {
 			if !strings.Contains(a, want) {
@@ -387,11 +391,11 @@ func TestLoadgenArgs(t *testing.T) {
 				t.Errorf("%s: %q lacks %q", c.ID(), a, window)
 			}
 		case config.EchoOpen:
-			if !strings.Contains(a, "-rate 5000") {
+			if !strings.Contains(a, "-rate "+strconv.FormatFloat(c.Rate, 'f', -1, 64)+" ") {
 				t.Errorf("%s: %q", c.ID(), a)
 			}
 		case config.Connect:
-			if !strings.Contains(a, "-hold 2s") || strings.Contains(a, "-duration") {
+			if !strings.Contains(a, "-hold 1s") || strings.Contains(a, "-duration") {
 				t.Errorf("%s: %q", c.ID(), a)
 			}
 		}
@@ -437,6 +441,62 @@ func TestCPUs(t *testing.T) {
 	for _, bad := range []string{"", "a", "3-1", "-1"} {
 		if _, err := ParseCPUList(bad); err == nil {
 			t.Errorf("ParseCPUList(%q) accepted", bad)
+		}
+	}
+}
+
+// An open-loop cell given as a fraction of capacity runs at that fraction
+// of its library's closed-loop median, fixed at its first trial; without a
+// good closed-loop cell it fails with the reason instead of running.
+func TestOpenLoopAtFractionOfCapacity(t *testing.T) {
+	cfg := tinyConfig(2)
+	cfg.Scenarios = []config.Spec{
+		{Scenario: config.EchoClosed, Sizes: []int{64}, Conns: []int{10}, Window: 1},
+		{Scenario: config.EchoOpen, Sizes: []int{64}, Conns: []int{10}, Loads: []float64{0.5}, Rates: []float64{100}},
+	}
+	r := fakeRunner(t, cfg, "alpha")
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	closed, half, fixed := run.Cells[0], run.Cells[1], run.Cells[2]
+	if half.ID != "alpha/echo-open/64B/10c@50%" || fixed.ID != "alpha/echo-open/64B/10c@100/s" {
+		t.Fatalf("cells %s, %s", half.ID, fixed.ID)
+	}
+	if half.Status == results.StatusFailed || half.CapacityRef != closed.ID {
+		t.Fatalf("half: %s (%s), capacity from %q", half.Status, half.Reason, half.CapacityRef)
+	}
+	// Fixed at the first trial: half of the closed-loop trial of round 1.
+	first := closed.Trials[0].Result.MsgsPerSec
+	if want := roundRate(0.5 * first); half.Rate != want {
+		t.Errorf("rate %v, want %v (half of %v)", half.Rate, want, first)
+	}
+	for _, tr := range half.Trials {
+		if tr.Result == nil || tr.Result.RateTarget != half.Rate {
+			t.Errorf("trial %d ran at %v, want %v", tr.N, tr.Result.RateTarget, half.Rate)
+		}
+	}
+	if fixed.Rate != 100 || fixed.Trials[0].Result.RateTarget != 100 {
+		t.Errorf("absolute rate cell: %+v", fixed.Rate)
+	}
+
+	// No capacity: the closed-loop cell loses messages, so it has no
+	// median to take a fraction of.
+	t.Setenv("BENCH_FAKE_LOADGEN", "lost")
+	r = fakeRunner(t, cfg, "beta")
+	run = results.Run{}
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	if c := run.Cells[1]; c.Status != results.StatusFailed || !strings.Contains(c.Reason, "no closed-loop capacity") {
+		t.Errorf("without capacity: %s %q", c.Status, c.Reason)
+	}
+}
+
+func TestRoundRate(t *testing.T) {
+	for in, want := range map[float64]float64{47561.5: 47600, 999.4: 999, 12.345: 12.3, 0: 0} {
+		if got := roundRate(in); math.Abs(got-want) > 1e-9 {
+			t.Errorf("roundRate(%v) = %v, want %v", in, got, want)
 		}
 	}
 }
