@@ -95,14 +95,16 @@ func Charts(run *results.Run, dir string) ([]Chart, error) {
 			}
 		}
 	}
-	for _, sc := range []config.Scenario{config.EchoClosed, config.EchoOpen} {
+	for _, lc := range v.loadCharts() {
+		if err := add(lc.chart, lc.plot); err != nil {
+			return out, err
+		}
+	}
+	for _, sc := range []config.Scenario{config.EchoClosed} {
 		sizes, conns := v.axes(sc)
 		for _, n := range conns {
 			for _, s := range sizes {
-				mode := "closed loop"
-				if sc == config.EchoOpen {
-					mode = fmt.Sprintf("open loop at %s msgs/s", fmtCount(v.spec(sc).Rate))
-				}
+				mode := "closed loop (not a ranking: see the latency table)"
 				title := fmt.Sprintf("Echo latency by percentile, %s, %s, %s conns", mode, fmtSize(s), fmtInt(n))
 				p := v.curves(title, func(lib string) *results.Cell { return v.cell(lib, sc, s, n) })
 				name := fmt.Sprintf("charts/%s-latency-%s-%dc.svg", sc, sizeSlug(s), n)

@@ -35,13 +35,29 @@ func TestVerdictBoundaries(t *testing.T) {
 	}
 }
 
-// wsRef finds the WebSocket cell a row is compared with.
+// wsRef finds the WebSocket cell a row is compared with: for closed-loop
+// echo the library's one-in-flight cell, for open-loop echo its cell at
+// the same offered rate, else its cell of the same scenario and size.
 func wsRef(t *testing.T, run *results.Run, lib string, other *results.Cell) *results.Cell {
 	t.Helper()
 	for i := range run.Cells {
 		c := &run.Cells[i]
-		if c.Lib == lib && !c.Extra && c.Scenario == other.Scenario && c.PayloadBytes == other.PayloadBytes && c.Conns == other.Conns {
-			return c
+		if c.Lib != lib || c.Scenario != other.Scenario || c.PayloadBytes != other.PayloadBytes || c.Conns != other.Conns {
+			continue
+		}
+		switch other.Scenario {
+		case config.EchoClosed:
+			if c.Variant == config.VariantWSOneInFlight {
+				return c
+			}
+		case config.EchoOpen:
+			if !c.Extra && c.Load == 0 && c.Rate == other.Rate {
+				return c
+			}
+		default:
+			if !c.Extra {
+				return c
+			}
 		}
 	}
 	return nil
@@ -75,11 +91,11 @@ func TestClaimFromFixture(t *testing.T) {
 
 	// Every comparison is present: each non-WebSocket cell once per metric
 	// of its scenario.
-	perScenario := map[config.Scenario]int{config.EchoClosed: 3, config.EchoOpen: 2, config.Broadcast: 5}
+	perScenario := map[config.Scenario]int{config.EchoClosed: 3, config.EchoOpen: 3, config.Broadcast: 5}
 	want := map[string]int{}
 	for _, c := range run.Cells {
 		if c.Proto == "http" || c.Variant == config.VariantSockJSXHRStreaming || c.Variant == config.VariantSockJSXHRPolling {
-			if n := perScenario[c.Scenario]; n > 0 {
+			if n := perScenario[c.Scenario]; n > 0 && c.Load == 0 {
 				want[c.ID] = n
 			}
 		}
@@ -96,9 +112,10 @@ func TestClaimFromFixture(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("rows for %d cells, want %d", len(got), len(want))
 	}
-	for _, id := range []string{"rest+new-conn/echo-open/16384B/1000c", "rest+poll-50ms/broadcast/1024B/100c", "rest+poll-1s/broadcast/1024B/1000c",
-		"rest/broadcast/1024B/1000c", "rest+longpoll/broadcast/1024B/100c", "rest+sse/broadcast/1024B/1000c",
-		"sockjs+xhr-streaming/broadcast/1024B/1000c", "sockjs+xhr-polling/broadcast/1024B/100c", "rest/echo-closed/64B/1000c"} {
+	for _, id := range []string{"rest+new-conn/echo-closed/16384B/1000c", "rest+poll-50ms/broadcast/1024B/1000c",
+		"rest/broadcast/1024B/1000c", "rest+longpoll/broadcast/1024B/1000c", "rest+sse/broadcast/1024B/1000c",
+		"sockjs+xhr-streaming/broadcast/1024B/1000c", "sockjs+xhr-polling/broadcast/1024B/1000c", "rest/echo-closed/64B/1000c",
+		"rest/echo-open/1024B/1000c@25000/s"} {
 		if got[id] == 0 {
 			t.Errorf("no comparison for %s", id)
 		}
@@ -108,10 +125,10 @@ func TestClaimFromFixture(t *testing.T) {
 	// above 1 WebSocket is better, and its verdict from the ratio.
 	higher := map[string]bool{results.MsgsPerSec: true}
 	keys := map[string]string{
-		"throughput (msgs/s), closed loop": results.MsgsPerSec, "latency p50, closed loop": results.LatP50,
-		"latency p99, closed loop": results.LatP99, "latency p50, open loop": results.LatP50, "latency p99, open loop": results.LatP99,
-		"bytes on the wire per message": results.BytesPerMsg, "server CPU µs per message": results.ServerCPUUSPerMsg,
-		"delivery latency p50": results.LatP50, "delivery latency p99": results.LatP99, "p99 to the last subscriber": results.LastP99,
+		"maximum throughput (msgs/s), closed loop": results.MsgsPerSec, "latency p50, open loop": results.LatP50, "latency p99, open loop": results.LatP99,
+		"bytes on the wire per message": results.BytesPerMsg, "server CPU µs per message, closed loop": results.ServerCPUUSPerMsg,
+		"server CPU µs per message, open loop": results.ServerCPUUSPerMsg,
+		"delivery latency p50":                 results.LatP50, "delivery latency p99": results.LatP99, "p99 to the last subscriber": results.LastP99,
 		"bytes on the wire per delivered message": results.BytesPerMsg, "server CPU µs per delivered message": results.ServerCPUUSPerMsg,
 	}
 	noData := 0
@@ -122,6 +139,18 @@ func TestClaimFromFixture(t *testing.T) {
 		}
 		for i, ref := range r.Refs {
 			ws := wsRef(t, run, cl.Refs[i], r.OtherCell)
+			if ws == nil {
+				if ref.Verdict != VerdictNoData || !strings.Contains(ref.Text, "not measured") {
+					t.Errorf("%s %s vs %s: no WebSocket cell on equal footing, yet %v %s", r.OtherCell.ID, r.Metric, ref.Lib, ref.Ratio, ref.Text)
+				}
+				continue
+			}
+			if hasFlag(ws, results.StatusClientBound) && key == results.MsgsPerSec || hasFlag(r.OtherCell, results.StatusClientBound) && key == results.MsgsPerSec {
+				if ref.Verdict != VerdictNoData || !strings.Contains(ref.Text, "client-bound") {
+					t.Errorf("%s %s vs %s: client-bound side gives %v %s", r.OtherCell.ID, r.Metric, ref.Lib, ref.Ratio, ref.Text)
+				}
+				continue
+			}
 			if ws.Status == results.StatusFailed || r.OtherCell.Status == results.StatusFailed {
 				noData++
 				if ref.Verdict != VerdictNoData || !math.IsNaN(ref.Ratio) || !strings.Contains(ref.Text, "failed") {
@@ -159,7 +188,8 @@ func TestClaimFromFixture(t *testing.T) {
 	sec := report[strings.Index(report, "## The 5–10× claim"):strings.Index(report, "## Drift check")]
 	for _, want := range []string{"**Summary.** Against gorilla", "charts/claim-ratios.svg", "### Request/response: HTTP POST /echo",
 		"### Server push:", "### Request/response in detail", "### Server push in detail", best + " (fastest)",
-		"poll every 50 ms", "1 KiB, 100 subscribers, 20 msgs/s published", "64 B, 1,000 conns, 5000 msgs/s offered", "no data: sockjs+xhr-polling"} {
+		"poll every 50 ms", "1 KiB, 1,000 subscribers, 20 msgs/s published", "1 KiB, 1,000 conns, 5000 msgs/s offered to both",
+		"64 B, 1,000 conns, 1 in flight per connection on both sides", "no data: sockjs+xhr-polling"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("claim section lacks %q", want)
 		}
@@ -173,16 +203,21 @@ func TestClaimFromFixture(t *testing.T) {
 }
 
 // claimRun is a run of gorilla and rest with one closed-loop echo point
-// whose figures put the ratios on the verdict boundaries.
+// (one message in flight on both sides) whose figures put the ratios on
+// the verdict boundaries.
 func claimRun(rest map[string]float64) *results.Run {
 	cfg := config.Config{Libs: []string{"gorilla", "rest"}, Trials: 3, Scenarios: []config.Spec{
-		{Scenario: config.EchoClosed, Sizes: []int{1024}, Conns: []int{100}, Window: 1}}}
+		{Scenario: config.EchoClosed, Sizes: []int{1024}, Conns: []int{100}, Window: 4,
+			Variants: []config.VariantSpec{{Variant: config.VariantWSOneInFlight, Lib: "gorilla"}}}}}
 	run := &results.Run{Name: "boundaries", Environment: results.Environment{Matrix: cfg}}
 	for _, c := range cfg.Cells([]config.Lib{{Name: "gorilla", Proto: "ws"}, {Name: "rest", Proto: "http"}}) {
 		rc := results.CellFrom(c)
 		rc.Status = results.StatusOK
 		rc.Median = map[string]float64{results.MsgsPerSec: 10000, results.LatP50: 100, results.LatP99: 1000,
 			results.BytesPerMsg: 2000, results.ServerCPUUSPerMsg: 10}
+		if c.Lib == "gorilla" && !c.Extra {
+			rc.Median[results.MsgsPerSec] = 40000 // several in flight: not the footing REST is compared on
+		}
 		if c.Lib == "rest" {
 			rc.Median = rest
 		}
@@ -207,9 +242,9 @@ func TestClaimVerdictsAtTheBoundaries(t *testing.T) {
 		ratio float64
 		text  string
 	}{
-		"throughput (msgs/s), closed loop": {5, "holds"},
-		"bytes on the wire per message":    {10.1, "stronger"},
-		"server CPU µs per message":        {0.5, "reversed: HTTP/1.1 keep-alive 2× better"},
+		"maximum throughput (msgs/s), closed loop": {5, "holds"},
+		"bytes on the wire per message":            {10.1, "stronger"},
+		"server CPU µs per message, closed loop":   {0.5, "reversed: HTTP/1.1 keep-alive 2× better"},
 	}
 	if len(cl.Rows) != len(want) {
 		t.Fatalf("%d rows, want %d", len(cl.Rows), len(want))
@@ -219,7 +254,7 @@ func TestClaimVerdictsAtTheBoundaries(t *testing.T) {
 		if got := r.Refs[0]; got.Ratio != w.ratio || got.Text != w.text {
 			t.Errorf("%s: ratio %v %q, want %v %q", r.Metric, got.Ratio, got.Text, w.ratio, w.text)
 		}
-		if r.Conditions != "1 KiB, 100 conns, in flight per connection: HTTP 1, WebSocket 1" || r.Side != "HTTP/1.1 keep-alive" {
+		if r.Conditions != "1 KiB, 100 conns, 1 in flight per connection on both sides" || r.Side != "HTTP/1.1 keep-alive" {
 			t.Errorf("%s: side %q conditions %q", r.Metric, r.Side, r.Conditions)
 		}
 	}
@@ -246,13 +281,19 @@ func TestClaimVerdictsAtTheBoundaries(t *testing.T) {
 		}
 	}
 
-	// A client-bound side turns the throughput ratio into a bound.
-	run.Cells[1].Status, run.Cells[1].Flags = results.StatusClientBound, []string{results.StatusClientBound}
-	if got := BuildClaim(run).Rows[0].Refs[0].Text; got != "holds (at most: rest client-bound)" {
+	// A client-bound side gives no maximum-throughput ratio (the load
+	// generator set the figure), and leaves the other metrics alone.
+	restCell := &run.Cells[len(run.Cells)-1]
+	restCell.Status, restCell.Flags = results.StatusClientBound, []string{results.StatusClientBound}
+	rows := BuildClaim(run).Rows
+	if got := rows[0].Refs[0].Text; got != "no data: rest client-bound (not the server's maximum)" {
 		t.Errorf("client-bound REST: %q", got)
 	}
+	if got := rows[1].Refs[0].Verdict; got != VerdictStronger {
+		t.Errorf("client-bound REST, bytes: %q", got)
+	}
 	// A failed side gives no ratio.
-	run.Cells[1].Status = results.StatusFailed
+	restCell.Status = results.StatusFailed
 	for _, r := range BuildClaim(run).Rows {
 		if r.Refs[0].Verdict != VerdictNoData || r.Other != "failed" {
 			t.Errorf("%s: failed REST cell gives %s %q", r.Metric, r.Other, r.Refs[0].Text)

@@ -3,7 +3,7 @@ package report
 import (
 	"slices"
 	"sort"
-	"strconv"
+	"strings"
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/results"
@@ -19,31 +19,42 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 		return lib
 	}
 	// Request/response: per size and connection count, the WebSocket
-	// references and every HTTP echo row.
-	echo := Table{
-		ID:    "claim-echo-detail",
-		Title: "Request/response in detail",
-		Note: "Medians of the trials. Closed loop: as fast as the server answers, with " + strconv.Itoa(v.wsWindow()) +
-			" messages in flight per WebSocket connection and 1 request per HTTP/1.1 connection (clients do not pipeline): " +
-			"at saturation its latency measures queue depth, so it is not turned into ratios above. " +
-			"Open loop: latency from the intended send time at the offered rate. Bytes: client→server / server→client per message.",
-		Header: []string{"size", "conns", "row", "msgs/s", "closed p50 / p99", "open p50 / p99", "bytes/msg", "server CPU µs/msg", "status closed / open"},
-		Text:   true,
-	}
+	// references and every HTTP echo row, closed loop with one message in
+	// flight and open loop at each common offered rate.
 	type point struct{ size, conns int }
 	var points []point
 	var httpRows []string
-	for _, c := range v.run.Cells {
+	var rates []float64
+	for i := range v.run.Cells {
+		c := &v.run.Cells[i]
 		if c.Scenario != config.EchoClosed && c.Scenario != config.EchoOpen {
 			continue
+		}
+		if c.Scenario == config.EchoOpen && c.Load == 0 && !slices.Contains(rates, c.Rate) {
+			rates = append(rates, c.Rate)
 		}
 		if !slices.Contains(points, point{c.PayloadBytes, c.Conns}) {
 			points = append(points, point{c.PayloadBytes, c.Conns})
 		}
-		if isOther(&c) && !slices.Contains(httpRows, c.Row()) {
+		if isOther(c) && !slices.Contains(httpRows, c.Row()) {
 			httpRows = append(httpRows, c.Row())
 		}
 	}
+	sort.Float64s(rates)
+	echo := Table{
+		ID:    "claim-echo-detail",
+		Title: "Request/response in detail",
+		Note: "Medians of the trials. Closed loop: as fast as the server answers, with 1 message in flight per connection on both sides " +
+			"(WebSocket: the library's one-in-flight cells; HTTP/1.1 clients do not pipeline). Bytes: client→server / server→client per message. " +
+			"Open loop: latency from the intended send time, and server CPU per message, at the same offered rate for both sides.",
+		Header: []string{"size", "conns", "row", "msgs/s, 1 in flight", "bytes/msg", "server CPU µs/msg"},
+		Text:   true,
+	}
+	for _, r := range rates {
+		at := fmtCount(r) + "/s"
+		echo.Header = append(echo.Header, "p50 / p99 at "+at, "CPU µs/msg at "+at)
+	}
+	echo.Header = append(echo.Header, "status")
 	sort.Slice(points, func(i, j int) bool {
 		if points[i].conns != points[j].conns {
 			return points[i].conns < points[j].conns
@@ -53,23 +64,37 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 	for _, p := range points {
 		rows := append(slices.Clone(cl.Refs), httpRows...)
 		for _, row := range rows {
-			closed := v.cells[cellKey{row, config.EchoClosed, p.size, p.conns}]
-			open := v.cells[cellKey{row, config.EchoOpen, p.size, p.conns}]
-			if closed == nil && open == nil {
+			closed := v.cells[cellKey{row, config.EchoClosed, p.size, p.conns, ""}]
+			name := refName(row)
+			if slices.Contains(cl.Refs, row) {
+				closed = v.cells[cellKey{config.RowName(row, config.VariantWSOneInFlight, true, 0), config.EchoClosed, p.size, p.conns, ""}]
+			}
+			opens := make([]*results.Cell, len(rates))
+			any := closed != nil
+			for i, r := range rates {
+				opens[i] = v.openCell(row, p.size, p.conns, config.LoadLabel(0, r))
+				any = any || opens[i] != nil
+			}
+			if !any {
 				continue
 			}
-			name := refName(row)
-			if c := firstNonNil(closed, open); isOther(c) {
+			if c := firstNonNil(append([]*results.Cell{closed}, opens...)...); isOther(c) {
 				name = sideName(c) + " (" + row + ")"
 			}
 			wire := plain(closed, results.BytesTXPerMsg, fmtWire)
 			if usable(closed) {
 				wire += " / " + plain(closed, results.BytesRXPerMsg, fmtWire)
 			}
-			echo.Rows = append(echo.Rows, []string{fmtSize(p.size), fmtInt(p.conns), name,
-				value(closed, results.MsgsPerSec, fmtCount, false),
-				pair(closed, results.LatP50, results.LatP99), pair(open, results.LatP50, results.LatP99),
-				wire, plain(closed, results.ServerCPUUSPerMsg, fmtCPU), status(closed) + " / " + status(open)})
+			line := []string{fmtSize(p.size), fmtInt(p.conns), name,
+				value(closed, results.MsgsPerSec, fmtCount, false), wire, plain(closed, results.ServerCPUUSPerMsg, fmtCPU)}
+			stats := []string{status(closed)}
+			for _, o := range opens {
+				line = append(line, pair(o, results.LatP50, results.LatP99), plain(o, results.ServerCPUUSPerMsg, fmtCPU))
+				if o != nil {
+					stats = append(stats, status(o))
+				}
+			}
+			echo.Rows = append(echo.Rows, append(line, strings.Join(stats, " / ")))
 		}
 	}
 	if len(echo.Rows) > 0 {
@@ -119,7 +144,7 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 	for _, p := range bpoints {
 		rows := append(append(slices.Clone(cl.Refs), sockjsWS...), otherRows...)
 		for _, row := range rows {
-			c := v.cells[cellKey{row, config.Broadcast, p.size, p.conns}]
+			c := v.cells[cellKey{row, config.Broadcast, p.size, p.conns, ""}]
 			if c == nil {
 				continue
 			}

@@ -66,8 +66,9 @@ func Tables(run *results.Run) []Table {
 	v := newView(run)
 	var ts []Table
 	ts = append(ts, v.throughputTables()...)
+	ts = append(ts, v.fairnessTables()...)
 	ts = append(ts, v.latencyTables(config.EchoClosed)...)
-	ts = append(ts, v.latencyTables(config.EchoOpen)...)
+	ts = append(ts, v.loadTables()...)
 	ts = append(ts, v.broadcastTables()...)
 	ts = append(ts, v.connectTables()...)
 	ts = append(ts, v.cpuTable()...)
@@ -85,26 +86,100 @@ func (v *view) throughputTables() []Table {
 	}
 	sizes, conns := v.axes(config.EchoClosed)
 	spec := v.spec(config.EchoClosed)
+	ceil := v.ceiling()
 	var ts []Table
 	for _, n := range conns {
 		t := Table{
 			ID:    fmt.Sprintf("echo-throughput-%d", n),
 			Title: fmt.Sprintf("Echo throughput, closed loop: messages/s, %s connections, %d in flight each (HTTP: 1)", fmtInt(n), spec.Window),
 			Note: "Echoed messages received and verified per second (median, min–max over trials). " +
-				"Higher is better. *client-bound*: the server did not saturate its CPUs, so the figure is a floor, not the library's limit.",
+				"Higher is better. *client-bound*: the server did not saturate its CPUs, so the figure is a floor, not the library's limit." +
+				v.ceilingNote(ceil) + tierNote(v, "per size, higher is better; rows follow the "+fmtSize(mainSize(sizes))+" column"),
 			Header: []string{"library"},
 		}
+		cols := map[int]tiering{}
 		for _, s := range sizes {
-			t.Header = append(t.Header, fmtSize(s))
+			t.Header = append(t.Header, "tier", fmtSize(s))
+			cols[s] = tierCells(v.cellsOf(config.EchoClosed, s, n), results.MsgsPerSec, true)
 		}
-		for _, lib := range v.libs {
+		for _, lib := range cols[mainSize(sizes)].order(v.libs) {
 			row := []string{lib}
 			for _, s := range sizes {
-				row = append(row, value(v.cell(lib, config.EchoClosed, s, n), results.MsgsPerSec, fmtCount, true))
+				c := v.cell(lib, config.EchoClosed, s, n)
+				row = append(row, cols[s].label(lib), value(c, results.MsgsPerSec, fmtCount, true)+v.ofCeiling(c, ceil, results.MsgsPerSec, true))
 			}
 			t.Rows = append(t.Rows, row)
 		}
 		ts = append(ts, t)
+	}
+	return ts
+}
+
+// mainSize is the size whose column orders a multi-size table: 1 KiB when
+// measured, else the middle one.
+func mainSize(sizes []int) int {
+	for _, s := range sizes {
+		if s == 1024 {
+			return s
+		}
+	}
+	if len(sizes) == 0 {
+		return 0
+	}
+	return sizes[len(sizes)/2]
+}
+
+// cellsOf maps each library to its main-matrix cell of sc at size and conns.
+func (v *view) cellsOf(sc config.Scenario, size, conns int) map[string]*results.Cell {
+	out := map[string]*results.Cell{}
+	for _, lib := range v.libs {
+		if c := v.cell(lib, sc, size, conns); c != nil {
+			out[lib] = c
+		}
+	}
+	return out
+}
+
+// fairnessTables show, next to closed-loop throughput, how evenly the
+// connections were served.
+func (v *view) fairnessTables() []Table {
+	if !v.has(config.EchoClosed) {
+		return nil
+	}
+	sizes, conns := v.axes(config.EchoClosed)
+	var ts []Table
+	for _, n := range conns {
+		t := Table{
+			ID:    fmt.Sprintf("echo-fairness-%d", n),
+			Title: fmt.Sprintf("How evenly connections were served, closed loop, %s connections", fmtInt(n)),
+			Note: "Jain's fairness index over connections of echoes received per second (1: every connection got the same share; 1/n: one got all), " +
+				"then the slowest, median and fastest connection's msgs/s (median of trials). A low index means the server served a few connections " +
+				"while the others waited: the total stays high but most clients see long delays.",
+			Header: []string{"library"},
+		}
+		for _, s := range sizes {
+			t.Header = append(t.Header, fmtSize(s)+" Jain", fmtSize(s)+" min / median / max")
+		}
+		any := false
+		for _, lib := range v.libs {
+			row := []string{lib}
+			for _, s := range sizes {
+				c := v.cell(lib, config.EchoClosed, s, n)
+				row = append(row, plain(c, results.Jain, func(x float64) string { return trim(x, 3) }))
+				txt := plain(c, results.ConnMin, fmtCount)
+				if usable(c) {
+					if _, ok := c.Median[results.Jain]; ok {
+						any = true
+					}
+					txt += " / " + plain(c, results.ConnP50, fmtCount) + " / " + plain(c, results.ConnMax, fmtCount)
+				}
+				row = append(row, txt)
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		if any {
+			ts = append(ts, t)
+		}
 	}
 	return ts
 }
@@ -124,7 +199,11 @@ func (v *view) latencyTables(sc config.Scenario) []Table {
 			}
 			if sc == config.EchoClosed {
 				t.Title = fmt.Sprintf("Echo round-trip latency, closed loop: %s, %s connections, %d in flight each (HTTP: 1)", fmtSize(s), fmtInt(n), spec.Window)
-				t.Note = "Round trip from send to verified echo under maximum load (median of trials). Closed-loop latency is not corrected for coordinated omission: compare libraries with the open-loop table."
+				t.Note = "Round trip from send to verified echo under maximum load (median of trials), with Jain's fairness index over connections. " +
+					"This is not a ranking of libraries: at saturation every message waits behind the others in flight, so the latency measures the queue " +
+					"the load generator keeps full and how the server's scheduler shares it between connections, not the library's speed; " +
+					"compare latency in the open-loop tables, at the same offered load."
+				t.Header = []string{"library", "p50", "p90", "p99", "p99.9", "max", "p99 min–max", "Jain"}
 			} else {
 				t.Title = fmt.Sprintf("Echo round-trip latency, open loop at %s msgs/s offered: %s, %s connections", fmtCount(spec.Rate), fmtSize(s), fmtInt(n))
 				t.Note = "Latency from each message's intended send time (corrected for coordinated omission), median of trials. " +
@@ -145,6 +224,8 @@ func (v *view) latencyTables(sc config.Scenario) []Table {
 				row = append(row, rng)
 				if sc == config.EchoOpen {
 					row = append(row, plain(c, results.RateAchieved, fmtCount))
+				} else {
+					row = append(row, plain(c, results.Jain, func(x float64) string { return trim(x, 3) }))
 				}
 				t.Rows = append(t.Rows, append(row, status(c)))
 			}
@@ -187,13 +268,15 @@ func (v *view) broadcastTables() []Table {
 			t := Table{
 				ID:     fmt.Sprintf("broadcast-%s-%d", which.id, s),
 				Title:  fmt.Sprintf("Broadcast %s: %s messages, %s publishes/s", which.title, fmtSize(s), fmtCount(spec.Rate)),
-				Note:   which.note,
+				Note:   which.note + tierNote(v, "by p50 per subscriber count, lower is better"),
 				Header: []string{"library"},
 			}
+			cols := map[int]tiering{}
 			for _, n := range conns {
-				t.Header = append(t.Header, fmtInt(n)+" subscribers")
+				t.Header = append(t.Header, "tier", fmtInt(n)+" subscribers")
+				cols[n] = tierCells(v.cellsOf(config.Broadcast, s, n), which.p50, false)
 			}
-			for _, lib := range v.libs {
+			for _, lib := range cols[conns[len(conns)-1]].order(v.libs) {
 				row := []string{lib}
 				for _, n := range conns {
 					c := v.cell(lib, config.Broadcast, s, n)
@@ -201,7 +284,7 @@ func (v *view) broadcastTables() []Table {
 					if usable(c) {
 						txt += " / " + plain(c, which.p99, fmtUS) + tags(c)
 					}
-					row = append(row, txt)
+					row = append(row, cols[n].label(lib), txt)
 				}
 				t.Rows = append(t.Rows, row)
 			}
@@ -216,36 +299,50 @@ func (v *view) connectTables() []Table {
 		return nil
 	}
 	_, conns := v.axes(config.Connect)
+	ceil := v.ceiling()
 	hs := Table{
 		ID:     "handshakes",
 		Title:  "Handshakes per second (connect scenario)",
-		Note:   "Connections opened and upgraded per second while the connect scenario dialed its clients (median, min–max).",
+		Note:   "Connections opened and upgraded per second while the connect scenario dialed its clients (median, min–max)." + tierNote(v, "higher is better"),
 		Header: []string{"library"},
 	}
 	mem := Table{
-		ID:     "memory",
-		Title:  "Server memory per idle connection",
-		Note:   "(RSS with every client connected and idle − RSS before the first client) ÷ connections, read from /proc of the server process (median, min–max).",
+		ID:    "memory",
+		Title: "Server memory per idle connection",
+		Note: "(RSS with every client connected and idle − RSS before the first client) ÷ connections, read from /proc of the server process (median, min–max). " +
+			"The largest count is this machine's per-process open-file limit (20,000) less room for the process's own files." +
+			v.ceilingNote(ceil) + tierNote(v, "lower is better"),
 		Header: []string{"library"},
 	}
+	hsT, memT := map[int]tiering{}, map[int]tiering{}
 	for _, n := range conns {
-		hs.Header = append(hs.Header, fmtInt(n)+" conns")
-		mem.Header = append(mem.Header, fmtInt(n)+" conns")
+		hs.Header = append(hs.Header, "tier", fmtInt(n)+" conns")
+		mem.Header = append(mem.Header, "tier", fmtInt(n)+" conns")
+		cells := v.cellsOf(config.Connect, 0, n)
+		hsT[n] = tierCells(cells, results.HandshakesPerSec, true)
+		memT[n] = tierCells(cells, results.ServerRSSPerConn, false)
 	}
 	mem.Header = append(mem.Header, "RSS before clients")
-	for _, lib := range v.libs {
-		hrow, mrow := []string{lib}, []string{lib}
+	last := conns[len(conns)-1]
+	for _, lib := range hsT[last].order(v.libs) {
+		hrow := []string{lib}
+		for _, n := range conns {
+			c := v.cell(lib, config.Connect, 0, n)
+			hrow = append(hrow, hsT[n].label(lib), value(c, results.HandshakesPerSec, fmtCount, true))
+		}
+		hs.Rows = append(hs.Rows, hrow)
+	}
+	for _, lib := range memT[last].order(v.libs) {
+		mrow := []string{lib}
 		var base *results.Cell
 		for _, n := range conns {
 			c := v.cell(lib, config.Connect, 0, n)
-			hrow = append(hrow, value(c, results.HandshakesPerSec, fmtCount, true))
-			mrow = append(mrow, value(c, results.ServerRSSPerConn, fmtBytes, true))
+			mrow = append(mrow, memT[n].label(lib), value(c, results.ServerRSSPerConn, fmtBytes, true)+v.ofCeiling(c, ceil, results.ServerRSSPerConn, false))
 			if usable(c) {
 				base = c
 			}
 		}
 		mrow = append(mrow, plain(base, results.ServerRSSBase, fmtBytes))
-		hs.Rows = append(hs.Rows, hrow)
 		mem.Rows = append(mem.Rows, mrow)
 	}
 	return []Table{hs, mem}
@@ -254,12 +351,11 @@ func (v *view) connectTables() []Table {
 // echoColumns are the echo cells that get a column in per-message tables.
 func (v *view) echoColumns() []cellKey {
 	var cols []cellKey
-	for _, sc := range []config.Scenario{config.EchoClosed, config.EchoOpen} {
-		sizes, conns := v.axes(sc)
-		for _, n := range conns {
-			for _, s := range sizes {
-				cols = append(cols, cellKey{sc: sc, size: s, conns: n})
-			}
+	// Open-loop CPU per message has its own table along the load ladder.
+	sizes, conns := v.axes(config.EchoClosed)
+	for _, n := range conns {
+		for _, s := range sizes {
+			cols = append(cols, cellKey{sc: config.EchoClosed, size: s, conns: n})
 		}
 	}
 	return cols
@@ -284,9 +380,21 @@ func (v *view) multiConns(cols []cellKey) bool {
 }
 
 func (v *view) cpuTable() []Table {
-	return v.echoColumnTable("cpu", "Server CPU time per echoed message (µs)",
-		"Server CPU seconds (user + system, from /proc) over the measured interval ÷ messages. Lower is better; it is the cost a server pays whatever the load.",
-		func(c *results.Cell) string { return value(c, results.ServerCPUUSPerMsg, fmtCPU, true) })
+	ceil := v.ceiling()
+	tiers := map[cellKey]tiering{}
+	for _, k := range v.echoColumns() {
+		tiers[k] = tierCells(v.cellsOf(k.sc, k.size, k.conns), results.ServerCPUUSPerMsg, false)
+	}
+	return v.echoColumnTable("cpu", "Server CPU time per echoed message (µs), closed loop",
+		"Server CPU seconds (user + system, from /proc) over the measured interval ÷ messages, at saturation. Lower is better. "+
+			"Against offered load, see the open-loop CPU table."+v.ceilingNote(ceil)+tierNote(v, "per column, lower is better; shown before each figure"),
+		func(c *results.Cell) string {
+			if c == nil {
+				return "–"
+			}
+			return tiers[cellKey{sc: c.Scenario, size: c.PayloadBytes, conns: c.Conns}].label(c.Lib) + " " +
+				value(c, results.ServerCPUUSPerMsg, fmtCPU, true) + v.ofCeiling(c, ceil, results.ServerCPUUSPerMsg, false)
+		})
 }
 
 func (v *view) wireTable() []Table {

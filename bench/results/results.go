@@ -8,6 +8,7 @@ package results
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -243,4 +244,23 @@ func Save(dir string, r *Run) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), filepath.Join(dir, FileName))
+}
+
+// Values are the metric key's values over the trials that count (the ones
+// behind Median, Min and Max), in trial order.
+func (c *Cell) Values(key string) []float64 {
+	m, ok := MetricByKey(key)
+	if !ok {
+		return nil
+	}
+	var out []float64
+	for _, t := range c.Trials {
+		if TrialProblem(c.Scenario, t) != "" {
+			continue
+		}
+		if v, ok := m.Get(t.Result); ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
