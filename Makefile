@@ -5,6 +5,7 @@
 #   make bench                         reference matrix (<= 25 min on 2 cores) -> results/<date-host>/
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
 #   make report RUN=results/<run>      rebuild REPORT.md, results.csv, charts from results.json
+#   make compare A=results/<a> B=results/<b>  B/A per cell with its confidence, rank agreement (JSON: JSON=file)
 #   make gobench                       go test -bench over every library, compared with benchstat
 #   make gobench-smoke                 one short pass of every Go benchmark (CI)
 #   make thirdparty                    check every server with npm's ws and sockjs-client (needs node, npm)
@@ -15,13 +16,16 @@
 GO          ?= go
 BENCH_FLAGS ?=
 RUN         ?=
+A           ?=
+B           ?=
+JSON        ?=
 # gobench: which benchmarks, how long, how many repetitions.
 GOBENCH       ?= .
 GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report gobench gobench-smoke thirdparty
+.PHONY: test build bench bench-quick report compare gobench gobench-smoke thirdparty
 
 test:
 	$(GO) vet ./...
@@ -39,6 +43,10 @@ bench-quick:
 report:
 	@if [ -z "$(RUN)" ]; then echo "usage: make report RUN=results/<run>" >&2; exit 2; fi
 	$(GO) run ./bench -report $(RUN)
+
+compare:
+	@if [ -z "$(A)" ] || [ -z "$(B)" ]; then echo "usage: make compare A=results/<run> B=results/<run> [JSON=file]" >&2; exit 2; fi
+	$(GO) run ./bench -compare $(if $(JSON),-json $(JSON)) $(A) $(B)
 
 gobench:
 	mkdir -p $(GOBENCH_OUT)

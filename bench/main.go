@@ -7,6 +7,7 @@
 //	go run ./bench -libs gorilla,coder -scenarios echo-closed -sizes 1024 -trials 5
 //	go run ./bench -config matrix.json -dry-run
 //	go run ./bench -report results/<run>   # rebuild tables and charts only
+//	go run ./bench -compare results/A results/B [-json FILE]
 package main
 
 import (
@@ -27,6 +28,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/wsbench/wsbench/bench/compare"
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/envinfo"
 	"github.com/wsbench/wsbench/bench/report"
@@ -52,7 +54,8 @@ func main() {
 
 // options are the command line.
 type options struct {
-	configFile, reportDir                    string
+	configFile, reportDir, compareJSON       string
+	compare                                  bool
 	quick, dryRun, printConfig, noDrift      bool
 	noVariants                               bool
 	libs, scenarios, sizes, conns, idleConns string
@@ -65,6 +68,7 @@ type options struct {
 	budget                                   time.Duration
 	serverCPUs, clientCPUs                   string
 	serversBin, loadgenBin                   string
+	compareRuns                              [2]string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -72,6 +76,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.reportDir, "report", "", "rebuild REPORT.md, results.csv and charts of an existing run `DIR` from its results.json; measure nothing")
+	fs.BoolVar(&o.compare, "compare", false, "compare two runs: bench -compare RUN_A RUN_B prints B/A per cell with its confidence and the rank agreement of every table")
+	fs.StringVar(&o.compareJSON, "json", "", "with -compare: also write the comparison as JSON to `FILE`")
 	fs.StringVar(&o.configFile, "config", "", "matrix `FILE` (JSON, see -print-config); flags below override it")
 	fs.BoolVar(&o.quick, "quick", false, "start from the smoke matrix (1 trial, small counts, ≤ 2 min) instead of the reference one")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan and the cells, run nothing")
@@ -106,8 +112,30 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err // the flag package has printed it
 	}
-	if fs.NArg() > 0 {
-		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	// Flags may also follow the arguments (bench -compare A B -json F).
+	var pos []string
+	for rest := fs.Args(); len(rest) > 0; rest = fs.Args() {
+		pos = append(pos, rest[0])
+		if err := fs.Parse(rest[1:]); err != nil {
+			return nil, err
+		}
+	}
+	if o.compare {
+		if len(pos) != 2 {
+			err := errors.New("-compare takes two run directories: bench -compare RUN_A RUN_B")
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return nil, err
+		}
+		o.compareRuns = [2]string{pos[0], pos[1]}
+		return o, nil
+	}
+	if o.compareJSON != "" {
+		err := errors.New("-json goes with -compare")
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return nil, err
+	}
+	if len(pos) > 0 {
+		err := fmt.Errorf("unexpected argument %q", pos[0])
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return nil, err
 	}
@@ -127,6 +155,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.reportDir != "" {
 		return rebuild(o.reportDir, stdout, stderr)
+	}
+	if o.compare {
+		return compareRuns(o.compareRuns, o.compareJSON, stdout, stderr)
 	}
 	if err := measure(ctx, o, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
@@ -155,6 +186,32 @@ func rebuild(dir string, stdout, stderr io.Writer) int {
 	}
 	report.Terminal(stdout, r)
 	fmt.Fprintf(stdout, "report: %s\n", filepath.Join(dir, "REPORT.md"))
+	return 0
+}
+
+// compareRuns is `make compare`.
+func compareRuns(dirs [2]string, jsonPath string, stdout, stderr io.Writer) int {
+	var runs [2]*results.Run
+	for i, d := range dirs {
+		r, err := results.Load(d)
+		if err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 1
+		}
+		runs[i] = r
+	}
+	rep := compare.Runs(runs[0], runs[1])
+	rep.Text(stdout)
+	if jsonPath != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err == nil {
+			err = os.WriteFile(jsonPath, append(b, '\n'), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 1
+		}
+	}
 	return 0
 }
 

@@ -256,3 +256,28 @@ func TestEndToEnd(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestCompareCommand(t *testing.T) {
+	run := "report/testdata/results.json"
+	out := filepath.Join(t.TempDir(), "c.json")
+	code, stdout, errs := runBench(t, "-compare", run, run, "-json", out)
+	if code != 0 || !strings.Contains(stdout, "rank agreement (Kendall's tau, weighted by pairs): 1.000") {
+		t.Fatalf("exit %d: %s %s", code, stdout, errs)
+	}
+	b, err := os.ReadFile(out)
+	var rep struct {
+		RankAgreement *float64 `json:"rank_agreement"`
+		Cells         []any    `json:"cells"`
+	}
+	if err != nil || json.Unmarshal(b, &rep) != nil || rep.RankAgreement == nil || *rep.RankAgreement != 1 || len(rep.Cells) == 0 {
+		t.Errorf("JSON %v: %s", err, b)
+	}
+	for _, args := range [][]string{{"-compare", run}, {"-json", out}} {
+		if code, _, _ := runBench(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	if code, _, _ := runBench(t, "-compare", run, "no/such/run"); code != 1 {
+		t.Errorf("a missing run: exit %d, want 1", code)
+	}
+}
