@@ -63,10 +63,10 @@ type Report struct {
 	// number of library pairs: 1 when every table kept its order; nil when
 	// no table had two libraries in both runs.
 	RankAgreement *float64 `json:"rank_agreement"`
-	Pairs         int     `json:"pairs"`   // library pairs compared
-	Flipped       int     `json:"flipped"` // of those, ranked the other way in B
-	Tables        []Table `json:"tables"`
-	Cells         []Cell  `json:"cells"`
+	Pairs         int      `json:"pairs"`   // library pairs compared
+	Flipped       int      `json:"flipped"` // of those, ranked the other way in B
+	Tables        []Table  `json:"tables"`
+	Cells         []Cell   `json:"cells"`
 }
 
 // Runs compares run b against run a.
