@@ -549,7 +549,11 @@ func TestVariants(t *testing.T) {
 					t.Fatalf("%d requests for %d messages published", res.Requests, res.Sent)
 				}
 			case "sse": // the streams were opened before the interval
-				if res.Requests < res.Sent-2 || res.Requests > res.Sent+2 {
+				// The request counter is read at the interval's edges by
+				// wall clock, messages count by intended send time: on a
+				// loaded machine a few publishes fall on either side.
+				slack := max(5, res.Sent/10)
+				if res.Requests < res.Sent-slack || res.Requests > res.Sent+slack {
 					t.Fatalf("%d requests for %d messages published", res.Requests, res.Sent)
 				}
 			case "sockjs-xhr-polling":
