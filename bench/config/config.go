@@ -197,8 +197,8 @@ func Default() Config {
 func Quick() Config {
 	c := Config{
 		Trials:   1,
-		Warmup:   D(300 * time.Millisecond),
-		Duration: D(1 * time.Second),
+		Warmup:   D(200 * time.Millisecond),
+		Duration: D(700 * time.Millisecond),
 		Drift:    true,
 		Scenarios: []Spec{
 			{Scenario: EchoClosed, Sizes: []int{1024}, Conns: []int{100}, Window: DefaultWindow},

@@ -66,7 +66,7 @@ func TestDefaultMatrixFitsItsBudget(t *testing.T) {
 
 func TestQuickMatrixFitsItsBudget(t *testing.T) {
 	c := Quick()
-	plan := c.PlanFor(c.Cells(sevenLibs), DefaultCosts)
+	plan := c.PlanFor(c.Cells(fourteenLibs), DefaultCosts)
 	if plan.Total > 2*time.Minute {
 		t.Errorf("quick plan %s exceeds 2 minutes", plan.Total)
 	}
