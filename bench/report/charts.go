@@ -19,6 +19,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/bench/palette"
 	"github.com/wsbench/wsbench/bench/results"
 	"github.com/wsbench/wsbench/loadgen/result"
 )
@@ -41,27 +42,16 @@ const (
 
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
-// palette is Okabe–Ito (colour-blind safe), its yellow last because it is
-// hard to read on white; a library keeps its colour in every chart of a run.
-var palette = []color.Color{
-	color.RGBA{0x00, 0x72, 0xB2, 0xff}, // blue
-	color.RGBA{0xD5, 0x5E, 0x00, 0xff}, // vermillion
-	color.RGBA{0x00, 0x9E, 0x73, 0xff}, // green
-	color.RGBA{0xCC, 0x79, 0xA7, 0xff}, // purple
-	color.RGBA{0xE6, 0x9F, 0x00, 0xff}, // orange
-	color.RGBA{0x56, 0xB4, 0xE9, 0xff}, // sky blue
-	color.RGBA{0x00, 0x00, 0x00, 0xff}, // black
-	color.RGBA{0x88, 0x88, 0x88, 0xff}, // grey
-	color.RGBA{0xF0, 0xE4, 0x42, 0xff}, // yellow
-}
+// color is lib's colour, the same in every chart and slide (bench/palette).
+func (v *view) color(lib string) color.Color { return palette.New(v.libs).Style(lib).Color }
 
-func (v *view) color(lib string) color.Color {
-	for i, l := range v.libs {
-		if l == lib {
-			return palette[i%len(palette)]
-		}
+// dashes is lib's line dash, the second channel when colours run out.
+func (v *view) dashes(lib string) []vg.Length {
+	var d []vg.Length
+	for _, x := range palette.New(v.libs).Style(lib).Dash {
+		d = append(d, vg.Points(x))
 	}
-	return palette[len(palette)-1]
+	return d
 }
 
 // Charts writes every chart of the run under dir/charts and returns them.
@@ -371,6 +361,7 @@ func (v *view) curves(title string, cell func(lib string) *results.Cell) *plot.P
 			continue
 		}
 		l.Color = v.color(lib)
+		l.Dashes = v.dashes(lib)
 		l.Width = vg.Points(2.5)
 		p.Add(l)
 		name := lib
@@ -488,6 +479,7 @@ func (v *view) versusConns(title, key string, sc config.Scenario, size int) *plo
 			continue
 		}
 		l.Color, s.Color = v.color(lib), v.color(lib)
+		l.Dashes = v.dashes(lib)
 		l.Width = vg.Points(2.5)
 		s.Radius = vg.Points(4)
 		s.Shape = draw.CircleGlyph{}

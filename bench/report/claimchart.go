@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/bench/palette"
 )
 
 // claimChartSection marks the claim chart: it goes into the claim section,
@@ -112,13 +113,13 @@ func (v *view) claimChart(cl *Claim) (*plot.Plot, string) {
 func verdictColor(verdict string) color.Color {
 	switch verdict {
 	case VerdictStronger:
-		return palette[0]
+		return palette.Blue
 	case VerdictHolds:
-		return palette[2]
+		return palette.BluishGreen
 	case VerdictWeaker:
-		return palette[4]
+		return palette.Orange
 	default:
-		return palette[1]
+		return palette.Vermillion
 	}
 }
 
