@@ -413,7 +413,7 @@ func (c stackChart) svg() template.HTML {
 	for _, k := range c.Keys {
 		b.f(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, lx, plotTop+4, legendSwatch, tickSize, c.Colors[k])
 		b.text(lx+legendSwatch+8, plotTop+4+tickSize*0.85, tickSize, "tick legend", "start", k)
-		lx += legendSwatch + 8 + textWidth(k, tickSize) + 30
+		lx += legendSwatch + 8 + textWidth(k, tickSize*1.25) + 30 // capitals are wide
 	}
 	hi := 0.0
 	for _, r := range c.Rows {
