@@ -6,6 +6,8 @@
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
 #   make report RUN=results/<run>      rebuild REPORT.md, results.csv, charts from results.json
 #   make compare A=results/<a> B=results/<b>  B/A per cell with its confidence, rank agreement (JSON: JSON=file)
+#   make slides RUN=results/<run>      slides.html + REPORT.html, checked in headless Chromium, slides/NN.png
+#   make slides-check                  the browser check on a small fixture deck (CI; needs chromium)
 #   make gobench                       go test -bench over every library, compared with benchstat
 #   make gobench-smoke                 one short pass of every Go benchmark (CI)
 #   make thirdparty                    check every server with npm's ws and sockjs-client (needs node, npm)
@@ -25,7 +27,7 @@ GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report compare gobench gobench-smoke thirdparty
+.PHONY: test build bench bench-quick report compare slides slides-check gobench gobench-smoke thirdparty
 
 test:
 	$(GO) vet ./...
@@ -47,6 +49,13 @@ report:
 compare:
 	@if [ -z "$(A)" ] || [ -z "$(B)" ]; then echo "usage: make compare A=results/<run> B=results/<run> [JSON=file]" >&2; exit 2; fi
 	$(GO) run ./bench -compare $(if $(JSON),-json $(JSON)) $(A) $(B)
+
+slides:
+	@if [ -z "$(RUN)" ]; then echo "usage: make slides RUN=results/<run>" >&2; exit 2; fi
+	$(GO) run ./bench/cmd/slides -run $(RUN)
+
+slides-check:
+	WSBENCH_BROWSER=1 $(GO) test -count=1 -run Browser ./bench/slides/check/
 
 gobench:
 	mkdir -p $(GOBENCH_OUT)

@@ -34,6 +34,7 @@ import (
 	"github.com/wsbench/wsbench/bench/report"
 	"github.com/wsbench/wsbench/bench/results"
 	"github.com/wsbench/wsbench/bench/runner"
+	"github.com/wsbench/wsbench/bench/slides"
 	"github.com/wsbench/wsbench/servers/registry"
 )
 
@@ -465,6 +466,9 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := report.Write(rec, dir); err != nil {
+		return err
+	}
+	if err := slides.Write(dir, rec); err != nil {
 		return err
 	}
 	report.Terminal(stdout, rec)

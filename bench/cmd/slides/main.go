@@ -70,8 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, p := range res.Problems {
 		fmt.Fprintf(stderr, "slides: %s\n", p)
 	}
-	fmt.Fprintf(stdout, "slides: %d slides checked at %v (%d text runs, minimum %d px at 1280x720), %d screenshots in %s\n",
-		res.Slides, check.Viewports, res.Texts, check.MinTextPx, len(res.Shots), shots)
+	fmt.Fprintf(stdout, "slides: %d slides checked at %v (%d text runs, minimum %d px at 1280x720, %d printed pages), %d screenshots in %s\n",
+		res.Slides, check.Viewports, res.Texts, check.MinTextPx, res.Pages, len(res.Shots), shots)
 	if len(res.Problems) > 0 {
 		fmt.Fprintf(stderr, "slides: %d problem(s)\n", len(res.Problems))
 		return 1

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -48,9 +49,13 @@ func (p Problem) String() string { return fmt.Sprintf("%s slide %d: %s", p.Viewp
 type Result struct {
 	Slides   int
 	Texts    int // text runs measured, over all slides and viewports
+	Pages    int // pages when printed
 	Shots    []string
 	Problems []Problem
 }
+
+// pdfPage finds the page objects of a PDF.
+var pdfPage = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
 
 //go:embed measure.js
 var measureJS string
@@ -206,6 +211,16 @@ func Deck(ctx context.Context, path string, o Options) (*Result, error) {
 				}
 				res.Shots = append(res.Shots, name)
 			}
+		}
+	}
+	if res.Slides > 0 {
+		pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize(), chromedp.PDFPrintBackground()))
+		if err != nil {
+			return nil, fmt.Errorf("printing: %v", err)
+		}
+		res.Pages = len(pdfPage.FindAll(pdf, -1))
+		if res.Pages != res.Slides {
+			res.Problems = append(res.Problems, Problem{Viewport: o.Viewports[0], What: fmt.Sprintf("printing gives %d pages for %d slides", res.Pages, res.Slides)})
 		}
 	}
 	mu.Lock()

@@ -63,8 +63,8 @@ func TestBrowserFixtureDeckPasses(t *testing.T) {
 	for _, p := range res.Problems {
 		t.Error(p)
 	}
-	if res.Slides != 11 || len(res.Shots) != 11 || res.Texts == 0 {
-		t.Errorf("%d slides, %d screenshots, %d texts; want 11, 11, some", res.Slides, len(res.Shots), res.Texts)
+	if res.Slides != 11 || len(res.Shots) != 11 || res.Pages != 11 || res.Texts == 0 {
+		t.Errorf("%d slides, %d screenshots, %d printed pages, %d texts; want 11, 11, 11, some", res.Slides, len(res.Shots), res.Pages, res.Texts)
 	}
 	for _, s := range res.Shots {
 		if b, err := os.ReadFile(s); err != nil || len(b) < 1000 || string(b[1:4]) != "PNG" {
