@@ -109,15 +109,19 @@ func TestBrowserOverflowingSlideFails(t *testing.T) {
 	}
 }
 
-func TestBrowserSmallTextAndUnlabelledChartFail(t *testing.T) {
+func TestBrowserSmallOverlappingTextAndUnlabelledChartFail(t *testing.T) {
 	b := browser(t)
 	chart := `<svg class="chart" viewBox="0 0 1600 680"><text class="title" x="800" y="30" font-size="28">A chart</text>` +
-		`<text class="xlabel" x="800" y="660" font-size="8">tiny x label</text></svg>`
+		`<text class="xlabel" x="800" y="660" font-size="8">tiny x label</text>` +
+		`<text class="tick" x="300" y="300" font-size="24">one label</text><text class="tick" x="310" y="305" font-size="24">another label</text></svg>`
 	ps := problemsOf(t, b, bad(slides.Slide{ID: "chart", Title: "A chart without a y label", Chart: template.HTML(chart), Notes: []string{"n"}}))
 	if !has(ps, 2, "below 16 px") {
 		t.Errorf("tiny chart text passed: %v", ps)
 	}
 	if !has(ps, 2, "has no ylabel") {
 		t.Errorf("a chart without a y label passed: %v", ps)
+	}
+	if !has(ps, 2, "overlaps") {
+		t.Errorf("overlapping chart text passed: %v", ps)
 	}
 }
