@@ -112,7 +112,10 @@ func (s *story) question() *Slide {
 		}
 	}
 	sl := &Slide{ID: "question", Title: "Is WebSocket 5–10× faster than REST, and which Go library should you use?",
-		Lead: fmt.Sprintf("%d Go WebSocket libraries measured side by side, against an HTTP baseline", len(ws))}
+		Lead: fmt.Sprintf("%d Go WebSocket libraries measured side by side", len(ws))}
+	if slices.Contains(s.x.libs, "rest") {
+		sl.Lead += ", against an HTTP baseline"
+	}
 	sl.Bullets = []string{"Libraries: " + strings.Join(ws, ", ")}
 	if slices.Contains(s.x.libs, "rest") {
 		sl.Bullets = append(sl.Bullets, "Baseline: rest (net/http): POST echo, polling, long polling, Server-Sent Events")

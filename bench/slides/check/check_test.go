@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wsbench/wsbench/bench/slides"
 	"github.com/wsbench/wsbench/bench/slides/internal/demo"
@@ -56,7 +57,7 @@ func TestBrowserFixtureDeckPasses(t *testing.T) {
 	}
 	path := writeDeck(t, slides.Build(demo.Run(true), c))
 	shots := filepath.Join(filepath.Dir(path), "slides")
-	res, err := Deck(context.Background(), path, Options{Browser: b, ShotsDir: shots})
+	res, err := Deck(context.Background(), path, Options{Browser: b, ShotsDir: shots, Timeout: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func bad(broken slides.Slide) *slides.Deck {
 
 func problemsOf(t *testing.T, b string, d *slides.Deck) []Problem {
 	t.Helper()
-	res, err := Deck(context.Background(), writeDeck(t, d), Options{Browser: b, Viewports: []Viewport{{1280, 720}}})
+	res, err := Deck(context.Background(), writeDeck(t, d), Options{Browser: b, Viewports: []Viewport{{1280, 720}}, Timeout: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
