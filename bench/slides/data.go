@@ -1,7 +1,6 @@
 package slides
 
 import (
-	"encoding/json"
 	"slices"
 	"sort"
 
@@ -156,27 +155,12 @@ func tierOf(tier map[string]int, lib string) int {
 }
 
 // clientLimited reports whether the load generator could not keep its
-// schedule in c: a "client_limited" flag on the cell, in its medians or
-// in its flags. Absent means false.
+// schedule in c (results.StatusClientLimited, or a client_limited median
+// in runs that recorded it that way). Such a point is drawn hollow and
+// never ranked.
 func clientLimited(c *results.Cell) bool {
-	if c.Median["client_limited"] > 0.5 {
-		return true
-	}
-	for _, f := range c.Flags {
-		if f == "client-limited" || f == "client_limited" {
-			return true
-		}
-	}
-	// A field on the cell that this build's results.Cell may not declare
-	// yet: look for it in the cell's JSON form.
-	b, err := json.Marshal(c)
-	if err != nil {
-		return false
-	}
-	var probe struct {
-		ClientLimited bool `json:"client_limited"`
-	}
-	return json.Unmarshal(b, &probe) == nil && probe.ClientLimited
+	return c.Status == results.StatusClientLimited || slices.Contains(c.Flags, results.StatusClientLimited) ||
+		c.Median["client_limited"] > 0.5
 }
 
 // offeredRate is an open-loop cell's offered rate.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/stats"
 )
 
 // Pick is one row of "which library for which job": the rule, stated,
@@ -14,7 +15,7 @@ import (
 type Pick struct {
 	Job    string
 	Rule   string
-	Libs   []string // best tier, best median first
+	Libs   []string // best tier, best median first (the best median alone when the trials are too few to rank)
 	Figure string   // the best library's figure
 }
 
@@ -70,16 +71,16 @@ func (s *story) Picks() []Pick {
 			add("Many idle connections", fmt.Sprintf("lowest memory per idle connection at %s", fmtInt(n)), libs, c, fmtBytes(c.Median[results.ServerRSSPerConn])+"/conn")
 		}
 	}
-	if _, _, byLib, _, half, _ := s.openLoad(); half > 0 {
+	if o := s.openLoad(); o != nil && len(o.half) > 0 {
 		var cells []*results.Cell
-		for _, cs := range byLib {
-			if c := at(cs, half); c != nil && c.Median[results.LatP99] > 0 {
+		for _, c := range o.half {
+			if c.Median[results.LatP99] > 0 {
 				cells = append(cells, c)
 			}
 		}
 		libs, c := best(cells, results.LatP99, false)
 		if c != nil {
-			add("Steady latency", fmt.Sprintf("best p99 at about 50%% load (%s msgs/s offered)", fmtCount(half)), libs, c, "p99 "+fmtUS(c.Median[results.LatP99]))
+			add("Steady latency", "best p99 at about 50% load ("+strings.TrimPrefix(o.halfDesc, "at ")+")", libs, c, "p99 "+fmtUS(c.Median[results.LatP99]))
 		}
 	}
 	if sizes, conns := s.x.axes(config.Broadcast); len(sizes) > 0 {
@@ -138,8 +139,11 @@ func (s *story) picks() *Slide {
 	if len(firsts) == 1 {
 		title = fmt.Sprintf("%s is the pick for every job measured here", firsts[0])
 	}
-	sl := &Slide{ID: "picks", Title: title, Table: t,
-		Lead: "Each pick is the best tier under its rule; ties are libraries the trials cannot separate"}
+	lead := "Each pick is the best tier under its rule; ties are libraries the trials cannot separate"
+	if s.run.Environment.Matrix.Trials > 0 && s.run.Environment.Matrix.Trials < stats.MinTrials {
+		lead = fmt.Sprintf("Each pick is the best median under its rule: %d trials a cell are too few for a ranking test", s.run.Environment.Matrix.Trials)
+	}
+	sl := &Slide{ID: "picks", Title: title, Table: t, Lead: lead}
 	sl.Notes = []string{
 		"Rules, applied to this run's medians: each row lists the libraries of the best tier (bench/stats.Tiers over the trials), best median first.",
 		"rest (the HTTP baseline) and tcp (the raw-TCP ceiling) are never picked; neither are SockJS's HTTP emulation transports.",

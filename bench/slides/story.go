@@ -11,6 +11,7 @@ import (
 	"github.com/wsbench/wsbench/bench/palette"
 	"github.com/wsbench/wsbench/bench/report"
 	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/stats"
 )
 
 // Deck is the talk: slides made from one run by the rules below. Every
@@ -102,7 +103,18 @@ func statusNotes(cells []*results.Cell) []string {
 	return n
 }
 
-const tierNote = "Libraries are ordered by tier (T1 best): a library shares the tier of the one above it when the trials cannot separate them (bench/stats.Tiers)."
+// tierNote states the tier rule (bench/stats.Tiers) for a figure made
+// from cells, and when their trials are too few for it to separate
+// anything, says so.
+func tierNote(cells []*results.Cell) string {
+	n := fmt.Sprintf("Libraries are ordered by tier (T1 best): going down by median, a library opens a new tier when a Mann–Whitney U test over the trials separates it from the best of the current tier (p < %g); otherwise the trials cannot tell them apart and they share a tier.", stats.Alpha)
+	for _, c := range cells {
+		if len(c.Trials) < stats.MinTrials {
+			return n + fmt.Sprintf(" Some cells here have fewer than %d trials, too few for the test to separate anything (they all share T1): the order and the title rest on medians only.", stats.MinTrials)
+		}
+	}
+	return n
+}
 
 func (s *story) question() *Slide {
 	var ws []string
@@ -164,6 +176,8 @@ func (s *story) barsOf(cells []*results.Cell, key string, higher bool, unit floa
 }
 
 // leaders are the best-tier libraries of order that are not baselines.
+// When the trials are too few for the tier test to separate anything
+// (underpowered), it is the library with the best median alone.
 func leaders(order []*results.Cell, tier map[string]int) []string {
 	best := 0
 	var out []string
@@ -177,8 +191,30 @@ func leaders(order []*results.Cell, tier map[string]int) []string {
 		if tier[c.Lib] == best {
 			out = append(out, c.Lib)
 		}
+		if underpowered(order) {
+			break
+		}
 	}
 	return out
+}
+
+// underpowered reports whether a cell of the figure has fewer trials than
+// the tier test needs to separate two libraries at all.
+func underpowered(cells []*results.Cell) bool {
+	for _, c := range cells {
+		if len(c.Trials) < stats.MinTrials {
+			return true
+		}
+	}
+	return false
+}
+
+// byMedian ends a title whose order rests on medians alone.
+func byMedian(order []*results.Cell) string {
+	if underpowered(order) {
+		return fmt.Sprintf(" (by median: under %d trials, no ranking test)", stats.MinTrials)
+	}
+	return ""
 }
 
 func firstNonBaseline(order []*results.Cell) *results.Cell {
@@ -211,7 +247,7 @@ func (s *story) throughput() []*Slide {
 		}
 		var title string
 		if len(lead) == 1 {
-			title = fmt.Sprintf("%s leads %s echo at %s msgs/s", top.Lib, fmtSize(size), fmtCount(top.Median[results.MsgsPerSec]))
+			title = fmt.Sprintf("%s leads %s echo at %s msgs/s", top.Lib, fmtSize(size), fmtCount(top.Median[results.MsgsPerSec])) + byMedian(order)
 		} else {
 			title = fmt.Sprintf("%s share the lead on %s echo (up to %s msgs/s)", who(lead), fmtSize(size), fmtCount(top.Median[results.MsgsPerSec]))
 		}
@@ -225,7 +261,7 @@ func (s *story) throughput() []*Slide {
 		sl.Notes = append([]string{
 			fmt.Sprintf("Closed loop: each WebSocket connection keeps %d echoes in flight, each HTTP/1.1 connection one request (no pipelining); binary %s messages; %s connections.", spec.Window, fmtSize(size), fmtInt(n)),
 			"A throughput figure counts only when the server used at least 90% of its CPUs; otherwise the cell is client-bound and the figure a lower bound.",
-			tierNote,
+			tierNote(order),
 		}, statusNotes(order)...)
 		if slices.Contains(s.x.libs, "tcp") {
 			sl.Notes = append(sl.Notes, "tcp is raw TCP framing, a ceiling for what the machine can do, not a WebSocket library.")
@@ -248,54 +284,94 @@ func (s *story) spec(sc config.Scenario) config.Spec {
 // preferSize is 1 KiB when the run has it, else the size nearest to it.
 func preferSize(sizes []int) int { return nearest(sizes, 1024) }
 
-// openLoad are the open-loop cells at one size and connection count with
-// at least two offered rates, per library in rate order; halfLoad is
-// the offered rate nearest half the median closed-loop throughput of the
-// WebSocket libraries at that size (0 when it is not within a quarter to
-// three quarters of it).
-func (s *story) openLoad() (size, conns int, byLib map[string][]*results.Cell, rates []float64, halfLoad, capacity float64) {
+// openLoad gathers the open-loop cells at one size (1 KiB or the
+// nearest) and the largest connection count, per library in rate order.
+// There is a chart only with two offered rates or more.
+type openLoad struct {
+	size, conns int
+	byLib       map[string][]*results.Cell
+	rates       []float64
+	// half is each library's point at about half its capacity, the one the
+	// libraries are ranked at: the cell whose Load is nearest 0.5 when the
+	// run offered loads as fractions of each library's own closed-loop
+	// capacity; else the cell at the common offered rate nearest half the
+	// median closed-loop throughput of the WebSocket libraries. A point
+	// outside a quarter to three quarters of capacity, or client-limited,
+	// is not ranked.
+	half     map[string]*results.Cell
+	halfDesc string // "at 50% of each library's capacity", "at 15k msgs/s offered"
+	halfNote string // how half was chosen, for the notes
+}
+
+func (s *story) openLoad() *openLoad {
 	sizes, cs := s.x.axes(config.EchoOpen)
 	if len(sizes) == 0 {
-		return
+		return nil
 	}
-	size, conns = preferSize(sizes), cs[len(cs)-1]
-	byLib = map[string][]*results.Cell{}
-	for _, c := range s.x.cells(config.EchoOpen, size, conns, nil) {
+	o := &openLoad{size: preferSize(sizes), conns: cs[len(cs)-1], byLib: map[string][]*results.Cell{}, half: map[string]*results.Cell{}}
+	withLoad := false
+	for _, c := range s.x.cells(config.EchoOpen, o.size, o.conns, nil) {
 		r := offeredRate(c)
 		if r <= 0 {
 			continue
 		}
-		byLib[c.Lib] = append(byLib[c.Lib], c)
-		if !slices.Contains(rates, r) {
-			rates = append(rates, r)
+		o.byLib[c.Lib] = append(o.byLib[c.Lib], c)
+		if !slices.Contains(o.rates, r) {
+			o.rates = append(o.rates, r)
 		}
+		withLoad = withLoad || c.Load > 0
 	}
-	slices.Sort(rates)
-	for _, cells := range byLib {
+	slices.Sort(o.rates)
+	for _, cells := range o.byLib {
 		slices.SortFunc(cells, func(a, b *results.Cell) int { return cmpF(offeredRate(a), offeredRate(b)) })
 	}
-	if len(rates) < 2 {
-		return size, conns, nil, nil, 0, 0
+	if len(o.rates) < 2 {
+		return nil
+	}
+	if withLoad {
+		for lib, cells := range o.byLib {
+			var best *results.Cell
+			for _, c := range cells {
+				if c.Load > 0 && (best == nil || absF(c.Load-0.5) < absF(best.Load-0.5)) {
+					best = c
+				}
+			}
+			if best != nil && best.Load >= 0.25 && best.Load <= 0.75 && !clientLimited(best) {
+				o.half[lib] = best
+			}
+		}
+		o.halfDesc = "at 50% of each library's capacity"
+		o.halfNote = "Libraries are ranked at the point offered nearest 50% of their own closed-loop capacity (measured in the same run), so each is equally loaded; client-limited points are not ranked."
+		return o
 	}
 	var caps []float64
-	for _, c := range s.x.cells(config.EchoClosed, size, 0, nil) {
+	for _, c := range s.x.cells(config.EchoClosed, o.size, 0, nil) {
 		if !baselines[c.Lib] && isWebSocket(c) {
 			caps = append(caps, c.Median[results.MsgsPerSec])
 		}
 	}
-	if len(caps) > 0 {
-		capacity = results.Median(caps)
-		best := rates[0]
-		for _, r := range rates {
-			if absF(r-capacity/2) < absF(best-capacity/2) {
-				best = r
-			}
-		}
-		if best >= capacity/4 && best <= capacity*3/4 {
-			halfLoad = best
+	if len(caps) == 0 {
+		return o
+	}
+	capacity := results.Median(caps)
+	ref := o.rates[0]
+	for _, r := range o.rates {
+		if absF(r-capacity/2) < absF(ref-capacity/2) {
+			ref = r
 		}
 	}
-	return
+	if ref < capacity/4 || ref > capacity*3/4 {
+		return o
+	}
+	for lib, cells := range o.byLib {
+		if c := at(cells, ref); c != nil && !clientLimited(c) {
+			o.half[lib] = c
+		}
+	}
+	o.halfDesc = fmt.Sprintf("at %s msgs/s offered", fmtCount(ref))
+	o.halfNote = fmt.Sprintf("Libraries are ranked at %s msgs/s offered, the rate nearest half the median closed-loop throughput of the WebSocket libraries at %s (%s msgs/s); client-limited points are not ranked.",
+		fmtCount(ref), fmtSize(o.size), fmtCount(capacity))
+	return o
 }
 
 func cmpF(a, b float64) int {
@@ -326,67 +402,77 @@ func at(cells []*results.Cell, rate float64) *results.Cell {
 }
 
 func (s *story) latencyVsLoad() *Slide {
-	size, conns, byLib, rates, half, capacity := s.openLoad()
-	if len(rates) < 2 {
+	o := s.openLoad()
+	if o == nil {
 		return nil
 	}
-	// Order the series by tier at the highest rate every library reached.
-	var top []*results.Cell
-	for _, cells := range byLib {
-		top = append(top, cells[len(cells)-1])
-	}
-	ref := rates[len(rates)-1]
-	if half > 0 {
-		ref = half
-		top = top[:0]
-		for _, cells := range byLib {
-			if c := at(cells, half); c != nil {
-				top = append(top, c)
-			}
+	var ref []*results.Cell
+	for _, c := range o.half {
+		if c.Median[results.LatP99] > 0 {
+			ref = append(ref, c)
 		}
 	}
-	order, tier := ranked(top, results.LatP99, false)
-	ch := lineChart{Title: fmt.Sprintf("Echo p99 latency against offered load, %s messages, %s connections, open loop", fmtSize(size), fmtInt(conns)),
+	order, tier := ranked(ref, results.LatP99, false)
+	// Series: ranked libraries first, in tier order, then the others by name.
+	var libs []string
+	for _, c := range order {
+		libs = append(libs, c.Lib)
+	}
+	var rest []string
+	for lib := range o.byLib {
+		if !slices.Contains(libs, lib) {
+			rest = append(rest, lib)
+		}
+	}
+	slices.Sort(rest)
+	libs = append(libs, rest...)
+	ch := lineChart{Title: fmt.Sprintf("Echo p99 latency against offered load, %s messages, %s connections, open loop", fmtSize(o.size), fmtInt(o.conns)),
 		XLabel: "offered load (messages per second)", YLabel: "p99 latency (log scale, lower is better)", LogY: true, FmtX: fmtCount, FmtY: fmtUS}
 	anyHollow := false
-	for _, c := range order {
-		se := series{Name: fmt.Sprintf("T%d %s", tier[c.Lib], c.Lib), Style: s.pal.Style(c.Lib)}
-		for _, cc := range byLib[c.Lib] {
-			if v, ok := cc.Median[results.LatP99]; ok && v > 0 {
-				h := clientLimited(cc)
+	for _, lib := range libs {
+		name := lib
+		if t, ok := tier[lib]; ok {
+			name = fmt.Sprintf("T%d %s", t, lib)
+		}
+		se := series{Name: name, Style: s.pal.Style(lib)}
+		for _, c := range o.byLib[lib] {
+			if v, ok := c.Median[results.LatP99]; ok && v > 0 {
+				h := clientLimited(c)
 				anyHollow = anyHollow || h
-				se.Points = append(se.Points, point{X: offeredRate(cc), Y: v, Hollow: h})
+				se.Points = append(se.Points, point{X: offeredRate(c), Y: v, Hollow: h})
 			}
 		}
 		if len(se.Points) > 0 {
 			ch.Series = append(ch.Series, se)
 		}
 	}
+	if len(ch.Series) == 0 {
+		return nil
+	}
 	if anyHollow {
 		ch.Note = "client-limited"
 	}
-	best := firstNonBaseline(order)
-	if best == nil {
-		return nil
-	}
-	title := fmt.Sprintf("%s keeps the lowest p99 at %s msgs/s offered: %s", best.Lib, fmtCount(ref), fmtUS(best.Median[results.LatP99]))
-	if lead := leaders(order, tier); len(lead) > 1 {
-		title = fmt.Sprintf("%s share the lowest p99 at %s msgs/s offered", who(lead), fmtCount(ref))
+	title := fmt.Sprintf("p99 latency from %s to %s msgs/s offered", fmtCount(o.rates[0]), fmtCount(o.rates[len(o.rates)-1]))
+	if best := firstNonBaseline(order); best != nil {
+		title = fmt.Sprintf("%s keeps the lowest p99 %s: %s", best.Lib, o.halfDesc, fmtUS(best.Median[results.LatP99])) + byMedian(order)
+		if lead := leaders(order, tier); len(lead) > 1 {
+			title = fmt.Sprintf("%s share the lowest p99 %s (from %s)", who(lead), o.halfDesc, fmtUS(best.Median[results.LatP99]))
+		}
 	}
 	sl := &Slide{ID: "latency-load", Title: title, Chart: ch.svg(),
-		Lead: fmt.Sprintf("p99 from HDR histograms, counted from each message's intended send time; rates %s msgs/s", joinRates(rates))}
+		Lead: "p99 from HDR histograms, counted from each message's intended send time; hollow: the load generator fell behind"}
 	sl.Notes = []string{
-		fmt.Sprintf("Open loop: %s connections share a fixed offered rate; latency is measured from the intended send time, so a stalled server cannot hide its queue (coordinated omission corrected).", fmtInt(conns)),
-		"Hollow points: the load generator could not keep its schedule there (client-limited); the server may have been able to do better.",
+		fmt.Sprintf("Open loop: %s connections share a fixed offered rate; latency is measured from the intended send time, so a stalled server cannot hide its queue (coordinated omission corrected). Offered rates: %s msgs/s.", fmtInt(o.conns), joinRates(o.rates)),
+		"Hollow points are client-limited: the load generator could not keep its schedule there (busy CPU, rate short or late sends), so the point says more about the client than the server.",
 	}
-	if half > 0 {
-		sl.Notes = append(sl.Notes, fmt.Sprintf("The title compares libraries at %s msgs/s offered, the rate nearest half the median closed-loop throughput of the WebSocket libraries at %s (%s msgs/s).", fmtCount(half), fmtSize(size), fmtCount(capacity)))
+	if o.halfNote != "" {
+		sl.Notes = append(sl.Notes, o.halfNote)
 	} else {
-		sl.Notes = append(sl.Notes, fmt.Sprintf("No offered rate lies between a quarter and three quarters of the closed-loop capacity; the title compares libraries at the highest rate, %s msgs/s.", fmtCount(ref)))
+		sl.Notes = append(sl.Notes, "No point lies between a quarter and three quarters of capacity: the libraries are not ranked here.")
 	}
-	sl.Notes = append(sl.Notes, tierNote)
-	for _, cells := range byLib {
-		sl.Notes = append(sl.Notes, statusNotes(cells)...)
+	sl.Notes = append(sl.Notes, tierNote(order))
+	for _, lib := range libs {
+		sl.Notes = append(sl.Notes, statusNotes(o.byLib[lib])...)
 	}
 	sl.Notes = append(sl.Notes, s.common()...)
 	return sl
@@ -415,7 +501,7 @@ func (s *story) cpuPerMessage() *Slide {
 	if best == nil {
 		return nil
 	}
-	title := fmt.Sprintf("%s spends the least server CPU per %s echo: %s µs", best.Lib, fmtSize(size), trim(best.Median[results.ServerCPUUSPerMsg], 3))
+	title := fmt.Sprintf("%s spends the least server CPU per %s echo: %s µs", best.Lib, fmtSize(size), trim(best.Median[results.ServerCPUUSPerMsg], 3)) + byMedian(order)
 	if lead := leaders(order, tier); len(lead) > 1 {
 		title = fmt.Sprintf("%s spend the least server CPU per %s echo (from %s µs)", who(lead), fmtSize(size), trim(best.Median[results.ServerCPUUSPerMsg], 3))
 	}
@@ -426,7 +512,7 @@ func (s *story) cpuPerMessage() *Slide {
 	sl.Notes = append([]string{
 		"Server CPU per message = the server process's user+system CPU time during the measured interval ÷ messages echoed, read from /proc.",
 		fmt.Sprintf("Closed loop at %s connections; an echo counts once (received and sent back).", fmtInt(n)),
-		tierNote,
+		tierNote(order),
 	}, statusNotes(order)...)
 	sl.Notes = append(sl.Notes, s.common()...)
 	return sl
@@ -448,7 +534,7 @@ func (s *story) memoryPerConn() *Slide {
 		return nil
 	}
 	worst := order[len(order)-1]
-	title := fmt.Sprintf("%s holds an idle connection in %s; %s needs %s", best.Lib, fmtBytes(best.Median[results.ServerRSSPerConn]), worst.Lib, fmtBytes(worst.Median[results.ServerRSSPerConn]))
+	title := fmt.Sprintf("%s holds an idle connection in %s; %s needs %s", best.Lib, fmtBytes(best.Median[results.ServerRSSPerConn]), worst.Lib, fmtBytes(worst.Median[results.ServerRSSPerConn])) + byMedian(order)
 	if lead := leaders(order, tier); len(lead) > 1 {
 		title = fmt.Sprintf("%s hold an idle connection in the least memory (from %s)", who(lead), fmtBytes(best.Median[results.ServerRSSPerConn]))
 	}
@@ -460,7 +546,7 @@ func (s *story) memoryPerConn() *Slide {
 	sl.Notes = append([]string{
 		"RSS per connection = (server RSS with every connection open and idle − RSS before the first connection) ÷ connections, from /proc.",
 		"It includes the goroutines, buffers and TLS-free connection state each library keeps; Go's heap may hold on to freed memory, so it is an upper bound of what a connection needs.",
-		tierNote,
+		tierNote(order),
 	}, statusNotes(order)...)
 	sl.Notes = append(sl.Notes, s.common()...)
 	return sl
@@ -478,7 +564,7 @@ func (s *story) fanout() *Slide {
 	}
 	rows, tier, order := s.barsOf(cells, results.LastP99, false, 1, fmtUS)
 	best := order[0]
-	title := fmt.Sprintf("%s reaches the last of %s subscribers first: p99 %s", best.Lib, fmtInt(n), fmtUS(best.Median[results.LastP99]))
+	title := fmt.Sprintf("%s reaches the last of %s subscribers first: p99 %s", best.Lib, fmtInt(n), fmtUS(best.Median[results.LastP99])) + byMedian(order)
 	if lead := leaders(order, tier); len(lead) > 1 {
 		title = fmt.Sprintf("%s tie for the fastest fan-out to %s subscribers (p99 to the last from %s)", who(lead), fmtInt(n), fmtUS(best.Median[results.LastP99]))
 	}
@@ -491,7 +577,7 @@ func (s *story) fanout() *Slide {
 		"Time to the last subscriber: for each message, from its intended publish time to its receipt at the last subscriber to get it; p99 over the messages.",
 		fmt.Sprintf("Each subscriber has a queue of 256 messages; a subscriber that falls further behind is dropped (close 1008). %s messages, %s subscribers, %s msgs/s published.", fmtSize(size), fmtInt(n), fmtCount(spec.Rate)),
 		"Only WebSocket transports are charted; polling, long polling and SSE are on the 5–10× slide.",
-		tierNote,
+		tierNote(order),
 	}, statusNotes(order)...)
 	sl.Notes = append(sl.Notes, s.common()...)
 	return sl

@@ -237,3 +237,82 @@ func TestWriteIsSelfContained(t *testing.T) {
 		t.Errorf("REPORT.html: %v", err)
 	}
 }
+
+func TestClientLimitedPointsAreNeverRanked(t *testing.T) {
+	run := demo.Run(true)
+	for i := range run.Cells {
+		c := &run.Cells[i]
+		if c.Lib == "gws" && c.Load == 0.5 {
+			c.Status, c.Flags = results.StatusClientLimited, []string{results.StatusClientLimited}
+		}
+	}
+	s := &story{run: run, x: newIndex(run)}
+	o := s.openLoad()
+	if o == nil || o.half["gorilla"] == nil || o.half["gorilla"].Load != 0.5 {
+		t.Fatalf("gorilla is not ranked at its 50%% point: %+v", o)
+	}
+	if _, ranked := o.half["gws"]; ranked {
+		t.Error("a client-limited point is ranked")
+	}
+	for _, p := range s.Picks() {
+		if p.Job == "Steady latency" && slices.Contains(p.Libs, "gws") {
+			t.Errorf("gws picked for steady latency on a client-limited point: %+v", p)
+		}
+	}
+}
+
+// Without loads relative to capacity, libraries are ranked at the common
+// offered rate nearest half the median capacity, when there is one.
+func TestCommonRateFallback(t *testing.T) {
+	run := demo.Run(true)
+	var caps []float64
+	for _, c := range run.Cells {
+		if c.Scenario == "echo-closed" && c.PayloadBytes == 1024 && !baselines[c.Lib] {
+			caps = append(caps, c.Median[results.MsgsPerSec])
+		}
+	}
+	common := float64(int(results.Median(caps) / 2 / 1000 * 1000)) // a round rate near half the median capacity
+	var keep []results.Cell
+	for _, c := range run.Cells {
+		if c.Scenario == "echo-open" && c.Load > 0 {
+			if c.Load != 0.5 {
+				continue
+			}
+			c.Load, c.Rate = 0, common
+		}
+		keep = append(keep, c)
+	}
+	run.Cells = keep
+	s := &story{run: run, x: newIndex(run)}
+	o := s.openLoad()
+	if o == nil || !strings.Contains(o.halfDesc, "msgs/s offered") || len(o.half) < 4 {
+		t.Fatalf("no common-rate ranking: %+v", o)
+	}
+	if title := slide(t, Build(run, nil), "latency-load").Title; !strings.Contains(title, fmtCount(common)+" msgs/s offered") {
+		t.Errorf("title %q does not name the common rate", title)
+	}
+}
+
+// With fewer trials than the rank test needs, titles and picks name the
+// best median and say the order rests on medians.
+func TestTooFewTrialsRankByMedianAndSaySo(t *testing.T) {
+	run := demo.Run(true)
+	for i := range run.Cells {
+		run.Cells[i].Trials = run.Cells[i].Trials[:3]
+	}
+	run.Environment.Matrix.Trials = 3
+	d := Build(run, nil)
+	if title := slide(t, d, "throughput-1KiB").Title; !strings.Contains(title, "by median") || strings.Contains(title, "share") {
+		t.Errorf("title %q", title)
+	}
+	s := &story{run: run, x: newIndex(run)}
+	for _, p := range s.Picks() {
+		if len(p.Libs) != 1 {
+			t.Errorf("pick %q lists %v, want the best median alone", p.Job, p.Libs)
+		}
+	}
+	full := Build(demo.Run(true), nil)
+	if title := slide(t, full, "throughput-1KiB").Title; strings.Contains(title, "by median") {
+		t.Errorf("5 trials, yet %q", title)
+	}
+}

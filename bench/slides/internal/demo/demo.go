@@ -1,7 +1,8 @@
 // Package demo makes a small invented run for the tests of the slides and
 // for the browser check in CI: four WebSocket libraries, the REST
 // baseline and the raw-TCP ceiling, echo closed loop, echo open loop at
-// three offered rates (one point client-limited), broadcast and connect,
+// three loads (fractions of each library's capacity, the highest one
+// client-limited for one library) plus one absolute rate, broadcast and connect,
 // and a conformance run. The numbers come from bench/fixture: nothing
 // here is a measurement.
 package demo
@@ -20,12 +21,16 @@ import (
 // Libs are the demo run's libraries.
 var Libs = []string{"gorilla", "coder", "gws", "nbio", "rest", "tcp"}
 
-// Rates are the open-loop offered rates; the last one is client-limited
-// for ClientLimitedLib.
-var Rates = []float64{5000, 15000, 30000}
+// Loads are the open-loop offered loads (fractions of each library's
+// closed-loop capacity at 1 KiB); the last one is client-limited for
+// ClientLimitedLib. Rate is an absolute offered rate for every library.
+var Loads = []float64{0.25, 0.5, 0.9}
+
+// Rate is the absolute open-loop rate offered to every library.
+const Rate = 5000
 
 // ClientLimitedLib is the library whose highest open-loop point is
-// marked client-limited.
+// client-limited.
 const ClientLimitedLib = "coder"
 
 func proto(lib string) string {
@@ -41,13 +46,13 @@ func Run(withOpen bool) *results.Run {
 		v, _ := time.ParseDuration(s)
 		return config.D(v)
 	}
-	cfg := config.Config{Libs: Libs, Trials: 3, Warmup: d("500ms"), Duration: d("2s"), Scenarios: []config.Spec{
+	cfg := config.Config{Libs: Libs, Trials: 5, Warmup: d("500ms"), Duration: d("2s"), Scenarios: []config.Spec{
 		{Scenario: config.EchoClosed, Sizes: []int{64, 1024}, Conns: []int{100}, Window: 4},
 		{Scenario: config.Broadcast, Sizes: []int{1024}, Conns: []int{100}, Rate: 20, Publishers: 1},
 		{Scenario: config.Connect, Conns: []int{1000}, Hold: d("2s")},
 	}}
 	if withOpen {
-		cfg.Scenarios = append(cfg.Scenarios, config.Spec{Scenario: config.EchoOpen, Sizes: []int{1024}, Conns: []int{100}, Rate: Rates[0]})
+		cfg.Scenarios = append(cfg.Scenarios, config.Spec{Scenario: config.EchoOpen, Sizes: []int{1024}, Conns: []int{100}, Rate: Rate, Loads: Loads})
 	}
 	run := &results.Run{
 		Name: "demo", StartedAt: "2026-01-02T03:04:05Z", PlannedS: 60, ElapsedS: 58, Complete: true,
@@ -61,6 +66,7 @@ func Run(withOpen bool) *results.Run {
 	for _, lib := range Libs {
 		run.Environment.Libraries[lib] = results.Library{Module: "example.com/" + lib, Version: "v1.0.0", Proto: proto(lib)}
 	}
+	capacity := map[string]float64{} // closed-loop 1 KiB msgs/s per library
 	add := func(c config.Cell, limited bool) {
 		c.Proto = proto(c.Lib)
 		c.Variant = config.DefaultVariant(c.Proto, c.Scenario)
@@ -73,8 +79,8 @@ func Run(withOpen bool) *results.Run {
 				Hold: c.Hold, Trial: n, Jitter: 0.02, Variant: string(c.Variant),
 			})
 			if c.Scenario == config.EchoOpen {
-				// Latency grows with load, faster near the library's capacity.
-				k := 1 + c.Rate/20000
+				// Latency grows as the load nears the library's capacity.
+				k := 1 / (1 - min(c.Rate/capacity[c.Lib], 0.95))
 				res.LatencyUS.P50 *= k
 				res.LatencyUS.P99 *= k * k
 			}
@@ -82,7 +88,11 @@ func Run(withOpen bool) *results.Run {
 		}
 		results.Summarize(&rc, 1, cfg.Trials)
 		if limited {
-			rc.Median["client_limited"] = 1
+			rc.Status, rc.Flags = results.StatusClientLimited, []string{results.StatusClientLimited}
+			rc.Reason = "client-limited: invented for the demo"
+		}
+		if c.Scenario == config.EchoClosed && c.PayloadBytes == 1024 {
+			capacity[c.Lib] = rc.Median[results.MsgsPerSec]
 		}
 		run.Cells = append(run.Cells, rc)
 	}
@@ -91,8 +101,10 @@ func Run(withOpen bool) *results.Run {
 			add(config.Cell{Lib: lib, Scenario: config.EchoClosed, PayloadBytes: size, Conns: 100, Window: 4}, false)
 		}
 		if withOpen && lib != "tcp" {
-			for i, r := range Rates {
-				add(config.Cell{Lib: lib, Scenario: config.EchoOpen, PayloadBytes: 1024, Conns: 100, Rate: r}, lib == ClientLimitedLib && i == len(Rates)-1)
+			add(config.Cell{Lib: lib, Scenario: config.EchoOpen, PayloadBytes: 1024, Conns: 100, Rate: Rate}, false)
+			for i, l := range Loads {
+				add(config.Cell{Lib: lib, Scenario: config.EchoOpen, PayloadBytes: 1024, Conns: 100, Load: l, Rate: l * capacity[lib]},
+					lib == ClientLimitedLib && i == len(Loads)-1)
 			}
 		}
 		if lib != "tcp" {
