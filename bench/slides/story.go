@@ -605,8 +605,10 @@ func (s *story) verdict() *Slide {
 	if hi < 0 {
 		return nil
 	}
-	// The chart's rows: closed-loop echo throughput and p50 delivery
-	// latency at each comparison's largest connection count.
+	// The chart's rows: for each way of doing the job and each size, its
+	// first metric that has a ratio (maximum throughput for request/response
+	// when the run has equal-footing cells, else open-loop latency; p50
+	// delivery for push), at the comparison's largest connection count.
 	maxConns := map[string]int{}
 	for _, r := range cl.Rows {
 		if r.OtherCell != nil {
@@ -617,27 +619,22 @@ func (s *story) verdict() *Slide {
 	var rows []bar
 	counts := map[string]int{}
 	var notes []string
+	seen := map[string]bool{}
 	for _, r := range cl.Rows {
 		c := r.OtherCell
-		if c == nil || c.Conns != maxConns[r.Group+"|"+r.Side] {
+		if c == nil || c.Conns != maxConns[r.Group+"|"+r.Side] || hi >= len(r.Refs) {
 			continue
 		}
-		pick := (c.Scenario == config.EchoClosed && r.Short == "throughput") || (c.Scenario == config.Broadcast && r.Metric == "delivery latency p50")
-		if !pick || hi >= len(r.Refs) {
-			continue
-		}
+		key := fmt.Sprintf("%s|%s|%d", r.Group, r.Side, c.PayloadBytes)
 		ref := r.Refs[hi]
-		if ref.Verdict == report.VerdictNoData {
+		if seen[key] || ref.Verdict == report.VerdictNoData {
 			continue
 		}
-		what := "throughput"
-		if c.Scenario == config.Broadcast {
-			what = "p50 delivery"
-		}
-		label := fmt.Sprintf("%s · %s · %s", sideShort(c), fmtSize(c.PayloadBytes), what)
+		seen[key] = true
+		label := fmt.Sprintf("%s · %s · %s", sideShort(c), fmtSize(c.PayloadBytes), metricShort(r.Metric))
 		rows = append(rows, bar{Label: label, Value: ref.Ratio, Color: verdictColors[ref.Verdict], Text: fmtRatio(ref.Ratio) + " " + ref.Verdict})
 		counts[ref.Verdict]++
-		notes = append(notes, fmt.Sprintf("%s (%s): %s.", label, r.Conditions, ref.Text))
+		notes = append(notes, fmt.Sprintf("%s (%s, %s): %s.", label, r.Metric, r.Conditions, ref.Text))
 	}
 	if len(rows) == 0 {
 		return nil
@@ -766,4 +763,26 @@ func sideShort(c *results.Cell) string {
 		return "SockJS xhr-polling"
 	}
 	return c.Row()
+}
+
+// metricShort names a claim metric in a word or two.
+func metricShort(m string) string {
+	switch {
+	case strings.Contains(m, "throughput"):
+		return "throughput"
+	case strings.Contains(m, "last subscriber"):
+		return "p99 to last"
+	case strings.Contains(m, "p50"):
+		if strings.Contains(m, "delivery") {
+			return "p50 delivery"
+		}
+		return "p50 latency"
+	case strings.Contains(m, "p99"):
+		return "p99 latency"
+	case strings.Contains(m, "CPU"):
+		return "CPU/msg"
+	case strings.Contains(m, "bytes"):
+		return "bytes/msg"
+	}
+	return m
 }
