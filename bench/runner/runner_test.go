@@ -71,9 +71,11 @@ func fakeRunner(t *testing.T, cfg config.Config, libs ...string) *Runner {
 		Split:         split,
 		Dir:           t.TempDir(),
 		Costs:         config.Costs{Fixed: 200 * time.Millisecond, DialRate: 10000},
-		HealthTimeout: 3 * time.Second,
+		// Deadlines, not expectations: generous, so that a loaded machine
+		// (race-built children, busy CPUs) does not fail a test.
+		HealthTimeout: 20 * time.Second,
 		StopGrace:     500 * time.Millisecond,
-		Slack:         time.Second,
+		Slack:         10 * time.Second,
 	}
 }
 
@@ -190,7 +192,6 @@ func TestServerCrashMidRun(t *testing.T) {
 func TestServerDoesNotStart(t *testing.T) {
 	r := fakeRunner(t, tinyConfig(3), "nostart", "alpha")
 	var run results.Run
-	start := time.Now()
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
@@ -206,8 +207,8 @@ func TestServerDoesNotStart(t *testing.T) {
 	if cellByID(t, &run, "alpha/connect/10c").Status == results.StatusFailed {
 		t.Error("alpha failed")
 	}
-	if d := time.Since(start); d > 20*time.Second {
-		t.Errorf("took %s: a broken server should cost one start attempt", d)
+	if logs, _ := filepath.Glob(filepath.Join(r.Dir, "logs", "nostart*.server.log")); len(logs) != 1 {
+		t.Errorf("%d start attempts of the broken server, want 1: %v", len(logs), logs)
 	}
 	assertNoSurvivors(t, &run)
 }
@@ -217,7 +218,7 @@ func TestHungLoadgenHitsDeadline(t *testing.T) {
 	cfg := tinyConfig(1)
 	cfg.Scenarios = cfg.Scenarios[:1]
 	r := fakeRunner(t, cfg, "stubborn")
-	r.HealthTimeout = time.Second // shortens the deadline
+	r.Slack = time.Second // a shorter hard deadline (the health allowance stays: starting may be slow)
 	var run results.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
