@@ -9,6 +9,7 @@ import (
 	"github.com/wsbench/wsbench/servers/coder"
 	"github.com/wsbench/wsbench/servers/gobwas"
 	"github.com/wsbench/wsbench/servers/gorilla"
+	"github.com/wsbench/wsbench/servers/native"
 	"github.com/wsbench/wsbench/servers/nhooyr"
 	"github.com/wsbench/wsbench/servers/rest"
 	"github.com/wsbench/wsbench/servers/server"
@@ -23,6 +24,7 @@ var all = []server.Library{
 	{Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New},
 	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New},
 	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New},
+	{Name: "native", Module: "", Proto: server.ProtoWS, New: native.New},
 	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},
 }
 
