@@ -15,6 +15,7 @@ import (
 	"github.com/wsbench/wsbench/servers/rest"
 	"github.com/wsbench/wsbench/servers/server"
 	"github.com/wsbench/wsbench/servers/sockjs"
+	"github.com/wsbench/wsbench/servers/tcp"
 	"github.com/wsbench/wsbench/servers/xnet"
 )
 
@@ -27,6 +28,7 @@ var all = []server.Library{
 	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New},
 	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New},
 	{Name: "native", Module: "", Proto: server.ProtoWS, New: native.New},
+	{Name: "tcp", Module: "", Proto: server.ProtoTCP, New: tcp.New},
 	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},
 }
 
