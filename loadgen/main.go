@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		subscribe string
 		transport string
 	)
-	fs.StringVar(&cfg.URL, "url", "", "server base URL: ws://HOST:PORT or http://HOST:PORT (the scenario picks the path)")
+	fs.StringVar(&cfg.URL, "url", "", "server base URL: ws://HOST:PORT, http://HOST:PORT or tcp://HOST:PORT (the scenario picks the path)")
 	fs.StringVar(&proto, "proto", "", "protocol: ws, sockjs, http or tcp (default: from the URL scheme; sockjs must be named)")
 	fs.StringVar(&cfg.Scenario, "scenario", scenario.Echo, "echo, broadcast or connect")
 	fs.IntVar(&cfg.Conns, "conns", scenario.DefaultConns, "connections (broadcast: subscribers)")
