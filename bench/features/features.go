@@ -58,7 +58,7 @@ var Table = map[string]Features{
 		Compression:      "permessage-deflate via the wsflate package, wired by hand",
 		Context:          "Dialer.Dial(ctx) only; I/O on a net.Conn with deadlines",
 		ConcurrentWrites: "caller's job: frames go straight to the net.Conn",
-		EventLoop:        "possible: zero-copy upgrade on raw conns, used with an epoll poller (mailru/easygo)",
+		EventLoop:        "possible: zero-copy upgrade on raw conns, with an epoll poller of your own (see gobwas-epoll)",
 		Client:           "yes (ws.Dialer)",
 		Maintenance:      "maintained; v1.5.0 (2026-11)",
 	},
