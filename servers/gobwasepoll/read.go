@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"time"
 
@@ -48,6 +49,8 @@ type worker struct {
 	one     [1]byte
 	discard []byte
 
+	stall stallReader // the socket, read under a deadline renewed by progress
+
 	onControl func(ws.Header, io.Reader) error
 	peekFn    func(fd uintptr) // through RawConn.Control: no deadline applies
 	drainFn   func(fd uintptr)
@@ -71,6 +74,19 @@ func newWorker(s *srv) *worker {
 		}
 	}
 	return w
+}
+
+// stallReader reads the socket with a deadline renewed before every read:
+// a client that sends slowly is served, one that stops sending mid-message
+// releases the worker after timeout.
+type stallReader struct {
+	nc      net.Conn
+	timeout time.Duration
+}
+
+func (r *stallReader) Read(p []byte) (int, error) {
+	_ = r.nc.SetReadDeadline(time.Now().Add(r.timeout))
+	return r.nc.Read(p)
 }
 
 // headroom receives a frame header written by ws.WriteHeaderBuffer and
@@ -107,7 +123,8 @@ func (w *worker) turn(c *conn) {
 		return
 	}
 	w.cur = c
-	w.br.Reset(c.nc)
+	w.stall = stallReader{nc: c.nc, timeout: w.s.ioTimeout}
+	w.br.Reset(&w.stall)
 	w.rd = wsutil.Reader{
 		Source:         w.br,
 		State:          ws.StateServerSide,
@@ -116,10 +133,8 @@ func (w *worker) turn(c *conn) {
 		OnIntermediate: w.onControl,
 	}
 	for {
-		deadline := time.Now().Add(w.s.ioTimeout)
-		_ = c.nc.SetReadDeadline(deadline)
 		if !c.broadcast {
-			_ = c.nc.SetWriteDeadline(deadline) // the echo is written by this worker
+			_ = c.nc.SetWriteDeadline(time.Now().Add(w.s.ioTimeout)) // the echo is written by this worker
 		}
 		if err := w.message(c); err != nil {
 			w.br.Reset(nil)
@@ -269,7 +284,7 @@ func closeCode(err error) (ws.StatusCode, string) {
 	case errors.As(err, &pe), errors.Is(err, ws.ErrHeaderLengthMSB), errors.Is(err, ws.ErrHeaderLengthUnexpected):
 		return ws.StatusProtocolError, err.Error()
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return server.ClosePolicy, "message not completed in time"
+		return server.ClosePolicy, "message stalled"
 	}
 	return 0, ""
 }

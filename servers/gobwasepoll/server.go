@@ -16,9 +16,9 @@
 //   - bytes left in a user-space buffer raise no new event: a turn reads
 //     until the worker's buffer is empty before re-arming, and no buffer is
 //     kept per connection;
-//   - a half-sent frame would park a worker on a blocking read: every
-//     message is read under a deadline (defaultIOTimeout); a client that stalls
-//     mid-message is closed with 1008;
+//   - a half-sent frame would park a worker on a blocking read: every read
+//     of the socket waits at most defaultIOTimeout for the next bytes; a
+//     client that stalls mid-message is closed with 1008;
 //   - spurious wake-ups: a turn first peeks at the socket without blocking
 //     (MSG_PEEK|MSG_DONTWAIT) and re-arms when nothing is there;
 //   - shutdown wakes the poller through an eventfd, after every connection
@@ -55,7 +55,8 @@ const (
 	// that has data (reads) or on a client that does not read (writes,
 	// bounded by defaultIOTimeout), so a small multiple of the CPUs is enough.
 	workersPerCPU = 32
-	// defaultIOTimeout bounds every read of a message and every echo write.
+	// defaultIOTimeout bounds the wait for the next bytes of a message and
+	// every echo write.
 	defaultIOTimeout = 10 * time.Second
 	// handshakeTimeout bounds the opening handshake.
 	handshakeTimeout = 10 * time.Second
