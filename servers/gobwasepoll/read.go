@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"time"
+	"unsafe"
 
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
@@ -61,9 +62,17 @@ type worker struct {
 func newWorker(s *srv) *worker {
 	w := &worker{s: s, br: bufio.NewReaderSize(nil, readBufferSize), discard: make([]byte, 16<<10)}
 	w.onControl = w.control
+	w.resetReader()
 	w.peekFn = func(fd uintptr) {
 		// Never wait: an empty socket means a spurious wake-up.
-		w.sysN, _, w.sysErr = unix.Recvfrom(int(fd), w.one[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		// recvfrom(2) without a source address: unix.Recvfrom would
+		// allocate one on every call.
+		n, _, errno := unix.Syscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&w.one[0])), 1,
+			unix.MSG_PEEK|unix.MSG_DONTWAIT, 0, 0)
+		w.sysN, w.sysErr = int(n), nil
+		if errno != 0 {
+			w.sysN, w.sysErr = -1, errno
+		}
 	}
 	w.drainFn = func(fd uintptr) {
 		for {
@@ -87,6 +96,20 @@ type stallReader struct {
 func (r *stallReader) Read(p []byte) (int, error) {
 	_ = r.nc.SetReadDeadline(time.Now().Add(r.timeout))
 	return r.nc.Read(p)
+}
+
+// resetReader prepares the message reader, which is kept between turns
+// (a fresh one would allocate its unmasking reader on every turn): after
+// a whole message it is ready for the next one, after an error it is
+// made anew.
+func (w *worker) resetReader() {
+	w.rd = wsutil.Reader{
+		Source:         w.br,
+		State:          ws.StateServerSide,
+		CheckUTF8:      true,
+		MaxMessageSize: w.s.env.MaxMessageSize,
+		OnIntermediate: w.onControl,
+	}
 }
 
 // headroom receives a frame header written by ws.WriteHeaderBuffer and
@@ -125,19 +148,13 @@ func (w *worker) turn(c *conn) {
 	w.cur = c
 	w.stall = stallReader{nc: c.nc, timeout: w.s.ioTimeout}
 	w.br.Reset(&w.stall)
-	w.rd = wsutil.Reader{
-		Source:         w.br,
-		State:          ws.StateServerSide,
-		CheckUTF8:      true,
-		MaxMessageSize: w.s.env.MaxMessageSize,
-		OnIntermediate: w.onControl,
-	}
 	for {
 		if !c.broadcast {
 			_ = c.nc.SetWriteDeadline(time.Now().Add(w.s.ioTimeout)) // the echo is written by this worker
 		}
 		if err := w.message(c); err != nil {
 			w.br.Reset(nil)
+			w.resetReader() // it may have stopped mid-message
 			w.fail(c, err)
 			return
 		}
