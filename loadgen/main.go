@@ -55,8 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		subscribe string
 		transport string
 	)
-	fs.StringVar(&cfg.URL, "url", "", "server base URL: ws://HOST:PORT or http://HOST:PORT (the scenario picks the path)")
-	fs.StringVar(&proto, "proto", "", "protocol: ws, sockjs or http (default: from the URL scheme; sockjs must be named)")
+	fs.StringVar(&cfg.URL, "url", "", "server base URL: ws://HOST:PORT, http://HOST:PORT or tcp://HOST:PORT (the scenario picks the path)")
+	fs.StringVar(&proto, "proto", "", "protocol: ws, sockjs, http or tcp (default: from the URL scheme; sockjs must be named)")
 	fs.StringVar(&cfg.Scenario, "scenario", scenario.Echo, "echo, broadcast or connect")
 	fs.IntVar(&cfg.Conns, "conns", scenario.DefaultConns, "connections (broadcast: subscribers)")
 	fs.IntVar(&cfg.Window, "window", scenario.DefaultWindow, "closed-loop echo: messages in flight per connection (HTTP: 1)")
@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&transport, "transport", "websocket", "SockJS transport of echo connections and broadcast subscribers: websocket, xhr-streaming or xhr-polling (publishers: websocket)")
 	cpuProfile := fs.String("cpuprofile", "", "write the load generator's CPU profile to this file (to check what the client spends its time on)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: loadgen -url URL [-proto ws|sockjs|http] [-scenario echo|broadcast|connect] [-http-conn keepalive|new]\n"+
+		fmt.Fprintf(stderr, "usage: loadgen -url URL [-proto ws|sockjs|http|tcp] [-scenario echo|broadcast|connect] [-http-conn keepalive|new]\n"+
 			"               [-subscribe poll|longpoll|sse] [-transport websocket|xhr-streaming|xhr-polling] [flags]\n\n")
 		fs.PrintDefaults()
 	}

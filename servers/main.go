@@ -33,9 +33,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	lib := fs.String("lib", "", "library to serve (see -list)")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	list := fs.Bool("list", false, "print the library names, one per line, and exit")
+	long := fs.Bool("long", false, "with -list: print each library's name and protocol (ws, sockjs, http, tcp), tab-separated")
 	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
+		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list [-long]\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -49,8 +50,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *list {
-		for _, n := range registry.Names() {
-			fmt.Fprintln(stdout, n)
+		for _, l := range registry.All() {
+			if *long {
+				fmt.Fprintf(stdout, "%s\t%s\n", l.Name, l.Proto)
+			} else {
+				fmt.Fprintln(stdout, l.Name)
+			}
 		}
 		return 0
 	}
@@ -63,6 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "servers: unknown library %q; known: %s\n", *lib, strings.Join(registry.Names(), ", "))
 		return 2
 	}
+	files, ferr := raiseOpenFiles()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "servers: %v\n", err)
@@ -74,6 +80,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stderr, "servers: %s listening on %s\n", l.Name, ln.Addr())
+	if ferr != nil {
+		fmt.Fprintf(stderr, "servers: open files limit %d, could not raise it: %v\n", files, ferr)
+	} else {
+		fmt.Fprintf(stderr, "servers: open files limit %d (about as many connections)\n", files)
+	}
 	select {
 	case err := <-errc:
 		if err != nil {

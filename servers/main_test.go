@@ -26,6 +26,39 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+func TestListLong(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"-list", "-long"}, &out, &errb); code != 0 {
+		t.Fatalf("-list -long exit %d: %s", code, errb.String())
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		name, proto, ok := strings.Cut(line, "\t")
+		lib, found := registry.Lookup(name)
+		if !ok || !found || string(lib.Proto) != proto {
+			t.Errorf("line %q: want NAME<TAB>PROTO of a registered library", line)
+		}
+		got = append(got, name)
+	}
+	if strings.Join(got, ",") != strings.Join(registry.Names(), ",") {
+		t.Fatalf("-list -long named %v, want %v", got, registry.Names())
+	}
+}
+
+func TestRaiseOpenFiles(t *testing.T) {
+	n, err := raiseOpenFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	if lim.Cur != lim.Max || n != lim.Cur {
+		t.Fatalf("soft limit %d (returned %d), hard limit %d: want soft = hard", lim.Cur, n, lim.Max)
+	}
+}
+
 func TestList(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run([]string{"-list"}, &out, &errb); code != 0 {

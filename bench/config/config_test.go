@@ -12,7 +12,7 @@ import (
 
 var sevenLibs = []Lib{
 	{"coder", "ws"}, {"gobwas", "ws"}, {"gorilla", "ws"}, {"nhooyr", "ws"},
-	{"rest", "http"}, {"sockjs", "sockjs"}, {"xnet", "ws"},
+	{"rest", "http"}, {"sockjs", "sockjs"}, {"xnet", "ws"}, {"tcp", "tcp"},
 }
 
 func names(libs []Lib) []string {

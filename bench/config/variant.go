@@ -18,6 +18,8 @@ type Variant string
 const (
 	// VariantWS is plain RFC 6455 WebSocket.
 	VariantWS Variant = "ws"
+	// VariantTCP is length-prefixed messages on plain TCP (the tcp server).
+	VariantTCP Variant = "tcp"
 	// VariantSockJSWebSocket is SockJS over its websocket transport.
 	VariantSockJSWebSocket Variant = "sockjs-websocket"
 	// VariantSockJSXHRStreaming has broadcast subscribers receive over
@@ -56,6 +58,7 @@ var echoScenarios = []Scenario{EchoClosed, EchoOpen}
 
 var variants = map[Variant]variantInfo{
 	VariantWS:                 {"ws", Scenarios, nil, "WebSocket"},
+	VariantTCP:                {"tcp", Scenarios, nil, "plain TCP, length-prefixed"},
 	VariantSockJSWebSocket:    {"sockjs", Scenarios, nil, "SockJS over its websocket transport"},
 	VariantSockJSXHRStreaming: {"sockjs", []Scenario{Broadcast}, []string{"-transport", "xhr-streaming"}, "SockJS xhr-streaming (WebSocket emulation)"},
 	VariantSockJSXHRPolling:   {"sockjs", []Scenario{Broadcast}, []string{"-transport", "xhr-polling"}, "SockJS xhr-polling (WebSocket emulation)"},
@@ -68,7 +71,7 @@ var variants = map[Variant]variantInfo{
 }
 
 // Variants lists every known variant in report order.
-var Variants = []Variant{VariantWS, VariantWSOneInFlight, VariantSockJSWebSocket, VariantHTTPKeepAlive, VariantHTTPNewConn,
+var Variants = []Variant{VariantWS, VariantWSOneInFlight, VariantTCP, VariantSockJSWebSocket, VariantHTTPKeepAlive, VariantHTTPNewConn,
 	VariantPoll, VariantLongPoll, VariantSSE, VariantSockJSXHRStreaming, VariantSockJSXHRPolling}
 
 // Known reports whether v is a variant the bench knows.
@@ -100,6 +103,8 @@ func DefaultVariant(proto string, s Scenario) Variant {
 	switch proto {
 	case "ws":
 		return VariantWS
+	case "tcp":
+		return VariantTCP
 	case "sockjs":
 		return VariantSockJSWebSocket
 	case "http":

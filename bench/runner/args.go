@@ -9,8 +9,9 @@ import (
 
 // baseURL is the URL the load generator gets for a server on addr.
 func baseURL(proto, addr string) string {
-	if proto == "http" {
-		return "http://" + addr
+	switch proto {
+	case "http", "tcp":
+		return proto + "://" + addr
 	}
 	return "ws://" + addr
 }

@@ -1,8 +1,10 @@
 package wire
 
+import "net"
+
 // FD returns the socket of c when c is a single TCP connection whose reads
-// and writes are raw system calls (WebSocket, and SockJS over its websocket
-// transport), for a caller that waits for readiness itself: the load
+// and writes are raw system calls (WebSocket, SockJS over its websocket
+// transport, plain TCP), for a caller that waits for readiness itself: the load
 // generator's event loop registers it with its own epoll set and calls
 // ReadMessage only when the socket is readable or Buffered reports a
 // whole message. c keeps owning the descriptor; it must not be closed
@@ -16,8 +18,12 @@ func FD(c Conn) (fd int, ok bool) {
 	return f.sysFD()
 }
 
-func (c *wsConn) sysFD() (int, bool) {
-	rc, ok := c.nc.(*rawConn)
+func (c *wsConn) sysFD() (int, bool)  { return rawFD(c.nc) }
+func (c *tcpConn) sysFD() (int, bool) { return rawFD(c.nc) }
+
+// rawFD is the descriptor of a connection made by dialTCP.
+func rawFD(nc net.Conn) (int, bool) {
+	rc, ok := nc.(*rawConn)
 	if !ok {
 		return -1, false
 	}

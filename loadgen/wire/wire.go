@@ -1,7 +1,8 @@
 // Package wire is the load generator's client side of every protocol under
 // test: a lean RFC 6455 WebSocket client, SockJS framing over its websocket,
-// xhr-streaming and xhr-polling transports, and an HTTP/1.1 client for the
-// REST baseline (echo, publish, short and long polls, Server-Sent Events).
+// xhr-streaming and xhr-polling transports, an HTTP/1.1 client for the
+// REST baseline (echo, publish, short and long polls, Server-Sent Events),
+// and length-prefixed messages on plain TCP (the ceiling, servers/tcp).
 // All of them share one interface, Conn, so that scenarios and benchmarks
 // are written once.
 //
@@ -35,6 +36,7 @@ const (
 	WS     Proto = "ws"     // RFC 6455 WebSocket, binary or text messages
 	SockJS Proto = "sockjs" // SockJS framing (text only) over one of its transports (Options.Transport)
 	HTTP   Proto = "http"   // HTTP/1.1: POST per message; publish + poll or SSE for broadcast
+	TCP    Proto = "tcp"    // plain TCP, length-prefixed messages after a preamble line (tcp.go)
 )
 
 // Transport is the SockJS transport of a connection.
@@ -155,7 +157,7 @@ type HTTPOptions struct {
 // Options configure Dial. The zero value works.
 type Options struct {
 	// Proto overrides the protocol chosen from the URL scheme (ws -> WS,
-	// http -> HTTP). SockJS must be asked for.
+	// http -> HTTP, tcp -> TCP). SockJS must be asked for.
 	Proto Proto
 	// Transport is the SockJS transport ("": WebSocket).
 	Transport Transport
@@ -218,24 +220,39 @@ func ParseURL(rawURL string, proto Proto) (Target, error) {
 	switch u.Scheme {
 	case "ws", "http":
 		port = "80"
+	case "tcp":
+		if u.Port() == "" {
+			return Target{}, fmt.Errorf("bad URL %q: tcp needs a port", rawURL)
+		}
 	case "wss", "https":
 		return Target{}, fmt.Errorf("bad URL %q: TLS (%s) is not supported", rawURL, u.Scheme)
 	default:
-		return Target{}, fmt.Errorf("bad URL %q: scheme must be ws or http", rawURL)
+		return Target{}, fmt.Errorf("bad URL %q: scheme must be ws, http or tcp", rawURL)
 	}
 	if u.Host == "" {
 		return Target{}, fmt.Errorf("bad URL %q: no host", rawURL)
 	}
 	if proto == "" {
-		proto = WS
-		if u.Scheme == "http" {
+		switch u.Scheme {
+		case "http":
 			proto = HTTP
+		case "tcp":
+			proto = TCP
+		default:
+			proto = WS
 		}
 	}
 	switch proto {
 	case WS, SockJS, HTTP:
+		if u.Scheme == "tcp" {
+			return Target{}, fmt.Errorf("bad URL %q: -proto %s needs a ws or http URL", rawURL, proto)
+		}
+	case TCP:
+		if u.Scheme != "tcp" {
+			return Target{}, fmt.Errorf("bad URL %q: -proto tcp needs a tcp://host:port URL", rawURL)
+		}
 	default:
-		return Target{}, fmt.Errorf("unknown protocol %q (want ws, sockjs or http)", proto)
+		return Target{}, fmt.Errorf("unknown protocol %q (want ws, sockjs, http or tcp)", proto)
 	}
 	host := u.Host
 	if u.Port() == "" {
@@ -276,6 +293,8 @@ func DialTarget(ctx context.Context, t Target, o Options) (Conn, error) {
 		return nil, fmt.Errorf("unknown SockJS transport %q (want websocket, xhr-streaming or xhr-polling)", o.Transport)
 	case HTTP:
 		return dialHTTP(ctx, t, &o)
+	case TCP:
+		return dialTCPMsg(ctx, t, &o)
 	}
 	return nil, fmt.Errorf("unknown protocol %q", t.Proto)
 }

@@ -39,8 +39,11 @@ const ioTimeout = 30 * time.Second
 
 // scheme returns the URL scheme for a library's protocol.
 func scheme(lib server.Library) string {
-	if lib.Proto == server.ProtoHTTP {
+	switch lib.Proto {
+	case server.ProtoHTTP:
 		return "http"
+	case server.ProtoTCP:
+		return "tcp"
 	}
 	return "ws"
 }

@@ -8,11 +8,14 @@ import (
 
 	"github.com/wsbench/wsbench/servers/coder"
 	"github.com/wsbench/wsbench/servers/gobwas"
+	"github.com/wsbench/wsbench/servers/gobwasepoll"
 	"github.com/wsbench/wsbench/servers/gorilla"
+	"github.com/wsbench/wsbench/servers/native"
 	"github.com/wsbench/wsbench/servers/nhooyr"
 	"github.com/wsbench/wsbench/servers/rest"
 	"github.com/wsbench/wsbench/servers/server"
 	"github.com/wsbench/wsbench/servers/sockjs"
+	"github.com/wsbench/wsbench/servers/tcp"
 	"github.com/wsbench/wsbench/servers/xnet"
 )
 
@@ -21,8 +24,11 @@ var all = []server.Library{
 	{Name: "nhooyr", Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New},
 	{Name: "coder", Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New},
 	{Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New},
+	{Name: "gobwas-epoll", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwasepoll.New},
 	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New},
 	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New},
+	{Name: "native", Module: "", Proto: server.ProtoWS, New: native.New},
+	{Name: "tcp", Module: "", Proto: server.ProtoTCP, New: tcp.New},
 	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},
 }
 

@@ -57,6 +57,7 @@ const (
 	ProtoWS     Proto = "ws"     // RFC 6455 WebSocket
 	ProtoSockJS Proto = "sockjs" // SockJS framing over its websocket transport
 	ProtoHTTP   Proto = "http"   // plain HTTP: POST /echo, publish + poll
+	ProtoTCP    Proto = "tcp"    // length-prefixed messages on plain TCP (servers/tcp), no WebSocket
 )
 
 // Library describes one entry of the registry.

@@ -31,8 +31,14 @@ type Conn interface {
 type Dialect interface {
 	// Dial opens a connection to path (server.PathEcho or PathBroadcast).
 	Dial(addr, path string) (Conn, error)
-	// TextOnly is true when the protocol cannot carry binary messages.
+	// TextOnly is true when the protocol has one kind of message only
+	// (SockJS carries text; plain TCP has no message types): the checks
+	// then send printable text and do not compare message types.
 	TextOnly() bool
+	// CloseCodes is false when the protocol has no close codes (plain
+	// TCP): a check that expects one then expects only that the server
+	// ends the connection.
+	CloseCodes() bool
 	// CloseCode extracts the close code from an error returned by Recv, or
 	// 0 when the error is not a close frame.
 	CloseCode(err error) int
@@ -54,7 +60,8 @@ var wsDialer = &websocket.Dialer{
 	WriteBufferSize:  64 << 10,
 }
 
-func (wsDialect) TextOnly() bool { return false }
+func (wsDialect) TextOnly() bool   { return false }
+func (wsDialect) CloseCodes() bool { return true }
 
 func (wsDialect) Dial(addr, path string) (Conn, error) {
 	c, resp, err := wsDialer.Dial("ws://"+addr+path, http.Header{})

@@ -46,7 +46,8 @@ func (e *sockjsCloseError) Error() string {
 	return fmt.Sprintf("sockjs: session closed by server: %d %q", e.Code, e.Reason)
 }
 
-func (sockjsDialect) TextOnly() bool { return true }
+func (sockjsDialect) TextOnly() bool   { return true }
+func (sockjsDialect) CloseCodes() bool { return true }
 
 func (sockjsDialect) CloseCode(err error) int {
 	var ce *sockjsCloseError
