@@ -26,7 +26,7 @@ func names(libs []Lib) []string {
 // fourteenLibs stands for the registry the reference run covers.
 var fourteenLibs = append(slices.Clone(sevenLibs),
 	Lib{"gws", "ws"}, Lib{"nbio", "ws"}, Lib{"gobwas-epoll", "ws"}, Lib{"fasthttp", "ws"},
-	Lib{"hertz", "ws"}, Lib{"native", "ws"}, Lib{"tcp", "tcp"})
+	Lib{"hertz", "ws"}, Lib{"native", "ws"})
 
 func TestDefaultMatrixFitsItsBudget(t *testing.T) {
 	c := Default()

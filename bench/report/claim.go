@@ -148,10 +148,10 @@ func (v *view) fastestWS() string {
 // cell, or a SockJS emulation transport.
 func isOther(c *results.Cell) bool {
 	switch c.VariantOrDefault() {
-	case config.VariantWS, config.VariantWSOneInFlight, config.VariantSockJSWebSocket:
-		return false
+	case config.VariantSockJSXHRStreaming, config.VariantSockJSXHRPolling:
+		return true
 	}
-	return true
+	return c.Proto == "http"
 }
 
 // variantOrder sorts the non-WebSocket sides: by variant in
