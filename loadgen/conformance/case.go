@@ -121,7 +121,7 @@ func RunCase(addr string, cs Case, cfg Config) Result {
 	<-done // every wait inside a case is bounded by the deadline
 	_ = c.Close()
 	res.Verdict, res.Detail = t.verdict, t.detail()
-	res.Sent, res.Observed = c.sent, c.observed
+	res.Sent, res.Observed = c.record()
 	res.Millis = ms(time.Since(start))
 	return res
 }

@@ -11,12 +11,20 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
 // Conn is one raw client connection after the opening handshake. It writes
 // exactly the bytes a case asks for and records what went each way.
 type Conn struct {
+	// Writes go through wq to one writer goroutine so that the case can
+	// read while a large write is in progress (a server that echoes while
+	// it reads would otherwise deadlock with a client stuck in Write).
+	wq       chan func()
+	wdone    chan struct{}
+	wfailed  bool
+	mu       sync.Mutex // guards observed (the writer records failures)
 	nc       net.Conn
 	br       *bufio.Reader
 	deadline time.Time // the case's deadline; no wait goes past it
@@ -65,57 +73,75 @@ func Dial(addr, path string, deadline time.Time, limit int64) (*Conn, error) {
 		nc.Close()
 		return nil, fmt.Errorf("handshake: Upgrade %q", resp.Header.Get("Upgrade"))
 	}
-	return &Conn{nc: nc, br: br, deadline: deadline, limit: limit}, nil
+	c := &Conn{nc: nc, br: br, deadline: deadline, limit: limit, wq: make(chan func(), 1024), wdone: make(chan struct{})}
+	go func() {
+		defer close(c.wdone)
+		for w := range c.wq {
+			w()
+		}
+	}()
+	return c, nil
 }
 
-// Close closes the TCP connection.
-func (c *Conn) Close() error { return c.nc.Close() }
+// Close closes the TCP connection and waits for the writer to stop.
+func (c *Conn) Close() error {
+	close(c.wq)
+	err := c.nc.Close()
+	<-c.wdone
+	return err
+}
 
-// Send writes frames in one write.
-func (c *Conn) Send(frames ...Frame) error {
+// Send queues frames to be written in one write.
+func (c *Conn) Send(frames ...Frame) {
 	var b []byte
 	for _, f := range frames {
 		b = append(b, f.Encode(maskKey())...)
 		c.sent = append(c.sent, f.String())
 	}
-	return c.write(b)
+	c.wq <- func() { c.write(b) }
 }
 
 // SendChunked writes frames as one byte stream cut into chunk-byte writes,
 // pausing delay between writes (slow delivery, as a congested link would).
-func (c *Conn) SendChunked(chunk int, delay time.Duration, frames ...Frame) error {
+func (c *Conn) SendChunked(chunk int, delay time.Duration, frames ...Frame) {
 	var b []byte
 	for _, f := range frames {
 		b = append(b, f.Encode(maskKey())...)
 		c.sent = append(c.sent, f.String())
 	}
 	c.sent = append(c.sent, fmt.Sprintf("(the %d bytes above written in chunks of %d bytes, %v apart)", len(b), chunk, delay))
-	for len(b) > 0 {
-		n := min(chunk, len(b))
-		if err := c.write(b[:n]); err != nil {
-			return err
-		}
-		b = b[n:]
-		if len(b) > 0 && delay > 0 {
-			time.Sleep(delay)
+	c.wq <- func() {
+		for len(b) > 0 {
+			n := min(chunk, len(b))
+			if !c.write(b[:n]) {
+				return
+			}
+			b = b[n:]
+			if len(b) > 0 && delay > 0 {
+				time.Sleep(delay)
+			}
 		}
 	}
-	return nil
 }
 
-// SendRaw writes bytes as given, described by note.
-func (c *Conn) SendRaw(b []byte, note string) error {
+// SendRaw queues bytes as given, described by note.
+func (c *Conn) SendRaw(b []byte, note string) {
 	c.sent = append(c.sent, note)
-	return c.write(b)
+	c.wq <- func() { c.write(b) }
 }
 
-func (c *Conn) write(b []byte) error {
+// write runs on the writer goroutine; after a failure it writes nothing.
+func (c *Conn) write(b []byte) bool {
+	if c.wfailed {
+		return false
+	}
 	_ = c.nc.SetWriteDeadline(c.deadline)
 	if _, err := c.nc.Write(b); err != nil {
+		c.wfailed = true
 		c.observe("write failed: " + shortErr(err))
-		return err
+		return false
 	}
-	return nil
+	return true
 }
 
 // errClosed is returned by Next once the server has closed TCP.
@@ -152,7 +178,18 @@ func (c *Conn) Next(wait time.Duration) (Received, error) {
 	return f, nil
 }
 
-func (c *Conn) observe(s string) { c.observed = append(c.observed, s) }
+func (c *Conn) observe(s string) {
+	c.mu.Lock()
+	c.observed = append(c.observed, s)
+	c.mu.Unlock()
+}
+
+// record returns what was sent and observed (after Close).
+func (c *Conn) record() (sent, observed []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sent, c.observed
+}
 
 func isReset(err error) bool {
 	s := err.Error()

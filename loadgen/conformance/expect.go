@@ -54,11 +54,11 @@ func (t *T) wait() time.Duration { return t.cfg.CaseTimeout }
 
 // Send writes frames in one write. A failed write is recorded; what the
 // server did is judged by the next expectation.
-func (t *T) Send(frames ...Frame) { _ = t.c.Send(frames...) }
+func (t *T) Send(frames ...Frame) { t.c.Send(frames...) }
 
 // SendChunked writes frames chunk bytes at a time, delay apart.
 func (t *T) SendChunked(chunk int, delay time.Duration, frames ...Frame) {
-	_ = t.c.SendChunked(chunk, delay, frames...)
+	t.c.SendChunked(chunk, delay, frames...)
 }
 
 // Text, Binary, Ping... build single frames.

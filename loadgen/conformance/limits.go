@@ -81,12 +81,15 @@ func init() {
 					p := filler(op, int64(n))
 					start := time.Now()
 					for k := 0; k < t.cfg.Repeat; k++ {
-						_ = t.c.Send(Frame{Fin: true, Op: op, Payload: p})
+						t.c.Send(Frame{Fin: true, Op: op, Payload: p})
 						if !t.ExpectMessage(op, p) {
 							t.note(fmt.Sprintf("at message %d", k+1))
 							return
 						}
-						t.c.sent, t.c.observed = t.c.sent[:0], t.c.observed[:0] // keep the record short
+						t.c.sent = t.c.sent[:0] // keep the record short
+						t.c.mu.Lock()
+						t.c.observed = t.c.observed[:0]
+						t.c.mu.Unlock()
 					}
 					t.c.sent = append(t.c.sent, fmt.Sprintf("%d x %s len=%d, each after the previous echo", t.cfg.Repeat, opName(op), n))
 					t.note(fmt.Sprintf("%d round trips in %v", t.cfg.Repeat, time.Since(start).Round(time.Millisecond)))
@@ -102,12 +105,12 @@ func init() {
 				p := filler(OpBinary, t.cfg.MaxMessage+1)
 				b := Frame{Fin: true, Op: OpBinary, Payload: p}.Encode(maskKey())
 				head := len(b) - len(p) + 1024
-				_ = t.c.SendRaw(b[:head], fmt.Sprintf("BINARY fin=1 len=%d: header and the first 1024 payload bytes", len(p)))
+				t.c.SendRaw(b[:head], fmt.Sprintf("BINARY fin=1 len=%d: header and the first 1024 payload bytes", len(p)))
 				switch t.expectFailWithin(t.cfg.FailFast, 1009) {
 				case failSeen, failWrong:
 					return
 				}
-				_ = t.c.SendRaw(b[head:], "the remaining payload bytes")
+				t.c.SendRaw(b[head:], "the remaining payload bytes")
 				switch t.expectFailWithin(t.wait(), 1009) {
 				case failSeen:
 					t.nonStrict("server refused the frame only after reading it whole")
@@ -133,7 +136,7 @@ func init() {
 // describes them once).
 func (t *T) sendQuiet(frames []Frame) {
 	n := len(t.c.sent)
-	_ = t.c.Send(frames...)
+	t.c.Send(frames...)
 	t.c.sent = t.c.sent[:n]
 }
 

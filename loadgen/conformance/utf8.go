@@ -64,7 +64,7 @@ func init() {
 				p := append(append(append([]byte(nil), kosme...), tooBig...), "edited"...)
 				b := Frame{Fin: true, Op: OpText, Payload: p}.Encode([4]byte{})
 				cut := len(b) - len("edited")
-				_ = t.c.SendRaw(b[:cut], fmt.Sprintf("TEXT fin=1 len=%d (zero mask): first %d bytes, up to the invalid sequence", len(p), cut))
+				t.c.SendRaw(b[:cut], fmt.Sprintf("TEXT fin=1 len=%d (zero mask): first %d bytes, up to the invalid sequence", len(p), cut))
 				t.expectFailFastRaw(b[cut:], "the remaining 6 bytes (\"edited\")")
 			}},
 		Case{ID: "6.4.4", Category: "utf8", Title: "one text frame: κόσμε + F4 written first, then 90 alone, the rest only if the connection survives", Expect: fastExpect,
@@ -72,9 +72,9 @@ func init() {
 				p := append(append(append([]byte(nil), kosme...), tooBig...), "edited"...)
 				b := Frame{Fin: true, Op: OpText, Payload: p}.Encode([4]byte{})
 				cut := len(b) - len("edited") - 3
-				_ = t.c.SendRaw(b[:cut], fmt.Sprintf("TEXT fin=1 len=%d (zero mask): first %d bytes, up to F4", len(p), cut))
+				t.c.SendRaw(b[:cut], fmt.Sprintf("TEXT fin=1 len=%d (zero mask): first %d bytes, up to F4", len(p), cut))
 				time.Sleep(10 * time.Millisecond)
-				_ = t.c.SendRaw(b[cut:cut+1], "the byte 90")
+				t.c.SendRaw(b[cut:cut+1], "the byte 90")
 				t.expectFailFastRaw(b[cut+1:], "the remaining bytes")
 			}},
 	)
@@ -94,7 +94,7 @@ func (t *T) expectFailFastRaw(rest []byte, note string) {
 	case failSeen, failWrong:
 		return
 	}
-	_ = t.c.SendRaw(rest, note)
+	t.c.SendRaw(rest, note)
 	switch t.expectFailWithin(t.wait(), 1007) {
 	case failSeen:
 		t.nonStrict("server failed the connection only after the message was complete")
