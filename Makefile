@@ -59,3 +59,7 @@ thirdparty:
 
 conformance:
 	$(GO) run ./bench/conformance $(CONFORMANCE_FLAGS)
+
+browser:
+	cd scripts/thirdparty && npm install --no-audit --no-fund --silent
+	$(GO) run ./bench/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js

@@ -24,7 +24,8 @@ type Conn struct {
 	wq       chan func()
 	wdone    chan struct{}
 	wfailed  bool
-	mu       sync.Mutex // guards observed (the writer records failures)
+	mu       sync.Mutex // guards observed and dropped (the writer records failures)
+	dropped  int
 	nc       net.Conn
 	br       *bufio.Reader
 	deadline time.Time // the case's deadline; no wait goes past it
@@ -178,9 +179,17 @@ func (c *Conn) Next(wait time.Duration) (Received, error) {
 	return f, nil
 }
 
+// maxRecord bounds each case's record of observed events (a case may
+// receive tens of thousands of frames); the rest are counted.
+const maxRecord = 64
+
 func (c *Conn) observe(s string) {
 	c.mu.Lock()
-	c.observed = append(c.observed, s)
+	if len(c.observed) < maxRecord {
+		c.observed = append(c.observed, s)
+	} else {
+		c.dropped++
+	}
 	c.mu.Unlock()
 }
 
@@ -188,7 +197,11 @@ func (c *Conn) observe(s string) {
 func (c *Conn) record() (sent, observed []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.sent, c.observed
+	observed = c.observed
+	if c.dropped > 0 {
+		observed = append(observed, fmt.Sprintf("(%d more events not recorded)", c.dropped))
+	}
+	return c.sent, observed
 }
 
 func isReset(err error) bool {

@@ -205,7 +205,11 @@ func (t *T) expectFailWithin(wait time.Duration, codes ...int) failOutcome {
 		case OpClose:
 			code, _ := closePayload(f.Payload)
 			if !containsInt(codes, code) {
-				t.nonStrict(fmt.Sprintf("server failed the connection with close %d, not %s", code, codeList(codes)))
+				got := fmt.Sprintf("close %d", code)
+				if len(f.Payload) == 0 {
+					got = "an empty close frame (no code)"
+				}
+				t.nonStrict(fmt.Sprintf("server failed the connection with %s, not %s", got, codeList(codes)))
 			} else {
 				t.note(fmt.Sprintf("server failed the connection with close %d", code))
 			}

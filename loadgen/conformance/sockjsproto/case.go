@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -103,7 +102,13 @@ func RunCase(tg Target, cs Case) conformance.Result {
 	go func() {
 		defer close(done)
 		defer func() {
-			if p := recover(); p != nil {
+			switch p := recover().(type) {
+			case nil:
+			case fatal:
+				t.failed = string(p)
+			case unimplemented:
+				t.unimpl = string(p)
+			default:
 				t.failed = fmt.Sprintf("client error: %v", p)
 			}
 		}()
@@ -149,16 +154,36 @@ type T struct {
 	racedPolls int
 }
 
+type (
+	fatal         string
+	unimplemented string
+)
+
 // Fatalf fails the case and ends it (as testing.T.Fatalf).
-func (t *T) Fatalf(format string, args ...any) {
-	t.failed = fmt.Sprintf(format, args...)
-	runtime.Goexit()
-}
+func (t *T) Fatalf(format string, args ...any) { panic(fatal(fmt.Sprintf(format, args...))) }
 
 // Unimplemented marks the case as not runnable here and ends it.
-func (t *T) Unimplemented(why string) {
-	t.unimpl = why
-	runtime.Goexit()
+func (t *T) Unimplemented(why string) { panic(unimplemented(why)) }
+
+// try runs f with the case's deadline brought forward to wait from now
+// and returns the failure f met ("" if none) instead of failing the case.
+func (t *T) try(wait time.Duration, f func()) (failure string) {
+	saved := t.deadline
+	if d := time.Now().Add(wait); d.Before(saved) {
+		t.deadline = d
+	}
+	defer func() {
+		t.deadline = saved
+		if p := recover(); p != nil {
+			msg, ok := p.(fatal)
+			if !ok {
+				panic(p)
+			}
+			failure = string(msg)
+		}
+	}()
+	f()
+	return ""
 }
 
 func (t *T) note(s string) { t.notes = append(t.notes, s) }
