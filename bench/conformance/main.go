@@ -5,6 +5,7 @@
 //	go run ./bench/conformance                 # full form, every library
 //	go run ./bench/conformance -short          # the CI form
 //	go run ./bench/conformance -libs gorilla,sockjs -out /tmp/c
+//	go run ./bench/conformance -validates results/conformance/<run>/conformance.json
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/conformance/matrix"
+	"github.com/wsbench/wsbench/loadgen/conformance"
 )
 
 func main() {
@@ -31,12 +33,22 @@ func run() int {
 	libs := fs.String("libs", "", "comma-separated library names (default: every registered library)")
 	results := fs.String("results", "results/conformance", "directory the run's <date-host>/ directory is created in")
 	out := fs.String("out", "", "write into exactly this directory instead of results/conformance/<date-host>")
+	validates := fs.String("validates", "", "print the \"what each library validates\" table of this conformance.json and exit")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "conformance: unexpected argument %q\n", fs.Arg(0))
 		return 2
+	}
+	if *validates != "" {
+		rep, err := conformance.ReadReport(*validates)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "conformance:", err)
+			return 1
+		}
+		matrix.Validates(os.Stdout, rep)
+		return 0
 	}
 	o := matrix.Options{Form: matrix.FormFull, Log: os.Stdout}
 	if *short {

@@ -21,7 +21,15 @@ type T struct {
 	notes   []string
 }
 
-func (t *T) note(s string) { t.notes = append(t.notes, s) }
+// note records s once (a loop of round trips repeats the same note).
+func (t *T) note(s string) {
+	for _, n := range t.notes {
+		if n == s {
+			return
+		}
+	}
+	t.notes = append(t.notes, s)
+}
 
 func (t *T) fail(s string) {
 	t.verdict = Failed
