@@ -16,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -43,30 +44,36 @@ type result struct {
 	Msg string `json:"msg"`
 }
 
-func main() { os.Exit(run()) }
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-func run() int {
+// run is the command; it returns the exit status (2 for bad usage).
+func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("browser", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	bundle := fs.String("sockjs-client", "scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js", "sockjs-client browser bundle to serve (npm install in scripts/thirdparty)")
 	chrome := fs.String("chromium", "", "browser binary (default: chromium, chromium-browser or google-chrome on PATH)")
 	timeout := fs.Duration("timeout", 15*time.Second, "limit per server and transport")
 	overall := fs.Duration("overall", 2*time.Minute, "limit for the whole check, browser start included")
-	if err := fs.Parse(os.Args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "browser: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
 	js, err := os.ReadFile(*bundle)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "browser: sockjs-client bundle: %v (run npm install in scripts/thirdparty)\n", err)
+		fmt.Fprintf(stderr, "browser: sockjs-client bundle: %v (run npm install in scripts/thirdparty)\n", err)
 		return 2
 	}
 	exe, err := findBrowser(*chrome)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "browser:", err)
+		fmt.Fprintln(stderr, "browser:", err)
 		return 2
 	}
 	pageURL, stopPage, err := servePage(js)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "browser:", err)
+		fmt.Fprintln(stderr, "browser:", err)
 		return 1
 	}
 	defer stopPage()
@@ -83,7 +90,7 @@ func run() int {
 	defer cancelBrowser()
 	start := time.Now()
 	if _, err := chromedp.Run(bctx, chromedp.Navigate(pageURL)); err != nil {
-		fmt.Fprintf(os.Stderr, "browser: starting %s: %v\n", exe, err)
+		fmt.Fprintf(stderr, "browser: starting %s: %v\n", exe, err)
 		return 1
 	}
 
@@ -104,18 +111,18 @@ func run() int {
 			status = "FAIL"
 			failed++
 		}
-		fmt.Printf("%s %-34s %s (%v)\n", status, label, res.Msg, time.Since(t0).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "%s %-34s %s (%v)\n", status, label, res.Msg, time.Since(t0).Round(time.Millisecond))
 	}
 	for _, lib := range registry.All() {
 		switch lib.Proto {
 		case server.ProtoWS, server.ProtoSockJS:
 		default:
-			fmt.Printf("skip %-34s proto %s: no browser client to check\n", lib.Name, lib.Proto)
+			fmt.Fprintf(stdout, "skip %-34s proto %s: no browser client to check\n", lib.Name, lib.Proto)
 			continue
 		}
 		s, err := inproc.Start(lib.New(server.NewEnv()))
 		if err != nil {
-			fmt.Printf("FAIL %-34s start: %v\n", lib.Name, err)
+			fmt.Fprintf(stdout, "FAIL %-34s start: %v\n", lib.Name, err)
 			failed++
 			continue
 		}
@@ -127,11 +134,11 @@ func run() int {
 			}
 		}
 		if err := s.Stop(); err != nil {
-			fmt.Printf("FAIL %-34s shutdown: %v\n", lib.Name, err)
+			fmt.Fprintf(stdout, "FAIL %-34s shutdown: %v\n", lib.Name, err)
 			failed++
 		}
 	}
-	fmt.Printf("%d failure(s), %v\n", failed, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%d failure(s), %v\n", failed, time.Since(start).Round(time.Millisecond))
 	if failed > 0 {
 		return 1
 	}

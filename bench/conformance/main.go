@@ -12,6 +12,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -24,33 +25,35 @@ import (
 )
 
 func main() {
-	os.Exit(run())
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run() int {
+// run is the command; it returns the exit status (2 for bad usage).
+func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	short := fs.Bool("short", false, "CI form: 256 KiB message limit, fewer round trips, cases in parallel")
 	libs := fs.String("libs", "", "comma-separated library names (default: every registered library)")
 	results := fs.String("results", "results/conformance", "directory the run's <date-host>/ directory is created in")
 	out := fs.String("out", "", "write into exactly this directory instead of results/conformance/<date-host>")
 	validates := fs.String("validates", "", "print the \"what each library validates\" table of this conformance.json and exit")
-	if err := fs.Parse(os.Args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "conformance: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "conformance: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
 	if *validates != "" {
 		rep, err := conformance.ReadReport(*validates)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "conformance:", err)
+			fmt.Fprintln(stderr, "conformance:", err)
 			return 1
 		}
-		matrix.Validates(os.Stdout, rep)
+		matrix.Validates(stdout, rep)
 		return 0
 	}
-	o := matrix.Options{Form: matrix.FormFull, Log: os.Stdout}
+	o := matrix.Options{Form: matrix.FormFull, Log: stdout}
 	if *short {
 		o.Form = matrix.FormShort
 	}
@@ -66,30 +69,30 @@ func run() int {
 	}
 	rep, err := matrix.Run(ctx, o)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "conformance:", err)
+		fmt.Fprintln(stderr, "conformance:", err)
 		if strings.HasPrefix(err.Error(), "unknown library") {
 			return 2
 		}
 		return 1
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		fmt.Fprintln(os.Stderr, "conformance:", err)
+		fmt.Fprintln(stderr, "conformance:", err)
 		return 1
 	}
 	if err := rep.WriteJSON(filepath.Join(dir, "conformance.json")); err != nil {
-		fmt.Fprintln(os.Stderr, "conformance:", err)
+		fmt.Fprintln(stderr, "conformance:", err)
 		return 1
 	}
 	f, err := os.Create(filepath.Join(dir, "CONFORMANCE.md"))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "conformance:", err)
+		fmt.Fprintln(stderr, "conformance:", err)
 		return 1
 	}
 	matrix.Markdown(f, rep, "conformance.json")
 	if err := f.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, "conformance:", err)
+		fmt.Fprintln(stderr, "conformance:", err)
 		return 1
 	}
-	fmt.Printf("wrote %s/conformance.json and CONFORMANCE.md\n", dir)
+	fmt.Fprintf(stdout, "wrote %s/conformance.json and CONFORMANCE.md\n", dir)
 	return 0
 }
