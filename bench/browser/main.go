@@ -52,8 +52,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	bundle := fs.String("sockjs-client", "scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js", "sockjs-client browser bundle to serve (npm install in scripts/thirdparty)")
 	chrome := fs.String("chromium", "", "browser binary (default: chromium, chromium-browser or google-chrome on PATH)")
-	timeout := fs.Duration("timeout", 15*time.Second, "limit per server and transport")
-	overall := fs.Duration("overall", 2*time.Minute, "limit for the whole check, browser start included")
+	timeout := fs.Duration("timeout", 30*time.Second, "limit per server and transport (generous: CI machines are loaded)")
+	overall := fs.Duration("overall", 3*time.Minute, "limit for the whole check, browser start included")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
