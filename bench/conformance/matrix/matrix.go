@@ -33,7 +33,7 @@ const (
 	// ShortMaxMessage is the message limit servers get in the short form.
 	ShortMaxMessage = 256 << 10
 	// Heartbeat is the protocol test server's heartbeat delay.
-	Heartbeat = 200 * time.Millisecond
+	Heartbeat = 500 * time.Millisecond
 )
 
 // protocolTestServers builds, per SockJS library, the variant of its server

@@ -138,6 +138,16 @@ func (s *Stream) Until(delim string) string {
 	return b.String()
 }
 
+// Skipping reads frames ending in delim until one is not the heartbeat
+// frame hb (the protocol test server sends heartbeats often).
+func (s *Stream) Skipping(delim, hb string) string {
+	for {
+		if f := s.Until(delim); f != hb {
+			return f
+		}
+	}
+}
+
 // Ended reports whether the server ends the response (within the case's
 // deadline) without sending more.
 func (s *Stream) Ended() bool {
