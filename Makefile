@@ -11,6 +11,8 @@
 #   make gobench                       go test -bench over every library, compared with benchstat
 #   make gobench-smoke                 one short pass of every Go benchmark (CI)
 #   make thirdparty                    check every server with npm's ws and sockjs-client (needs node, npm)
+#   make conformance                   RFC 6455 + SockJS protocol cases, every library -> results/conformance/<date-host>/
+#   make browser                       headless Chromium: WebSocket and sockjs-client against every server (needs chromium, npm)
 #
 # Extra bench flags go in BENCH_FLAGS, e.g.
 #   make bench BENCH_FLAGS='-libs gorilla,coder -trials 5 -budget 0'
@@ -27,7 +29,7 @@ GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report compare slides slides-check gobench gobench-smoke thirdparty
+.PHONY: test build bench bench-quick report compare slides slides-check conformance browser gobench gobench-smoke thirdparty
 
 test:
 	$(GO) vet ./...
@@ -71,3 +73,10 @@ gobench-smoke:
 thirdparty:
 	$(GO) build -o bin/ ./servers
 	cd scripts/thirdparty && npm install --no-audit --no-fund --silent && node check.mjs ../../bin/servers
+
+conformance:
+	$(GO) run ./bench/conformance $(CONFORMANCE_FLAGS)
+
+browser:
+	cd scripts/thirdparty && npm install --no-audit --no-fund --silent
+	$(GO) run ./bench/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js

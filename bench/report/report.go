@@ -104,6 +104,9 @@ func Markdown(w io.Writer, run *results.Run, charts []Chart) {
 				fmt.Fprintf(w, "![%s](%s)\n\n", c.Title, c.File)
 			}
 		}
+		if t.ID == "features" {
+			conformanceSection(w) // the latest `make conformance` run, if any
+		}
 	}
 	for _, c := range charts {
 		if !byID[c.Section] && c.Section != claimChartSection {

@@ -103,7 +103,9 @@ func newServer(env *server.Env, opts sockjs.Options) server.Server {
 	s.hub = hub.New(env, func(_ bool, p []byte) any { return unsafe.String(unsafe.SliceData(p), len(p)) })
 	echo := s.endpoint(server.PathEcho, opts, s.echo)
 	bcast := s.endpoint(server.PathBroadcast, opts, s.broadcast)
-	return server.NewHTTP(env, echo, bcast)
+	h := server.NewHTTP(env, echo, bcast)
+	s.protocolTestPrefixes(h, opts)
+	return h
 }
 
 // session is one SockJS session as the adapter sees it.
