@@ -17,12 +17,18 @@ import (
 )
 
 var all = []server.Library{
-	{Name: "gorilla", Module: "github.com/gorilla/websocket", Proto: server.ProtoWS, New: gorilla.New},
-	{Name: "nhooyr", Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New},
-	{Name: "coder", Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New},
-	{Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New},
-	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New},
-	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New},
+	{Name: "gorilla", Module: "github.com/gorilla/websocket", Proto: server.ProtoWS, New: gorilla.New,
+		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}, Variants: gorilla.Variants()},
+	{Name: "nhooyr", Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New,
+		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: nhooyr.Variants()},
+	{Name: "coder", Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New,
+		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: coder.Variants()},
+	{Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New,
+		Variants: gobwas.Variants()},
+	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New,
+		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: xnet.Variants()},
+	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New,
+		Variants: sockjs.Variants()},
 	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},
 }
 

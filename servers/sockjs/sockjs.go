@@ -78,20 +78,47 @@ type srv struct {
 
 // New returns the sockjs-go server.
 func New(env *server.Env) server.Server {
-	return newServer(env, options())
+	return newServer(env, options(Production))
+}
+
+// Options are the adapter's configuration choices: those of the gorilla
+// upgrader the library writes websocket frames with (each Send is one
+// WriteMessage, one frame).
+type Options struct {
+	BufferSize int  // read and write buffer size
+	WritePool  bool // write buffers pooled between writes
+}
+
+// Production is the configuration New uses, chosen by the ablation in
+// results/tuning/.
+var Production = Options{BufferSize: 4096, WritePool: true}
+
+// Variants are the configurations the ablation benchmarks compare; the
+// first is Production.
+func Variants() []server.Variant {
+	v := func(name string, o Options) server.Variant {
+		return server.Variant{Name: name, New: func(env *server.Env) server.Server { return newServer(env, options(o)) }}
+	}
+	return []server.Variant{
+		v("4k-pool", Production),
+		v("4k", Options{BufferSize: 4096}),
+		v("64k-pool", Options{BufferSize: 64 << 10, WritePool: true}),
+	}
 }
 
 // options are the library defaults, with the websocket upgrader configured
 // as in the gorilla adapter (4 KiB buffers, write buffers pooled between
 // writes, any origin); the library's own default upgrader has no pool and
 // refuses cross-origin browsers.
-func options() sockjs.Options {
+func options(o Options) sockjs.Options {
 	opts := sockjs.DefaultOptions
 	opts.WebsocketUpgrader = &websocket.Upgrader{
-		ReadBufferSize:  4096,
-		WriteBufferSize: 4096,
-		WriteBufferPool: &sync.Pool{},
+		ReadBufferSize:  o.BufferSize,
+		WriteBufferSize: o.BufferSize,
 		CheckOrigin:     func(*http.Request) bool { return true },
+	}
+	if o.WritePool {
+		opts.WebsocketUpgrader.WriteBufferPool = &sync.Pool{}
 	}
 	return opts
 }

@@ -107,7 +107,7 @@ func expectEnd(t *testing.T, c *websocket.Conn) {
 }
 
 func TestWebsocketFraming(t *testing.T) {
-	r := start(t, options(), nil)
+	r := start(t, options(Production), nil)
 	c := dialWS(t, r, server.PathEcho)
 	// One client frame may carry several messages; each comes back in its
 	// own frame, in order, JSON-escaped as needed.
@@ -138,7 +138,7 @@ func stopAsync(r *servertest.Running) <-chan error {
 }
 
 func TestHeartbeat(t *testing.T) {
-	opts := options()
+	opts := options(Production)
 	opts.HeartbeatDelay = 50 * time.Millisecond
 	r := start(t, opts, nil)
 	c := dialWS(t, r, server.PathBroadcast)
@@ -151,7 +151,7 @@ func TestHeartbeat(t *testing.T) {
 
 func TestOversizedWebsocket(t *testing.T) {
 	const limit = 1000
-	r := start(t, options(), func(env *server.Env) { env.MaxMessageSize = limit })
+	r := start(t, options(Production), func(env *server.Env) { env.MaxMessageSize = limit })
 	for _, path := range []string{server.PathEcho, server.PathBroadcast} {
 		c := dialWS(t, r, path)
 		fits := strings.Repeat("x", limit)
@@ -170,7 +170,7 @@ func TestOversizedWebsocket(t *testing.T) {
 // sends no "c" frame for a session the client ended; the websocket layer
 // (gorilla's default close handler) echoes the client's code.
 func TestCloseAnswer(t *testing.T) {
-	r := start(t, options(), nil)
+	r := start(t, options(Production), nil)
 	c := dialWS(t, r, server.PathEcho)
 	msg := websocket.FormatCloseMessage(4000, "bye")
 	if err := c.WriteControl(websocket.CloseMessage, msg, time.Now().Add(5*time.Second)); err != nil {
@@ -190,7 +190,7 @@ func TestCloseAnswer(t *testing.T) {
 // is cut off promptly once its queue is full, although sockjs-go's Send
 // blocks with no write deadline.
 func TestSlowSubscriberKick(t *testing.T) {
-	r := start(t, options(), func(env *server.Env) { env.SendQueue = 4 })
+	r := start(t, options(Production), func(env *server.Env) { env.SendQueue = 4 })
 	pub := dialWS(t, r, server.PathBroadcast)
 	slow := dialWS(t, r, server.PathBroadcast)
 	servertest.Eventually(t, 5*time.Second, "both subscribed", func() bool {
@@ -280,7 +280,7 @@ func expectPost(t *testing.T, url, body string, wantStatus int, wantBody string)
 }
 
 func TestXHRPolling(t *testing.T) {
-	r := start(t, options(), nil)
+	r := start(t, options(Production), nil)
 	base := strings.TrimSuffix(sessionURL("http", r, server.PathEcho, "xhr"), "/xhr")
 	expectPost(t, base+"/xhr", "", http.StatusOK, "o\n")
 	expectPost(t, base+"/xhr_send", `["msg"]`, http.StatusNoContent, "")
@@ -299,7 +299,7 @@ func TestXHRPolling(t *testing.T) {
 
 func TestXHRSendTooBig(t *testing.T) {
 	const limit = 1000
-	r := start(t, options(), func(env *server.Env) { env.MaxMessageSize = limit })
+	r := start(t, options(Production), func(env *server.Env) { env.MaxMessageSize = limit })
 	x := strings.Repeat("x", limit)
 
 	// A message over the limit in a body the library may read.
@@ -367,7 +367,7 @@ func expectRead(t *testing.T, br *bufio.Reader, want string) {
 }
 
 func TestXHRStreaming(t *testing.T) {
-	r := start(t, options(), nil)
+	r := start(t, options(Production), nil)
 	url := sessionURL("http", r, server.PathEcho, "xhr_streaming")
 	br := stream(t, http.MethodPost, url)
 	expectRead(t, br, strings.Repeat("h", 2048)+"\n")
@@ -383,7 +383,7 @@ func TestXHRStreaming(t *testing.T) {
 }
 
 func TestEventSource(t *testing.T) {
-	r := start(t, options(), nil)
+	r := start(t, options(Production), nil)
 	url := sessionURL("http", r, server.PathBroadcast, "eventsource")
 	br := stream(t, http.MethodGet, url)
 	expectRead(t, br, "\r\n")
