@@ -199,8 +199,8 @@ func (s *srv) echoMessage(c *conn, op ws.OpCode) error {
 				return err
 			}
 			c.iov = [2][]byte{c.hdr.Bytes(), p}
-			bufs := net.Buffers(c.iov[:])
-			_, err := bufs.WriteTo(nc) // one writev
+			c.bufs = c.iov[:]
+			_, err := c.bufs.WriteTo(nc) // one writev
 			c.iov = [2][]byte{}
 			return err
 		})
@@ -270,7 +270,8 @@ type conn struct {
 	// Echo scratch, used by the read loop only.
 	hdr        bytes.Buffer
 	hdrScratch [ws.MaxHeaderSize]byte
-	iov        [2][]byte // header and payload of one writev
+	iov        [2][]byte   // header and payload of one writev
+	bufs       net.Buffers // iov as WriteTo takes it (a field: no allocation)
 
 	mu     sync.Mutex // one frame per Write, in order
 	closed bool       // a close frame went out: no frame may follow

@@ -48,6 +48,10 @@ const (
 type Options struct {
 	Echo       string // Message, ReadMessage or Stream
 	BufferSize int    // read and write buffer size
+	// NoWritePool keeps a write buffer per connection instead of taking
+	// one from a pool for each message (a pool costs an allocation per
+	// message; a buffer per connection costs BufferSize per idle one).
+	NoWritePool bool
 }
 
 // Production is the configuration New uses, chosen by the ablation in
@@ -62,6 +66,7 @@ func Variants() []server.Variant {
 	}
 	return []server.Variant{
 		v("message-4k", Production),
+		v("message-4k-nopool", Options{Echo: Message, BufferSize: 4096, NoWritePool: true}),
 		v("readmessage-4k", Options{Echo: ReadMessage, BufferSize: 4096}),
 		v("stream-4k", Options{Echo: Stream, BufferSize: 4096}),
 		v("stream-64k", Options{Echo: Stream, BufferSize: 64 << 10}),
@@ -86,9 +91,11 @@ func NewWith(env *server.Env, o Options) server.Server {
 		up: websocket.Upgrader{
 			ReadBufferSize:  o.BufferSize,
 			WriteBufferSize: o.BufferSize,
-			WriteBufferPool: &sync.Pool{},
 			CheckOrigin:     func(*http.Request) bool { return true },
 		},
+	}
+	if !o.NoWritePool {
+		s.up.WriteBufferPool = &sync.Pool{}
 	}
 	s.hub = hub.New(env, func(binary bool, p []byte) any {
 		pm, _ := websocket.NewPreparedMessage(opcode(binary), p)
