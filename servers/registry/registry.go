@@ -28,7 +28,7 @@ var all = []server.Library{
 	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: xnet.Variants()},
 	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New,
-		Variants: sockjs.Variants()},
+		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: sockjs.Variants()},
 	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Guard is the server side of a hijacked WebSocket connection, for
@@ -21,7 +22,11 @@ import (
 //     (TooBigFromHeader): CloseTooBig, before the payload is read;
 //   - a close frame whose reason is not valid UTF-8
 //     (CloseReasonUTF8Checked): CloseInvalidData, before the library
-//     answers it.
+//     answers it;
+//   - with CheckText set, a text message that is not valid UTF-8
+//     (TextUTF8Checked): CloseInvalidData, before the library has its
+//     last byte. (Adapters that read whole messages check text with
+//     ValidText instead, which is cheaper.)
 //
 // Read then fails (now and after) with ErrViolation; the adapter, seeing
 // its library's read fail, asks Violation for the code and closes with it
@@ -29,17 +34,34 @@ import (
 // library to check. Close lingers after a violation (see LingerClose).
 //
 // Only headers and close frames are looked at (a 256-byte buffer holds
-// them); payloads are passed through, in place when the library reads in
-// large blocks.
+// them), and text payloads when CheckText is set; payloads are passed
+// through, in place when the library reads in large blocks.
 type Guard struct {
 	net.Conn
 	limit int64
+
+	// CheckText makes the guard check text messages too; set it before
+	// the first Read.
+	CheckText bool
+	// OnViolation, when set, is called with the close code when the guard
+	// stops at a frame, before the library's read fails.
+	OnViolation func(code int)
 
 	// Used by the reading goroutine only.
 	br     *bufio.Reader
 	left   int64     // bytes of the current frame not yet passed on, header included
 	msgLen int64     // payload bytes of the current message so far
 	ctl    [125]byte // an unmasked close payload
+
+	// Text checking (CheckText).
+	textMsg bool    // the current message is text
+	text    bool    // the current frame carries text to check
+	fin     bool    // the current frame ends its message
+	hdrLeft int     // header bytes of the current frame not yet passed on
+	key     [4]byte // the current frame's mask key
+	pos     int     // payload bytes unmasked so far in the current frame
+	utf     utf8Stream
+	scratch []byte // unmasked payload, checked and dropped
 
 	code atomic.Int32 // the violation's close code, 0 while none
 }
@@ -92,7 +114,35 @@ func (g *Guard) Read(p []byte) (int, error) {
 	}
 	n, err := g.br.Read(p)
 	g.left -= int64(n)
+	if g.text && n > 0 && !g.checkText(p[:n]) {
+		return 0, g.refuse(CloseInvalidData)
+	}
 	return n, err
+}
+
+// checkText feeds the payload bytes among p, the next bytes of the
+// current frame, to the UTF-8 check; the header's bytes come first and are
+// skipped. At the end of a message's last frame the text must end on a
+// whole character.
+func (g *Guard) checkText(p []byte) bool {
+	skip := min(len(p), g.hdrLeft)
+	g.hdrLeft -= skip
+	p = p[skip:]
+	for len(p) > 0 {
+		chunk := g.scratch[:min(len(p), len(g.scratch))]
+		for i := range chunk {
+			chunk[i] = p[i] ^ g.key[g.pos&3]
+			g.pos++
+		}
+		p = p[len(chunk):]
+		if !g.utf.write(chunk) {
+			return false
+		}
+	}
+	if g.left == 0 && g.fin {
+		return g.utf.end()
+	}
+	return true
 }
 
 // next reads the next frame header and sets left to the frame's length,
@@ -129,6 +179,7 @@ func (g *Guard) next() error {
 		length = int64(u)
 	}
 	g.left = int64(hlen) + length
+	g.text = false
 	switch {
 	case op == 0x8 && length <= int64(len(g.ctl)) && h[1]&0x80 != 0:
 		f, err := g.br.Peek(hlen + int(length))
@@ -147,6 +198,17 @@ func (g *Guard) next() error {
 	default: // data frames (and reserved opcodes, which the library refuses)
 		if op != 0 {
 			g.msgLen = 0
+			g.textMsg = op == 0x1
+		}
+		if g.CheckText && g.textMsg && h[1]&0x80 != 0 {
+			g.text, g.fin, g.hdrLeft, g.pos = true, fin, hlen, 0
+			copy(g.key[:], h[hlen-4:hlen])
+			if g.scratch == nil {
+				g.scratch = make([]byte, 512)
+			}
+			if length == 0 && fin && !g.utf.end() {
+				return g.refuse(CloseInvalidData)
+			}
 		}
 		if length > g.limit-g.msgLen {
 			return g.refuse(CloseTooBig)
@@ -172,7 +234,57 @@ func (g *Guard) passRest(err error) error {
 func (g *Guard) refuse(code int) error {
 	g.left = 0
 	g.code.Store(int32(code))
+	if g.OnViolation != nil {
+		g.OnViolation(code)
+	}
 	return ErrViolation
+}
+
+// utf8Stream checks that a text arriving in pieces is valid UTF-8; a
+// character may be split between pieces.
+type utf8Stream struct {
+	part [utf8.UTFMax]byte // the start of a character cut by the last piece
+	n    int
+}
+
+// write checks the next piece.
+func (u *utf8Stream) write(b []byte) bool {
+	for u.n > 0 && len(b) > 0 { // complete the cut character first
+		u.part[u.n] = b[0]
+		u.n++
+		b = b[1:]
+		if utf8.FullRune(u.part[:u.n]) {
+			r, size := utf8.DecodeRune(u.part[:u.n])
+			if r == utf8.RuneError && size <= 1 || size != u.n {
+				return false
+			}
+			u.n = 0
+		}
+	}
+	if u.n > 0 { // b ended inside the cut character
+		return true
+	}
+	cut := len(b) // where a character cut by the piece's end starts
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax+1; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	if !utf8.Valid(b[:cut]) {
+		return false
+	}
+	u.n = copy(u.part[:], b[cut:])
+	return true
+}
+
+// end reports whether the text ended on a whole character, and resets.
+func (u *utf8Stream) end() bool {
+	ok := u.n == 0
+	u.n = 0
+	return ok
 }
 
 // Close closes the connection; after a violation it lingers (LingerClose).

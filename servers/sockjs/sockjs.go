@@ -184,6 +184,7 @@ func (s *srv) endpoint(prefix string, opts sockjs.Options, serve func(*session))
 			// The library starts this handler in a goroutine after the
 			// upgrade has hijacked the connection: rc.conn is set.
 			c.raw = rc.conn
+			rc.attach(c)
 		} else {
 			e.register(ss)
 			defer e.unregister(ss)
@@ -220,7 +221,7 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case r.Method == http.MethodGet && strings.HasSuffix(p, "/websocket"):
-		rc := &rawConnRecorder{ResponseWriter: w}
+		rc := &rawConnRecorder{ResponseWriter: w, limit: e.s.env.MaxMessageSize + sendSlack}
 		r = r.WithContext(context.WithValue(r.Context(), rawConnKey{}, rc))
 		e.lib.ServeHTTP(rc, r)
 	case r.Method == http.MethodPost && (strings.HasSuffix(p, "/xhr_send") || strings.HasSuffix(p, "/jsonp_send")):
@@ -277,18 +278,63 @@ func sessionID(p string) string {
 type rawConnKey struct{}
 
 // rawConnRecorder passes the upgrade's Hijack through and keeps the
-// connection it returns.
+// connection it returns, wrapped in a server.Guard: the library reads
+// websocket frames whole with no size limit and decodes them with
+// encoding/json, which turns invalid UTF-8 into U+FFFD, so the guard
+// refuses a frame declaring more than the limit (plus JSON framing) and
+// text that is not UTF-8, and a close reason that is not UTF-8. The
+// session is then closed with c[1009,...] or c[1007,...], as the adapter
+// closes a decoded message over the limit.
 type rawConnRecorder struct {
 	http.ResponseWriter
-	conn net.Conn
+	limit int64
+	conn  *server.Guard
+
+	mu   sync.Mutex
+	sess *session // set once the library starts the session's handler
+	code int      // a violation found before that
 }
 
 func (rc *rawConnRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, brw, err := http.NewResponseController(rc.ResponseWriter).Hijack()
-	if err == nil {
-		rc.conn = conn
+	g, brw, err := server.Hijack(rc.ResponseWriter, rc.limit)
+	if err != nil {
+		return nil, nil, err
 	}
-	return conn, brw, err
+	g.CheckText = true
+	g.OnViolation = rc.violation
+	rc.conn = g
+	return g, brw, nil
+}
+
+// violation closes the session with code, or has attach do it.
+func (rc *rawConnRecorder) violation(code int) {
+	rc.mu.Lock()
+	c := rc.sess
+	if c == nil {
+		rc.code = code
+	}
+	rc.mu.Unlock()
+	if c != nil {
+		c.close(code, closeReason(code), shutdownGrace)
+	}
+}
+
+// attach gives the recorder its session.
+func (rc *rawConnRecorder) attach(c *session) {
+	rc.mu.Lock()
+	rc.sess = c
+	code := rc.code
+	rc.mu.Unlock()
+	if code != 0 {
+		c.close(code, closeReason(code), shutdownGrace)
+	}
+}
+
+func closeReason(code int) string {
+	if code == server.CloseTooBig {
+		return "message too big"
+	}
+	return "invalid UTF-8"
 }
 
 func (rc *rawConnRecorder) Unwrap() http.ResponseWriter { return rc.ResponseWriter }
