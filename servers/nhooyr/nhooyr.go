@@ -4,8 +4,9 @@
 //
 // Idioms: echo reads each message whole (Reader into a buffer borrowed
 // from a pool for the time of one message) and sends it back with Write,
-// one frame per echo; every call gets a context without deadline; origin checks and
-// compression are off; the read limit is raised to the suite's limit.
+// one frame per echo; every call gets a context without deadline; origin
+// checks and compression are off; the read limit is raised to the suite's
+// limit.
 // Broadcast writes the shared payload with Write from one writer goroutine
 // per subscriber.
 //
