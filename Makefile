@@ -7,6 +7,7 @@
 #   make report RUN=results/<run>      rebuild REPORT.md, results.csv, charts from results.json
 #   make gobench                       go test -bench over every library, compared with benchstat
 #   make gobench-smoke                 one short pass of every Go benchmark (CI)
+#   make ablation                      each adapter's configurations compared -> results/tuning/ (about 10 min, needs strace)
 #   make thirdparty                    check every server with npm's ws and sockjs-client (needs node, npm)
 #
 # Extra bench flags go in BENCH_FLAGS, e.g.
@@ -16,12 +17,12 @@ GO          ?= go
 BENCH_FLAGS ?=
 RUN         ?=
 # gobench: which benchmarks, how long, how many repetitions.
-GOBENCH       ?= .
+GOBENCH       ?= Echo|Broadcast|Handshake
 GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report gobench gobench-smoke thirdparty
+.PHONY: test build bench bench-quick report gobench gobench-smoke ablation thirdparty
 
 test:
 	$(GO) vet ./...
@@ -50,6 +51,10 @@ gobench:
 
 gobench-smoke:
 	$(GO) test -run='^$$' -bench=. -benchtime=10x ./servers/...
+	$(GO) test -run='^$$' -bench=Ablation -benchtime=1x ./bench/
+
+ablation:
+	scripts/tuning/ablation.sh
 
 thirdparty:
 	$(GO) build -o bin/ ./servers

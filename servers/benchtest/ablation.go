@@ -20,8 +20,8 @@ import (
 // Ablation compares the configurations of one library's adapter
 // (lib.Variants: write path, buffer sizes) on echo, one message in flight:
 // variant=V/type=binary/size=S for every variant, and type=text for the
-// first variant (the production one), so that the cost of the UTF-8 check
-// on text shows. One op is one echo.
+// first variant (the production one) and those marked Text, so that the
+// cost of the UTF-8 check on text shows. One op is one echo.
 //
 // Besides ns/op, B/op and allocs/op it reports frames/op, the data frames
 // of one echo as the client received them (1 when the reply is a single
@@ -41,7 +41,7 @@ func Ablation(b *testing.B, lib server.Library) {
 		vlib := lib
 		vlib.New = v.New
 		types := []bool{true}
-		if i == 0 && lib.Proto == server.ProtoWS {
+		if (i == 0 || v.Text) && lib.Proto == server.ProtoWS {
 			types = append(types, false) // text on the production variant
 		}
 		if lib.Proto == server.ProtoSockJS {

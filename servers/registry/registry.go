@@ -24,7 +24,7 @@ var all = []server.Library{
 	{Name: "coder", Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: coder.Variants()},
 	{Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New,
-		Variants: gobwas.Variants()},
+		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}, Variants: gobwas.Variants()},
 	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: xnet.Variants()},
 	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New,

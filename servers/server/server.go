@@ -96,6 +96,10 @@ type Library struct {
 type Variant struct {
 	Name string
 	New  func(*Env) Server
+	// Text asks the ablation to measure text messages too (it always does
+	// for the first, production, variant), for variants that differ in how
+	// text is checked.
+	Text bool
 }
 
 // Behaviour names one piece of the common observable behaviour that a
