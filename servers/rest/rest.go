@@ -94,7 +94,7 @@ func (s *service) echo(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(w, r, (*bp)[:0], s.env.MaxMessageSize)
 	*bp = body[:0]
 	if err != nil {
-		bodyError(w, err)
+		bodyError(w, r, err)
 		return
 	}
 	s.env.Stats.MsgsIn.Add(1)
@@ -141,7 +141,7 @@ func (s *service) publish(w http.ResponseWriter, r *http.Request) {
 		bufPool.Put(bp)
 	}
 	if err != nil {
-		bodyError(w, err)
+		bodyError(w, r, err)
 		return
 	}
 	seq := s.log.append(p)
@@ -195,10 +195,12 @@ func readBody(w http.ResponseWriter, r *http.Request, buf []byte, max int64) ([]
 }
 
 // bodyError answers a failed body read: 413 above the limit, else 400.
-func bodyError(w http.ResponseWriter, err error) {
+func bodyError(w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
 	if errors.Is(err, errTooBig) || errors.As(err, &mbe) {
+		w.Header().Set("Connection", "close")
 		http.Error(w, errTooBig.Error(), http.StatusRequestEntityTooLarge)
+		drainBody(w, r)
 		return
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -206,6 +208,24 @@ func bodyError(w http.ResponseWriter, err error) {
 		return
 	}
 	http.Error(w, "incomplete request body", http.StatusBadRequest)
+}
+
+// How long and how much drainBody reads.
+const (
+	drainTime  = 2 * time.Second
+	drainBytes = 2 * server.MaxMessageSize
+)
+
+// drainBody sends the answer already written, then reads and drops what
+// the client still sends of a refused body (at most drainBytes, for at
+// most drainTime) before net/http closes the connection. Closing with the
+// body unread makes the kernel send a reset, and a client still sending
+// may then never read the 413.
+func drainBody(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	_ = rc.Flush()
+	_ = rc.SetReadDeadline(time.Now().Add(drainTime))
+	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, drainBytes))
 }
 
 // allow answers 404 unless the path is exactly path (when path is not
