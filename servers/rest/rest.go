@@ -200,7 +200,7 @@ func bodyError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, errTooBig) || errors.As(err, &mbe) {
 		w.Header().Set("Connection", "close")
 		http.Error(w, errTooBig.Error(), http.StatusRequestEntityTooLarge)
-		drainBody(w, r)
+		server.DrainBody(w, r)
 		return
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -208,24 +208,6 @@ func bodyError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	http.Error(w, "incomplete request body", http.StatusBadRequest)
-}
-
-// How long and how much drainBody reads.
-const (
-	drainTime  = 2 * time.Second
-	drainBytes = 2 * server.MaxMessageSize
-)
-
-// drainBody sends the answer already written, then reads and drops what
-// the client still sends of a refused body (at most drainBytes, for at
-// most drainTime) before net/http closes the connection. Closing with the
-// body unread makes the kernel send a reset, and a client still sending
-// may then never read the 413.
-func drainBody(w http.ResponseWriter, r *http.Request) {
-	rc := http.NewResponseController(w)
-	_ = rc.Flush()
-	_ = rc.SetReadDeadline(time.Now().Add(drainTime))
-	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, drainBytes))
 }
 
 // allow answers 404 unless the path is exactly path (when path is not

@@ -315,3 +315,16 @@ func LingerClose(nc net.Conn) error {
 	_, _ = io.Copy(io.Discard, io.LimitReader(nc, lingerBytes))
 	return nc.Close()
 }
+
+// DrainBody sends the answer already written to w, then reads and drops
+// what the client still sends of r's refused body (at most twice
+// MaxMessageSize, for at most 2 s) before net/http closes the connection.
+// Closing with the body unread makes the kernel send a reset, and a client
+// still sending may then never read the answer. The handler should have
+// set "Connection: close".
+func DrainBody(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	_ = rc.Flush()
+	_ = rc.SetReadDeadline(time.Now().Add(lingerTime))
+	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, lingerBytes))
+}

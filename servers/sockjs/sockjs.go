@@ -174,10 +174,11 @@ type endpoint struct {
 
 	mu       sync.Mutex
 	sessions map[string]sockjs.Session // HTTP-transport sessions by ID
+	pending  map[string]struct{}       // sessions to close with 1009 once registered
 }
 
 func (s *srv) endpoint(prefix string, opts sockjs.Options, serve func(*session)) *endpoint {
-	e := &endpoint{s: s, prefix: prefix, sessions: make(map[string]sockjs.Session)}
+	e := &endpoint{s: s, prefix: prefix, sessions: make(map[string]sockjs.Session), pending: make(map[string]struct{})}
 	e.lib = sockjs.NewHandler(prefix, opts, func(ss sockjs.Session) {
 		c := &session{Session: ss}
 		if rc, ok := ss.Request().Context().Value(rawConnKey{}).(*rawConnRecorder); ok {
@@ -186,18 +187,26 @@ func (s *srv) endpoint(prefix string, opts sockjs.Options, serve func(*session))
 			c.raw = rc.conn
 			rc.attach(c)
 		} else {
-			e.register(ss)
+			tooBig := e.register(ss)
 			defer e.unregister(ss)
+			if tooBig {
+				c.close(server.CloseTooBig, "message too big", 0)
+			}
 		}
 		serve(c)
 	})
 	return e
 }
 
-func (e *endpoint) register(ss sockjs.Session) {
+// register records an HTTP-transport session; it reports whether a body
+// over the limit was refused for it before (see tooBig).
+func (e *endpoint) register(ss sockjs.Session) (tooBig bool) {
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	e.sessions[ss.ID()] = ss
-	e.mu.Unlock()
+	_, tooBig = e.pending[ss.ID()]
+	delete(e.pending, ss.ID())
+	return tooBig
 }
 
 func (e *endpoint) unregister(ss sockjs.Session) {
@@ -206,13 +215,6 @@ func (e *endpoint) unregister(ss sockjs.Session) {
 		delete(e.sessions, ss.ID())
 	}
 	e.mu.Unlock()
-}
-
-func (e *endpoint) lookup(id string) (sockjs.Session, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	ss, ok := e.sessions[id]
-	return ss, ok
 }
 
 // ServeHTTP records the TCP connection of websocket upgrades and bounds the
@@ -256,13 +258,41 @@ func (e *endpoint) send(w http.ResponseWriter, r *http.Request) {
 
 // tooBig answers 413 and closes the session the body was meant for, so
 // that its next poll reads c[1009,...] as a websocket client would.
+//
+// The library starts a session's handler (which registers it here) in a
+// goroutine of its own after the session's first request, so a body can
+// arrive before its session is registered: the close then waits in
+// pending until register.
 func (e *endpoint) tooBig(w http.ResponseWriter, r *http.Request) {
-	if ss, ok := e.lookup(sessionID(strings.TrimPrefix(r.URL.Path, e.prefix))); ok {
+	id := sessionID(strings.TrimPrefix(r.URL.Path, e.prefix))
+	if ss, ok := e.lookupOrPend(id); ok {
 		c := &session{Session: ss}
 		c.close(server.CloseTooBig, "message too big", 0)
 	}
-	w.Header().Set("Connection", "close") // the unread body is not drained
+	w.Header().Set("Connection", "close")
 	http.Error(w, "message too big", http.StatusRequestEntityTooLarge)
+	server.DrainBody(w, r)
+}
+
+// maxPending bounds the closes waiting for a session that may never come
+// (a body posted to a session that does not exist).
+const maxPending = 1024
+
+// lookupOrPend returns the registered session id, or records that it must
+// be closed with 1009 when it registers.
+func (e *endpoint) lookupOrPend(id string) (sockjs.Session, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ss, ok := e.sessions[id]; ok {
+		return ss, true
+	}
+	if id != "" {
+		if len(e.pending) >= maxPending {
+			clear(e.pending)
+		}
+		e.pending[id] = struct{}{}
+	}
+	return sockjs.Session{}, false
 }
 
 // sessionID extracts {session} from /{server}/{session}/{transport}, the
