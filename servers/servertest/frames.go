@@ -262,9 +262,11 @@ func testCloseReasonInvalid(t *testing.T, r *Running, _ Dialect) {
 	for _, path := range []string{server.PathEcho, server.PathBroadcast} {
 		c := dialRaw(t, r, path)
 		c.send(ws.OpClose, true, append(ws.NewCloseFrameBody(ws.StatusNormalClosure, "bye"), 0xff, 0xfe))
-		if code := c.recvCloseOnly(path); !slices.Contains(want, code) {
+		code := c.recvCloseOnly(path)
+		if !slices.Contains(want, code) {
 			t.Errorf("%s: close reason not UTF-8: answered with %d, want one of %v", path, code, want)
 		}
+		t.Logf("%s: close reason not UTF-8 answered with %d (checked by %s)", path, code, r.Lib.CheckedBy(server.CloseReasonUTF8Checked))
 	}
 }
 
