@@ -29,12 +29,18 @@
 //     library after DisconnectDelay (5 s). There is no connection to cut:
 //     a close frame waits for the client's next read.
 //   - The library reads every websocket frame whole, with no size limit
-//     (it never calls SetReadLimit), and decodes xhr_send bodies without a
-//     limit. A message longer than MaxMessageSize is therefore detected
-//     after decoding, and the session is closed with c[1009,"..."]. An
-//     xhr_send or jsonp_send body longer than MaxMessageSize plus
-//     sendSlack is refused with 413 before the library reads it, and its
-//     session (if any) is closed with 1009.
+//     (it never calls SetReadLimit), decodes it with encoding/json (which
+//     turns invalid UTF-8 into U+FFFD) and decodes xhr_send bodies without
+//     a limit. On the websocket transport the adapter reads the hijacked
+//     connection through server.Guard: a frame declaring more than
+//     MaxMessageSize plus sendSlack, text that is not UTF-8 and a close
+//     reason that is not UTF-8 close the session with c[1009,"..."] or
+//     c[1007,"..."] before the library reads them. A decoded message
+//     longer than MaxMessageSize (within the slack) is closed with
+//     c[1009,"..."] after decoding. An xhr_send or jsonp_send body longer
+//     than MaxMessageSize plus sendSlack is refused with 413 before the
+//     library reads it (then drained), and its session is closed with
+//     1009.
 //   - The iframe page (PREFIX/iframe.html, always served by the library)
 //     embeds the library's default SockJS client URL on a CDN. The server
 //     never fetches it; only a browser falling back to an iframe transport
