@@ -10,6 +10,7 @@
 #   make slides-check                  the browser check on a small fixture deck (CI; needs chromium)
 #   make gobench                       go test -bench over every library, compared with benchstat
 #   make gobench-smoke                 one short pass of every Go benchmark (CI)
+#   make ablation                      each adapter's configurations compared -> results/tuning/ (about 10 min, needs strace)
 #   make thirdparty                    check every server with npm's ws and sockjs-client (needs node, npm)
 #   make conformance                   RFC 6455 + SockJS protocol cases, every library -> results/conformance/<date-host>/
 #   make browser                       headless Chromium: WebSocket and sockjs-client against every server (needs chromium, npm)
@@ -24,12 +25,12 @@ A           ?=
 B           ?=
 JSON        ?=
 # gobench: which benchmarks, how long, how many repetitions.
-GOBENCH       ?= .
+GOBENCH       ?= Echo|Broadcast|Handshake
 GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report compare slides slides-check conformance browser gobench gobench-smoke thirdparty
+.PHONY: test build bench bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty
 
 test:
 	$(GO) vet ./...
@@ -69,6 +70,10 @@ gobench:
 
 gobench-smoke:
 	$(GO) test -run='^$$' -bench=. -benchtime=10x ./servers/...
+	$(GO) test -run='^$$' -bench=Ablation -benchtime=1x ./bench/
+
+ablation:
+	scripts/tuning/ablation.sh
 
 thirdparty:
 	$(GO) build -o bin/ ./servers

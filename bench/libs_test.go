@@ -12,3 +12,8 @@ import (
 func BenchmarkEcho(b *testing.B)      { benchtest.ForEachLib(b, benchtest.Echo) }
 func BenchmarkBroadcast(b *testing.B) { benchtest.ForEachLib(b, benchtest.Broadcast) }
 func BenchmarkHandshake(b *testing.B) { benchtest.ForEachLib(b, benchtest.Handshake) }
+
+// BenchmarkAblation compares each library's adapter configurations (write
+// path, buffer sizes) on echo: lib=NAME/variant=V/type=T/size=S, for
+// `benchstat -filter /lib:NAME -col /variant`.
+func BenchmarkAblation(b *testing.B) { benchtest.ForEachLib(b, benchtest.Ablation) }

@@ -2,6 +2,7 @@
 //
 //	go run ./servers -lib gorilla -addr 127.0.0.1:8080
 //	go run ./servers -list
+//	go run ./servers -checks
 package main
 
 import (
@@ -34,9 +35,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	list := fs.Bool("list", false, "print the library names, one per line, and exit")
 	long := fs.Bool("long", false, "with -list: print each library's name and protocol (ws, sockjs, http, tcp), tab-separated")
+	checks := fs.Bool("checks", false, "print who makes each RFC 6455 check on received data (library, adapter, neither) as a Markdown table, and exit")
 	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list [-long]\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
+		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]
+       servers -list [-long]
+       servers -checks
+
+libraries: %s
+
+", strings.Join(registry.Names(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -57,6 +65,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stdout, l.Name)
 			}
 		}
+		return 0
+	}
+	if *checks {
+		printChecks(stdout)
 		return 0
 	}
 	if *lib == "" {
@@ -101,4 +113,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "servers: shutdown: %v (exiting anyway)\n", err)
 	}
 	return 0
+}
+
+// printChecks writes, for every WebSocket library in the registry, who
+// makes each of server.Checks (server.Library.CheckedBy).
+func printChecks(w io.Writer) {
+	fmt.Fprint(w, "| library |")
+	for _, c := range server.Checks {
+		fmt.Fprintf(w, " %s |", c)
+	}
+	fmt.Fprint(w, "\n| --- |")
+	for range server.Checks {
+		fmt.Fprint(w, " --- |")
+	}
+	fmt.Fprintln(w)
+	for _, l := range registry.All() {
+		if l.Proto == server.ProtoHTTP {
+			continue
+		}
+		fmt.Fprintf(w, "| %s |", l.Name)
+		for _, c := range server.Checks {
+			fmt.Fprintf(w, " %s |", l.CheckedBy(c))
+		}
+		fmt.Fprintln(w)
+	}
 }

@@ -71,6 +71,21 @@ func TestList(t *testing.T) {
 	}
 }
 
+func TestChecks(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"-checks"}, &out, &errb); code != 0 {
+		t.Fatalf("-checks exit %d: %s", code, errb.String())
+	}
+	// gorilla checks close reasons and declared lengths itself; its
+	// adapter adds the UTF-8 check on text. rest is not WebSocket.
+	if want := "| gorilla | adapter | library | library |\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("-checks printed\n%s\nwant a line %q", out.String(), want)
+	}
+	if strings.Contains(out.String(), "| rest |") {
+		t.Errorf("-checks lists the HTTP baseline:\n%s", out.String())
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args []string

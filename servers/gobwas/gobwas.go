@@ -3,21 +3,28 @@
 //
 // Idioms: reads go through a bufio.Reader (the 4 KiB one net/http
 // allocated for the request, pointed at the socket after the upgrade) and
-// wsutil.Reader, which joins fragments, unmasks, checks headers and enforces
-// the message size limit; control frames are answered by
-// wsutil.ControlHandler. Echo streams each message into a pooled
-// wsutil.Writer (io.Copy uses its ReadFrom), which writes header and
-// payload of every frame with one Write; messages larger than its buffer go
-// out as several frames, as gorilla's NextWriter does. Broadcast compiles
-// each message once with ws.CompileFrame and writes it with one conn.Write
-// per subscriber.
+// wsutil.Reader, which joins fragments, unmasks, checks headers and
+// enforces the message size limit from each frame header; control frames
+// are answered by wsutil.ControlHandler, which also checks close codes and
+// reasons. Text is checked for UTF-8 by the adapter (server.ValidText) once
+// the message is read: the library's own check (wsutil.Reader.CheckUTF8)
+// is correct but, measured in results/tuning/, several times slower on
+// large messages. Echo reads each message whole
+// into a buffer borrowed from a pool for the time of one message and sends
+// it back as one frame: ws.WriteHeaderBuffer encodes the header and one
+// writev (net.Buffers) sends header and payload, the library's low-level
+// path on the connection's own I/O. Broadcast compiles each message once
+// with ws.CompileFrame and writes it with one conn.Write per subscriber.
 //
-// Every Write to the socket is exactly one whole frame, made under a
-// per-connection mutex that also remembers a close frame went out, so that
-// no data frame follows it.
+// Every frame is written whole under a per-connection mutex that also
+// remembers a close frame went out, so that no data frame follows it.
+//
+// Options holds the choices the ablation benchmarks compare (Variants);
+// New is the production configuration.
 package gobwas
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -33,17 +40,78 @@ import (
 	"github.com/wsbench/wsbench/servers/server"
 )
 
-// writeBufferSize is the echo writer's frame buffer, gorilla's default.
-const writeBufferSize = 4096
+// Echo write paths (Options.Echo). All but the Writer ones read the
+// message whole first; the Writer ones do too for text (to check it).
+const (
+	// Frame writes header and payload with one writev.
+	Frame = "frame"
+	// WriteServerMessage uses wsutil.WriteServerMessage: header and
+	// payload in two writes.
+	WriteServerMessage = "writeservermessage"
+	// Bufio writes the frame (ws.WriteFrame) into a pooled bufio.Writer
+	// of BufferSize and flushes it.
+	Bufio = "bufio"
+	// Writer streams into wsutil.GetWriter(BufferSize) and returns it
+	// with PutWriter (the library's pool; it drops writers whose size is
+	// not a power of two, so none is reused).
+	Writer = "writer"
+	// WriterPool streams into a wsutil.Writer of BufferSize kept in the
+	// adapter's own sync.Pool.
+	WriterPool = "writer-pool"
+)
+
+// Options are the adapter's configuration choices.
+type Options struct {
+	Echo       string // one of the paths above
+	BufferSize int    // write buffer of Bufio, Writer and WriterPool
+	// AdapterUTF8 checks text with server.ValidText once the message is
+	// read instead of with the library's wsutil.Reader.CheckUTF8, which
+	// checks as it reads.
+	AdapterUTF8 bool
+}
+
+// Production is the configuration New uses, chosen by the ablation in
+// results/tuning/.
+var Production = Options{Echo: Frame, BufferSize: 4096, AdapterUTF8: true}
+
+// Variants are the configurations the ablation benchmarks compare; the
+// first is Production.
+func Variants() []server.Variant {
+	v := func(name string, o Options) server.Variant {
+		return server.Variant{Name: name, New: func(env *server.Env) server.Server { return NewWith(env, o) }}
+	}
+	vt := func(name string, o Options) server.Variant {
+		x := v(name, o)
+		x.Text = true
+		return x
+	}
+	return []server.Variant{
+		v("frame-writev", Production),
+		vt("frame-writev-library-utf8", Options{Echo: Frame, BufferSize: 4096}),
+		v("writeservermessage", Options{Echo: WriteServerMessage, AdapterUTF8: true}),
+		v("bufio-4k", Options{Echo: Bufio, BufferSize: 4096, AdapterUTF8: true}),
+		v("writer-4k", Options{Echo: Writer, BufferSize: 4096, AdapterUTF8: true}),
+		v("writer-pool-4k", Options{Echo: WriterPool, BufferSize: 4096, AdapterUTF8: true}),
+	}
+}
 
 type srv struct {
 	env *server.Env
+	opt Options
 	hub *hub.Hub
+
+	writers sync.Pool // *wsutil.Writer (WriterPool)
+	bufios  sync.Pool // *bufio.Writer (Bufio)
 }
 
 // New returns the gobwas server.
-func New(env *server.Env) server.Server {
-	s := &srv{env: env}
+func New(env *server.Env) server.Server { return NewWith(env, Production) }
+
+// NewWith returns the gobwas server configured by o.
+func NewWith(env *server.Env, o Options) server.Server {
+	s := &srv{env: env, opt: o}
+	s.writers.New = func() any { return wsutil.NewWriterBufferSize(nil, ws.StateServerSide, ws.OpBinary, o.BufferSize) }
+	s.bufios.New = func() any { return bufio.NewWriterSize(nil, o.BufferSize) }
 	s.hub = hub.New(env, func(binary bool, p []byte) any {
 		f, _ := ws.CompileFrame(ws.NewFrame(opcode(binary), true, p))
 		return f
@@ -79,6 +147,7 @@ func (s *srv) accept(w http.ResponseWriter, r *http.Request) (*conn, func(), boo
 		Source:         br,
 		State:          ws.StateServerSide,
 		MaxMessageSize: s.env.MaxMessageSize,
+		CheckUTF8:      !s.opt.AdapterUTF8,
 		OnIntermediate: c.control,
 	}
 	untrack := s.env.Track(func(code int, reason string) {
@@ -102,18 +171,74 @@ func (s *srv) echo(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.env.Stats.MsgsIn.Add(1)
-		wr := wsutil.GetWriter(c, ws.StateServerSide, h.OpCode, writeBufferSize)
-		_, err = io.Copy(wr, &c.rd)
-		if err == nil {
-			err = wr.Flush()
+		if (s.opt.Echo == Writer || s.opt.Echo == WriterPool) && h.OpCode == ws.OpBinary {
+			err = s.echoStream(c, h.OpCode)
+		} else {
+			err = s.echoMessage(c, h.OpCode)
 		}
-		wsutil.PutWriter(wr)
 		if err != nil {
 			c.fail(err)
 			return
 		}
 		s.env.Stats.MsgsOut.Add(1)
 	}
+}
+
+// echoMessage reads the message whole and writes it back as one frame.
+func (s *srv) echoMessage(c *conn, op ws.OpCode) error {
+	buf := server.GetBuffer()
+	defer server.PutBuffer(buf)
+	if _, err := buf.ReadFrom(&c.rd); err != nil {
+		return err
+	}
+	p := buf.Bytes()
+	if s.opt.AdapterUTF8 && op == ws.OpText && !server.ValidText(p) {
+		return wsutil.ErrInvalidUTF8 // fail answers 1007
+	}
+	switch s.opt.Echo {
+	case WriteServerMessage:
+		return c.writeFrame(func(nc net.Conn) error { return wsutil.WriteServerMessage(nc, op, p) })
+	case Bufio:
+		bw := s.bufios.Get().(*bufio.Writer)
+		defer s.bufios.Put(bw)
+		return c.writeFrame(func(nc net.Conn) error {
+			bw.Reset(nc)
+			if err := ws.WriteFrame(bw, ws.NewFrame(op, true, p)); err != nil {
+				return err
+			}
+			return bw.Flush()
+		})
+	default:
+		return c.writeFrame(func(nc net.Conn) error {
+			c.hdr.Reset()
+			if err := ws.WriteHeaderBuffer(&c.hdr, ws.Header{Fin: true, OpCode: op, Length: int64(len(p))}, c.hdrScratch[:]); err != nil {
+				return err
+			}
+			c.iov = [2][]byte{c.hdr.Bytes(), p}
+			c.bufs = c.iov[:]
+			_, err := c.bufs.WriteTo(nc) // one writev
+			c.iov = [2][]byte{}
+			return err
+		})
+	}
+}
+
+// echoStream copies the message into a wsutil.Writer: a message longer
+// than its buffer leaves as several frames.
+func (s *srv) echoStream(c *conn, op ws.OpCode) error {
+	var wr *wsutil.Writer
+	if s.opt.Echo == WriterPool {
+		wr = s.writers.Get().(*wsutil.Writer)
+		wr.Reset(c, ws.StateServerSide, op)
+		defer s.writers.Put(wr)
+	} else {
+		wr = wsutil.GetWriter(c, ws.StateServerSide, op, s.opt.BufferSize)
+		defer wsutil.PutWriter(wr)
+	}
+	if _, err := io.Copy(wr, &c.rd); err != nil {
+		return err
+	}
+	return wr.Flush()
 }
 
 func (s *srv) broadcast(w http.ResponseWriter, r *http.Request) {
@@ -132,19 +257,24 @@ func (s *srv) broadcast(w http.ResponseWriter, r *http.Request) {
 		_, err := c.Write(m.Frame.([]byte))
 		return err
 	}, func() { _ = c.nc.Close() })
-	var buf bytes.Buffer
 	for {
 		h, err := c.next()
 		if err != nil {
 			return
 		}
-		buf.Reset()
-		if _, err := buf.ReadFrom(&c.rd); err != nil {
+		buf := server.GetBuffer()
+		_, err = buf.ReadFrom(&c.rd)
+		if err == nil && s.opt.AdapterUTF8 && h.OpCode == ws.OpText && !server.ValidText(buf.Bytes()) {
+			err = wsutil.ErrInvalidUTF8
+		}
+		if err != nil {
+			server.PutBuffer(buf)
 			c.fail(err)
 			return
 		}
 		s.env.Stats.MsgsIn.Add(1)
-		s.hub.Publish(h.OpCode == ws.OpBinary, buf.Bytes())
+		s.hub.Publish(h.OpCode == ws.OpBinary, buf.Bytes()) // Publish copies
+		server.PutBuffer(buf)
 	}
 }
 
@@ -156,6 +286,12 @@ type conn struct {
 	rd wsutil.Reader // used by the read loop only
 
 	ctl bytes.Buffer // a control reply, built by the read loop
+
+	// Echo scratch, used by the read loop only.
+	hdr        bytes.Buffer
+	hdrScratch [ws.MaxHeaderSize]byte
+	iov        [2][]byte   // header and payload of one writev
+	bufs       net.Buffers // iov as WriteTo takes it (a field: no allocation)
 
 	mu     sync.Mutex // one frame per Write, in order
 	closed bool       // a close frame went out: no frame may follow
@@ -174,6 +310,17 @@ func (c *conn) Write(p []byte) (int, error) {
 		c.closed = true
 	}
 	return c.nc.Write(p)
+}
+
+// writeFrame runs write, which must write exactly one data frame to nc,
+// under the connection's write lock.
+func (c *conn) writeFrame(write func(nc net.Conn) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return errCloseSent
+	}
+	return write(c.nc)
 }
 
 // writeClose sends a close frame with code and reason, unless one was sent.
@@ -227,13 +374,18 @@ func (c *conn) control(h ws.Header, r io.Reader) error {
 }
 
 // fail sends the close frame that a read error calls for: 1009 for a
-// message over the limit, 1002 for a protocol violation. Other errors (the
-// peer closed or went away) need none.
+// message over the limit, 1007 for a text message that is not UTF-8, 1002
+// for a protocol violation. Other errors (the peer closed or went away)
+// need none.
 func (c *conn) fail(err error) {
 	var pe ws.ProtocolError
 	switch {
 	case errors.Is(err, wsutil.ErrMessageTooLarge):
 		_ = c.writeClose(int(ws.StatusMessageTooBig), "message too big")
+		_ = server.LingerClose(c.nc) // the client may still be sending it
+	case errors.Is(err, wsutil.ErrInvalidUTF8):
+		_ = c.writeClose(server.CloseInvalidData, "invalid UTF-8")
+		_ = server.LingerClose(c.nc)
 	case errors.As(err, &pe), errors.Is(err, ws.ErrHeaderLengthMSB), errors.Is(err, ws.ErrHeaderLengthUnexpected):
 		_ = c.writeClose(int(ws.StatusProtocolError), err.Error())
 	}

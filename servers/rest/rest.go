@@ -94,7 +94,7 @@ func (s *service) echo(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(w, r, (*bp)[:0], s.env.MaxMessageSize)
 	*bp = body[:0]
 	if err != nil {
-		bodyError(w, err)
+		bodyError(w, r, err)
 		return
 	}
 	s.env.Stats.MsgsIn.Add(1)
@@ -141,7 +141,7 @@ func (s *service) publish(w http.ResponseWriter, r *http.Request) {
 		bufPool.Put(bp)
 	}
 	if err != nil {
-		bodyError(w, err)
+		bodyError(w, r, err)
 		return
 	}
 	seq := s.log.append(p)
@@ -195,10 +195,12 @@ func readBody(w http.ResponseWriter, r *http.Request, buf []byte, max int64) ([]
 }
 
 // bodyError answers a failed body read: 413 above the limit, else 400.
-func bodyError(w http.ResponseWriter, err error) {
+func bodyError(w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
 	if errors.Is(err, errTooBig) || errors.As(err, &mbe) {
+		w.Header().Set("Connection", "close")
 		http.Error(w, errTooBig.Error(), http.StatusRequestEntityTooLarge)
+		server.DrainBody(w, r)
 		return
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {

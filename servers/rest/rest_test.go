@@ -726,11 +726,13 @@ func TestShutdownStalledStream(t *testing.T) {
 
 func TestSlowStreamDropped(t *testing.T) {
 	cfg := defaultConfig
-	cfg.ioTimeout = time.Second
+	// Short enough to drop the stalled stream soon, long enough for the
+	// 8 MiB publishes to be read on a loaded machine (it bounds both).
+	cfg.ioTimeout = 3 * time.Second
 	ts := start(t, cfg)
 	stalledStream(t, ts, "?after=0")
 	bigPayloads(t, ts, 2)
-	servertest.Eventually(t, 10*time.Second, "stalled stream dropped", func() bool {
+	servertest.Eventually(t, 30*time.Second, "stalled stream dropped", func() bool {
 		return ts.env.Stats.SlowDisconnects.Load() == 1 && ts.env.Stats.ConnsNow.Load() == 0
 	})
 }

@@ -7,6 +7,7 @@ package server
 import (
 	"context"
 	"net"
+	"slices"
 )
 
 // Limits identical for every library. They are part of the observable
@@ -22,10 +23,12 @@ const (
 
 // WebSocket close codes used by the servers (RFC 6455, section 7.4.1).
 const (
-	CloseNormal    = 1000
-	CloseGoingAway = 1001
-	ClosePolicy    = 1008
-	CloseTooBig    = 1009
+	CloseNormal        = 1000
+	CloseGoingAway     = 1001
+	CloseProtocolError = 1002
+	CloseInvalidData   = 1007 // a text message or close reason that is not UTF-8
+	ClosePolicy        = 1008
+	CloseTooBig        = 1009
 )
 
 // Paths every server answers on.
@@ -74,6 +77,30 @@ type Library struct {
 	// report shows each as a finding. Keep it empty whenever the adapter can
 	// meet the common behaviour.
 	Deviations map[Behaviour]string
+
+	// AdapterChecks are the RFC 6455 checks on received data (the Checks
+	// behaviours) that the library does not make and its adapter adds, with
+	// the shared helpers of this package. Every other check in Checks is the
+	// library's own, unless it is listed in Deviations (then nobody makes
+	// it). See Library.CheckedBy.
+	AdapterChecks []Behaviour
+
+	// Variants are other configurations of the same adapter (write path,
+	// buffer sizes), for the ablation benchmarks (benchtest.Ablation). The
+	// production configuration is New; servers and the matrix never use
+	// the variants.
+	Variants []Variant
+}
+
+// Variant is one configuration of a library's adapter, named for what it
+// changes (for example "writer-4k" for a streaming writer on 4 KiB buffers).
+type Variant struct {
+	Name string
+	New  func(*Env) Server
+	// Text asks the ablation to measure text messages too (it always does
+	// for the first, production, variant), for variants that differ in how
+	// text is checked.
+	Text bool
 }
 
 // Behaviour names one piece of the common observable behaviour that a
@@ -90,7 +117,44 @@ const (
 	// CloseFrameOnViolation: a protocol violation is answered with a close
 	// frame (1002) before the TCP connection closes.
 	CloseFrameOnViolation Behaviour = "close-frame-on-violation"
+
+	// The checks on received data that RFC 6455 requires and not every
+	// library makes (see Library.AdapterChecks).
+
+	// TextUTF8Checked: a text message that is not valid UTF-8 is answered
+	// with close code 1007 and is not echoed or published.
+	TextUTF8Checked Behaviour = "text-utf8-checked"
+	// CloseReasonUTF8Checked: a close frame whose reason is not valid UTF-8
+	// is answered with 1007 (1002 where the library answers so itself).
+	CloseReasonUTF8Checked Behaviour = "close-reason-utf8-checked"
+	// TooBigFromHeader: a frame whose header declares a message longer than
+	// MaxMessageSize is answered with 1009 before its payload is read.
+	TooBigFromHeader Behaviour = "too-big-from-header"
 )
+
+// Checks are the checks on received data reported per library as made by
+// the library, by the adapter, or by neither (Library.CheckedBy).
+var Checks = []Behaviour{TextUTF8Checked, CloseReasonUTF8Checked, TooBigFromHeader}
+
+// Who makes a check (Library.CheckedBy).
+const (
+	ByLibrary = "library"
+	ByAdapter = "adapter"
+	ByNeither = "neither"
+)
+
+// CheckedBy says who makes check c for this library: ByAdapter when it is
+// in AdapterChecks, ByNeither when it is a deviation, else ByLibrary.
+func (l Library) CheckedBy(c Behaviour) string {
+	switch {
+	case l.Deviates(c):
+		return ByNeither
+	case slices.Contains(l.AdapterChecks, c):
+		return ByAdapter
+	default:
+		return ByLibrary
+	}
+}
 
 // Deviates reports whether lib deviates from b.
 func (l Library) Deviates(b Behaviour) bool {

@@ -55,7 +55,7 @@ var Dialects = map[server.Proto]Dialect{
 type wsDialect struct{}
 
 var wsDialer = &websocket.Dialer{
-	HandshakeTimeout: 5 * time.Second,
+	HandshakeTimeout: 30 * time.Second, // generous: 100 clients dial at once on a loaded machine
 	ReadBufferSize:   64 << 10,
 	WriteBufferSize:  64 << 10,
 }

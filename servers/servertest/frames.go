@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"net"
+	"slices"
 	"testing"
 	"time"
 
@@ -171,6 +172,132 @@ func testViolations(t *testing.T, r *Running, _ Dialect) {
 		}
 	}
 	Eventually(t, 5*time.Second, "connections released", func() bool {
+		return Stats(t, r.Addr).ConnsNow == 0
+	})
+}
+
+// The checks on received data that RFC 6455 requires (server.Checks). Some
+// libraries make them, some adapters add them (Library.AdapterChecks); a
+// check that neither makes is a declared deviation and is skipped.
+
+// recvCloseOnly reads the next frame and returns its close code, failing
+// the test if a data frame (an echo of what should have been refused)
+// comes first.
+func (c *rawConn) recvCloseOnly(what string) int {
+	c.t.Helper()
+	for {
+		f := c.recv()
+		switch f.Header.OpCode {
+		case ws.OpClose:
+			if len(f.Payload) < 2 {
+				return 0
+			}
+			return int(binary.BigEndian.Uint16(f.Payload))
+		case ws.OpPing, ws.OpPong:
+			continue
+		default:
+			c.t.Fatalf("%s: got a %v frame of %d bytes, want a close frame", what, f.Header.OpCode, len(f.Payload))
+		}
+	}
+}
+
+func skipDeviation(t *testing.T, r *Running, b server.Behaviour) {
+	t.Helper()
+	if why, ok := r.Lib.Deviations[b]; ok {
+		t.Skipf("%s deviates (%s): %s", r.Lib.Name, b, why)
+	}
+}
+
+func testInvalidText(t *testing.T, r *Running, _ Dialect) {
+	skipDeviation(t, r, server.TextUTF8Checked)
+	// Valid UTF-8 split inside a character across fragments is one valid
+	// message: it must come back.
+	c := dialRaw(t, r, server.PathEcho)
+	e := []byte("caf\u00e9") // the é is two bytes
+	c.send(ws.OpText, false, e[:4])
+	c.send(ws.OpContinuation, true, e[4:])
+	var got []byte
+	for {
+		f := c.recv()
+		got = append(got, f.Payload...)
+		if f.Header.Fin {
+			break
+		}
+	}
+	if string(got) != string(e) {
+		t.Fatalf("split character: echo %q, want %q", got, e)
+	}
+	for _, path := range []string{server.PathEcho, server.PathBroadcast} {
+		for name, frames := range map[string][][]byte{
+			"one frame":        {[]byte("ab\xffcd")},
+			"truncated at end": {[]byte("ab\xc3")},
+			"surrogate":        {[]byte("\xed\xa0\x80")},
+			"fragments":        {[]byte("ok "), []byte("\xc3\x28")},
+		} {
+			c := dialRaw(t, r, path)
+			for i, p := range frames {
+				op := ws.OpText
+				if i > 0 {
+					op = ws.OpContinuation
+				}
+				c.send(op, i == len(frames)-1, p)
+			}
+			if code := c.recvCloseOnly(path + " " + name); code != server.CloseInvalidData {
+				t.Errorf("%s: text that is not UTF-8 (%s): closed with %d, want %d", path, name, code, server.CloseInvalidData)
+			}
+			c.nc.Close()
+		}
+	}
+	Eventually(t, 10*time.Second, "connections released", func() bool {
+		return Stats(t, r.Addr).ConnsNow <= 1
+	})
+}
+
+func testCloseReasonInvalid(t *testing.T, r *Running, _ Dialect) {
+	skipDeviation(t, r, server.CloseReasonUTF8Checked)
+	want := []int{server.CloseInvalidData}
+	if r.Lib.CheckedBy(server.CloseReasonUTF8Checked) == server.ByLibrary {
+		want = append(want, server.CloseProtocolError) // what a library may answer itself
+	}
+	for _, path := range []string{server.PathEcho, server.PathBroadcast} {
+		c := dialRaw(t, r, path)
+		c.send(ws.OpClose, true, append(ws.NewCloseFrameBody(ws.StatusNormalClosure, "bye"), 0xff, 0xfe))
+		code := c.recvCloseOnly(path)
+		if !slices.Contains(want, code) {
+			t.Errorf("%s: close reason not UTF-8: answered with %d, want one of %v", path, code, want)
+		}
+		t.Logf("%s: close reason not UTF-8 answered with %d (checked by %s)", path, code, r.Lib.CheckedBy(server.CloseReasonUTF8Checked))
+	}
+}
+
+func testTooBigFromHeader(t *testing.T, r *Running, _ Dialect) {
+	skipDeviation(t, r, server.TooBigFromHeader)
+	for _, tc := range []struct {
+		name  string
+		first int64 // a first fragment of this many bytes, sent whole
+	}{{"one frame", 0}, {"second fragment", 1000}} {
+		c := dialRaw(t, r, server.PathEcho)
+		op := ws.OpBinary
+		if tc.first > 0 {
+			c.send(ws.OpBinary, false, make([]byte, tc.first))
+			op = ws.OpContinuation
+		}
+		// A header declaring a message one byte over the limit, then a
+		// few bytes of it: the server must answer from the header, not
+		// wait for 16 MiB that never come.
+		h := ws.Header{Fin: true, OpCode: op, Length: server.MaxMessageSize + 1 - tc.first, Masked: true, Mask: [4]byte{1, 2, 3, 4}}
+		if err := ws.WriteHeader(c.nc, h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.nc.Write(make([]byte, 16)); err != nil {
+			t.Fatal(err)
+		}
+		if code := c.recvCloseOnly(tc.name); code != server.CloseTooBig {
+			t.Errorf("%s: header over the limit: closed with %d, want %d", tc.name, code, server.CloseTooBig)
+		}
+		c.nc.Close()
+	}
+	Eventually(t, 10*time.Second, "connections released", func() bool {
 		return Stats(t, r.Addr).ConnsNow == 0
 	})
 }

@@ -29,12 +29,18 @@
 //     library after DisconnectDelay (5 s). There is no connection to cut:
 //     a close frame waits for the client's next read.
 //   - The library reads every websocket frame whole, with no size limit
-//     (it never calls SetReadLimit), and decodes xhr_send bodies without a
-//     limit. A message longer than MaxMessageSize is therefore detected
-//     after decoding, and the session is closed with c[1009,"..."]. An
-//     xhr_send or jsonp_send body longer than MaxMessageSize plus
-//     sendSlack is refused with 413 before the library reads it, and its
-//     session (if any) is closed with 1009.
+//     (it never calls SetReadLimit), decodes it with encoding/json (which
+//     turns invalid UTF-8 into U+FFFD) and decodes xhr_send bodies without
+//     a limit. On the websocket transport the adapter reads the hijacked
+//     connection through server.Guard: a frame declaring more than
+//     MaxMessageSize plus sendSlack, text that is not UTF-8 and a close
+//     reason that is not UTF-8 close the session with c[1009,"..."] or
+//     c[1007,"..."] before the library reads them. A decoded message
+//     longer than MaxMessageSize (within the slack) is closed with
+//     c[1009,"..."] after decoding. An xhr_send or jsonp_send body longer
+//     than MaxMessageSize plus sendSlack is refused with 413 before the
+//     library reads it (then drained), and its session is closed with
+//     1009.
 //   - The iframe page (PREFIX/iframe.html, always served by the library)
 //     embeds the library's default SockJS client URL on a CDN. The server
 //     never fetches it; only a browser falling back to an iframe transport
@@ -78,20 +84,47 @@ type srv struct {
 
 // New returns the sockjs-go server.
 func New(env *server.Env) server.Server {
-	return newServer(env, options())
+	return newServer(env, options(Production))
+}
+
+// Options are the adapter's configuration choices: those of the gorilla
+// upgrader the library writes websocket frames with (each Send is one
+// WriteMessage, one frame).
+type Options struct {
+	BufferSize int  // read and write buffer size
+	WritePool  bool // write buffers pooled between writes
+}
+
+// Production is the configuration New uses, chosen by the ablation in
+// results/tuning/.
+var Production = Options{BufferSize: 4096, WritePool: true}
+
+// Variants are the configurations the ablation benchmarks compare; the
+// first is Production.
+func Variants() []server.Variant {
+	v := func(name string, o Options) server.Variant {
+		return server.Variant{Name: name, New: func(env *server.Env) server.Server { return newServer(env, options(o)) }}
+	}
+	return []server.Variant{
+		v("4k-pool", Production),
+		v("4k", Options{BufferSize: 4096}),
+		v("64k-pool", Options{BufferSize: 64 << 10, WritePool: true}),
+	}
 }
 
 // options are the library defaults, with the websocket upgrader configured
 // as in the gorilla adapter (4 KiB buffers, write buffers pooled between
 // writes, any origin); the library's own default upgrader has no pool and
 // refuses cross-origin browsers.
-func options() sockjs.Options {
+func options(o Options) sockjs.Options {
 	opts := sockjs.DefaultOptions
 	opts.WebsocketUpgrader = &websocket.Upgrader{
-		ReadBufferSize:  4096,
-		WriteBufferSize: 4096,
-		WriteBufferPool: &sync.Pool{},
+		ReadBufferSize:  o.BufferSize,
+		WriteBufferSize: o.BufferSize,
 		CheckOrigin:     func(*http.Request) bool { return true },
+	}
+	if o.WritePool {
+		opts.WebsocketUpgrader.WriteBufferPool = &sync.Pool{}
 	}
 	return opts
 }
@@ -149,29 +182,39 @@ type endpoint struct {
 
 	mu       sync.Mutex
 	sessions map[string]sockjs.Session // HTTP-transport sessions by ID
+	pending  map[string]struct{}       // sessions to close with 1009 once registered
 }
 
 func (s *srv) endpoint(prefix string, opts sockjs.Options, serve func(*session)) *endpoint {
-	e := &endpoint{s: s, prefix: prefix, sessions: make(map[string]sockjs.Session)}
+	e := &endpoint{s: s, prefix: prefix, sessions: make(map[string]sockjs.Session), pending: make(map[string]struct{})}
 	e.lib = sockjs.NewHandler(prefix, opts, func(ss sockjs.Session) {
 		c := &session{Session: ss}
 		if rc, ok := ss.Request().Context().Value(rawConnKey{}).(*rawConnRecorder); ok {
 			// The library starts this handler in a goroutine after the
 			// upgrade has hijacked the connection: rc.conn is set.
 			c.raw = rc.conn
+			rc.attach(c)
 		} else {
-			e.register(ss)
+			tooBig := e.register(ss)
 			defer e.unregister(ss)
+			if tooBig {
+				c.close(server.CloseTooBig, "message too big", 0)
+			}
 		}
 		serve(c)
 	})
 	return e
 }
 
-func (e *endpoint) register(ss sockjs.Session) {
+// register records an HTTP-transport session; it reports whether a body
+// over the limit was refused for it before (see tooBig).
+func (e *endpoint) register(ss sockjs.Session) (tooBig bool) {
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	e.sessions[ss.ID()] = ss
-	e.mu.Unlock()
+	_, tooBig = e.pending[ss.ID()]
+	delete(e.pending, ss.ID())
+	return tooBig
 }
 
 func (e *endpoint) unregister(ss sockjs.Session) {
@@ -182,20 +225,13 @@ func (e *endpoint) unregister(ss sockjs.Session) {
 	e.mu.Unlock()
 }
 
-func (e *endpoint) lookup(id string) (sockjs.Session, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	ss, ok := e.sessions[id]
-	return ss, ok
-}
-
 // ServeHTTP records the TCP connection of websocket upgrades and bounds the
 // bodies of xhr_send and jsonp_send before handing the request on.
 func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case r.Method == http.MethodGet && strings.HasSuffix(p, "/websocket"):
-		rc := &rawConnRecorder{ResponseWriter: w}
+		rc := &rawConnRecorder{ResponseWriter: w, limit: e.s.env.MaxMessageSize + sendSlack}
 		r = r.WithContext(context.WithValue(r.Context(), rawConnKey{}, rc))
 		e.lib.ServeHTTP(rc, r)
 	case r.Method == http.MethodPost && (strings.HasSuffix(p, "/xhr_send") || strings.HasSuffix(p, "/jsonp_send")):
@@ -230,13 +266,41 @@ func (e *endpoint) send(w http.ResponseWriter, r *http.Request) {
 
 // tooBig answers 413 and closes the session the body was meant for, so
 // that its next poll reads c[1009,...] as a websocket client would.
+//
+// The library starts a session's handler (which registers it here) in a
+// goroutine of its own after the session's first request, so a body can
+// arrive before its session is registered: the close then waits in
+// pending until register.
 func (e *endpoint) tooBig(w http.ResponseWriter, r *http.Request) {
-	if ss, ok := e.lookup(sessionID(strings.TrimPrefix(r.URL.Path, e.prefix))); ok {
+	id := sessionID(strings.TrimPrefix(r.URL.Path, e.prefix))
+	if ss, ok := e.lookupOrPend(id); ok {
 		c := &session{Session: ss}
 		c.close(server.CloseTooBig, "message too big", 0)
 	}
-	w.Header().Set("Connection", "close") // the unread body is not drained
+	w.Header().Set("Connection", "close")
 	http.Error(w, "message too big", http.StatusRequestEntityTooLarge)
+	server.DrainBody(w, r)
+}
+
+// maxPending bounds the closes waiting for a session that may never come
+// (a body posted to a session that does not exist).
+const maxPending = 1024
+
+// lookupOrPend returns the registered session id, or records that it must
+// be closed with 1009 when it registers.
+func (e *endpoint) lookupOrPend(id string) (sockjs.Session, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ss, ok := e.sessions[id]; ok {
+		return ss, true
+	}
+	if id != "" {
+		if len(e.pending) >= maxPending {
+			clear(e.pending)
+		}
+		e.pending[id] = struct{}{}
+	}
+	return sockjs.Session{}, false
 }
 
 // sessionID extracts {session} from /{server}/{session}/{transport}, the
@@ -252,18 +316,63 @@ func sessionID(p string) string {
 type rawConnKey struct{}
 
 // rawConnRecorder passes the upgrade's Hijack through and keeps the
-// connection it returns.
+// connection it returns, wrapped in a server.Guard: the library reads
+// websocket frames whole with no size limit and decodes them with
+// encoding/json, which turns invalid UTF-8 into U+FFFD, so the guard
+// refuses a frame declaring more than the limit (plus JSON framing) and
+// text that is not UTF-8, and a close reason that is not UTF-8. The
+// session is then closed with c[1009,...] or c[1007,...], as the adapter
+// closes a decoded message over the limit.
 type rawConnRecorder struct {
 	http.ResponseWriter
-	conn net.Conn
+	limit int64
+	conn  *server.Guard
+
+	mu   sync.Mutex
+	sess *session // set once the library starts the session's handler
+	code int      // a violation found before that
 }
 
 func (rc *rawConnRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, brw, err := http.NewResponseController(rc.ResponseWriter).Hijack()
-	if err == nil {
-		rc.conn = conn
+	g, brw, err := server.Hijack(rc.ResponseWriter, rc.limit)
+	if err != nil {
+		return nil, nil, err
 	}
-	return conn, brw, err
+	g.CheckText = true
+	g.OnViolation = rc.violation
+	rc.conn = g
+	return g, brw, nil
+}
+
+// violation closes the session with code, or has attach do it.
+func (rc *rawConnRecorder) violation(code int) {
+	rc.mu.Lock()
+	c := rc.sess
+	if c == nil {
+		rc.code = code
+	}
+	rc.mu.Unlock()
+	if c != nil {
+		c.close(code, closeReason(code), shutdownGrace)
+	}
+}
+
+// attach gives the recorder its session.
+func (rc *rawConnRecorder) attach(c *session) {
+	rc.mu.Lock()
+	rc.sess = c
+	code := rc.code
+	rc.mu.Unlock()
+	if code != 0 {
+		c.close(code, closeReason(code), shutdownGrace)
+	}
+}
+
+func closeReason(code int) string {
+	if code == server.CloseTooBig {
+		return "message too big"
+	}
+	return "invalid UTF-8"
 }
 
 func (rc *rawConnRecorder) Unwrap() http.ResponseWriter { return rc.ResponseWriter }

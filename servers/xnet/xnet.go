@@ -24,6 +24,12 @@
 //   - Protocol checks: reserved opcodes, RSV bits, interleaved data
 //     messages and malformed control frames are answered with 1002, and no
 //     data frame is written after a close frame.
+//   - The checks on received data (Library.AdapterChecks): a text message
+//     that is not UTF-8 and a close reason that is not UTF-8 are answered
+//     with 1007 (server.ValidText, server.CloseReply); the size limit is
+//     checked from each frame header, and after the 1009 the rest of the
+//     frame is read and dropped (for at most 2 s) so that the client, still
+//     sending, gets the close frame rather than a reset.
 package xnet
 
 import (
@@ -40,14 +46,44 @@ import (
 	"github.com/wsbench/wsbench/servers/server"
 )
 
+// Options are the adapter's configuration choices. x/net offers none for
+// the write path: Conn.Write sends each message as one frame through
+// net/http's 4 KiB buffered writer.
+type Options struct {
+	// PooledBuffer reads each message into a buffer borrowed from a pool
+	// for the time of one message; otherwise each connection keeps its
+	// own, which grows to the largest message it has seen.
+	PooledBuffer bool
+}
+
+// Production is the configuration New uses, chosen by the ablation in
+// results/tuning/.
+var Production = Options{PooledBuffer: true}
+
+// Variants are the configurations the ablation benchmarks compare; the
+// first is Production.
+func Variants() []server.Variant {
+	v := func(name string, o Options) server.Variant {
+		return server.Variant{Name: name, New: func(env *server.Env) server.Server { return NewWith(env, o) }}
+	}
+	return []server.Variant{
+		v("pooled-buffer", Production),
+		v("conn-buffer", Options{PooledBuffer: false}),
+	}
+}
+
 type srv struct {
 	env *server.Env
+	opt Options
 	hub *hub.Hub
 }
 
 // New returns the x/net server.
-func New(env *server.Env) server.Server {
-	s := &srv{env: env}
+func New(env *server.Env) server.Server { return NewWith(env, Production) }
+
+// NewWith returns the x/net server configured by o.
+func NewWith(env *server.Env, o Options) server.Server {
+	s := &srv{env: env, opt: o}
 	s.hub = hub.New(env, nil)
 	return server.NewHTTP(env,
 		websocket.Server{Handler: s.echo},
@@ -68,14 +104,21 @@ func (s *srv) accept(ws *websocket.Conn) (*conn, func()) {
 func (s *srv) echo(ws *websocket.Conn) {
 	c, release := s.accept(ws)
 	defer release()
-	var buf bytes.Buffer
+	var own bytes.Buffer
 	for {
-		bin, err := c.readMessage(&buf)
-		if err != nil {
-			return
+		buf := &own
+		if s.opt.PooledBuffer {
+			buf = server.GetBuffer()
 		}
-		s.env.Stats.MsgsIn.Add(1)
-		if err := c.writeMessage(bin, buf.Bytes()); err != nil {
+		bin, err := c.readMessage(buf)
+		if err == nil {
+			s.env.Stats.MsgsIn.Add(1)
+			err = c.writeMessage(bin, buf.Bytes())
+		}
+		if s.opt.PooledBuffer {
+			server.PutBuffer(buf)
+		}
+		if err != nil {
 			return
 		}
 		s.env.Stats.MsgsOut.Add(1)
@@ -96,14 +139,16 @@ func (s *srv) broadcast(ws *websocket.Conn) {
 		// the handler's return closes the connection.
 		_ = ws.SetDeadline(time.Now())
 	})
-	var buf bytes.Buffer
 	for {
-		bin, err := c.readMessage(&buf)
+		buf := server.GetBuffer()
+		bin, err := c.readMessage(buf)
 		if err != nil {
+			server.PutBuffer(buf)
 			return
 		}
 		s.env.Stats.MsgsIn.Add(1)
-		s.hub.Publish(bin, buf.Bytes())
+		s.hub.Publish(bin, buf.Bytes()) // Publish copies
+		server.PutBuffer(buf)
 	}
 }
 
@@ -119,6 +164,7 @@ var (
 	errProtocol    = errors.New("xnet: protocol error")
 	errTooBig      = errors.New("xnet: message over the size limit")
 	errShortHeader = errors.New("xnet: frame header unavailable")
+	errInvalidText = errors.New("xnet: text message is not valid UTF-8")
 )
 
 // conn is a *websocket.Conn with message boundaries, a size limit, the
@@ -260,7 +306,11 @@ func (c *conn) readMessage(buf *bytes.Buffer) (bin bool, err error) {
 			return false, c.fail(closeProtocolError, errProtocol)
 		}
 		if h.length > c.limit-int64(buf.Len()) {
-			return false, c.fail(closeTooBig, errTooBig)
+			err := c.fail(closeTooBig, errTooBig)
+			if data, herr := c.ws.HandleFrame(fr); herr == nil && data != nil {
+				c.drain(data)
+			}
+			return false, err
 		}
 		data, err := c.ws.HandleFrame(fr)
 		if err != nil {
@@ -274,40 +324,34 @@ func (c *conn) readMessage(buf *bytes.Buffer) (bin bool, err error) {
 			return false, err
 		}
 		if h.fin {
+			if op == websocket.TextFrame && !server.ValidText(buf.Bytes()) {
+				return false, c.fail(server.CloseInvalidData, errInvalidText)
+			}
 			return op == websocket.BinaryFrame, nil
 		}
 	}
 }
 
+// drain reads and drops the payload of a refused frame, for at most
+// lingerTime: a client still sending it then reads the close frame instead
+// of a reset.
+func (c *conn) drain(data io.Reader) {
+	_ = c.ws.SetReadDeadline(time.Now().Add(lingerTime))
+	_, _ = io.Copy(io.Discard, io.LimitReader(data, 2*c.limit))
+}
+
+// lingerTime bounds drain.
+const lingerTime = 2 * time.Second
+
 // answerClose reads the peer's close frame and answers it with the same
-// code (1000 when it carried none, 1002 when it is malformed), unless a
-// close frame was already sent: then this completes the handshake.
+// code (1000 when it carried none, 1002 when it is malformed, 1007 when its
+// reason is not UTF-8), unless a close frame was already sent: then this
+// completes the handshake.
 func (c *conn) answerClose(fr io.Reader, n int) error {
 	p := c.ctl[:n]
 	if _, err := io.ReadFull(fr, p); err != nil {
 		return err
 	}
-	code := server.CloseNormal
-	switch {
-	case n == 1:
-		code = closeProtocolError
-	case n >= 2:
-		code = int(binary.BigEndian.Uint16(p))
-		if !validCloseCode(code) {
-			code = closeProtocolError
-		}
-	}
-	_ = c.writeClose(code)
+	_ = c.writeClose(server.CloseReply(p))
 	return errPeerClosed
-}
-
-// validCloseCode reports whether code may appear in a close frame
-// (RFC 6455, section 7.4).
-func validCloseCode(code int) bool {
-	switch {
-	case code >= 1000 && code <= 1014:
-		return code != 1004 && code != 1005 && code != 1006
-	default:
-		return code >= 3000 && code <= 4999
-	}
 }
