@@ -38,13 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	checks := fs.Bool("checks", false, "print who makes each RFC 6455 check on received data (library, adapter, neither) as a Markdown table, and exit")
 	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]
-       servers -list [-long]
-       servers -checks
-
-libraries: %s
-
-", strings.Join(registry.Names(), ", "))
+		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list [-long]\n       servers -checks\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

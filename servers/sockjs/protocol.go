@@ -49,7 +49,7 @@ const ProtocolTestResponseLimit = 4096
 // heartbeat (not 25 s) and streaming responses closed after 4 KiB. It is
 // not registered: the benchmarks and the common suite use New.
 func NewProtocolTest(env *server.Env, heartbeat time.Duration) server.Server {
-	opts := options()
+	opts := options(Production)
 	opts.HeartbeatDelay = heartbeat
 	opts.ResponseLimit = ProtocolTestResponseLimit
 	return newServer(env, opts)
