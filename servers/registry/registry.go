@@ -9,6 +9,7 @@ import (
 	"github.com/wsbench/wsbench/servers/coder"
 	"github.com/wsbench/wsbench/servers/gobwas"
 	"github.com/wsbench/wsbench/servers/gorilla"
+	"github.com/wsbench/wsbench/servers/gws"
 	"github.com/wsbench/wsbench/servers/nhooyr"
 	"github.com/wsbench/wsbench/servers/rest"
 	"github.com/wsbench/wsbench/servers/server"
@@ -22,6 +23,9 @@ var all = []server.Library{
 	{Name: "coder", Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New},
 	{Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New},
 	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New},
+	{Name: "gws", Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New, Deviations: map[server.Behaviour]string{
+		server.PeerCloseCodeEchoed: "answers every valid peer close with 1000, whatever code the peer sent, and offers no hook to change it",
+	}},
 	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New},
 	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},
 }
