@@ -10,6 +10,7 @@ import (
 	"github.com/wsbench/wsbench/servers/gobwas"
 	"github.com/wsbench/wsbench/servers/gorilla"
 	"github.com/wsbench/wsbench/servers/gws"
+	"github.com/wsbench/wsbench/servers/nbio"
 	"github.com/wsbench/wsbench/servers/nhooyr"
 	"github.com/wsbench/wsbench/servers/rest"
 	"github.com/wsbench/wsbench/servers/server"
@@ -25,6 +26,11 @@ var all = []server.Library{
 	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New},
 	{Name: "gws", Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New, Deviations: map[server.Behaviour]string{
 		server.PeerCloseCodeEchoed: "answers every valid peer close with 1000, whatever code the peer sent, and offers no hook to change it",
+	}},
+	{Name: "nbio", Module: "github.com/lesismal/nbio", Proto: server.ProtoWS, New: nbio.New, Deviations: map[server.Behaviour]string{
+		server.CloseFrameOnViolation: "drops the TCP connection without a close frame on a protocol violation, and offers no hook to send one",
+		server.EmptyMessageDelivered: "drops a data message with an empty payload without calling OnMessage",
+		server.UnmaskedFrameRejected: "reads an unmasked client frame as if it were masked instead of closing the connection",
 	}},
 	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New},
 	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},

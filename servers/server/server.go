@@ -89,6 +89,12 @@ const (
 	// CloseFrameOnViolation: a protocol violation is answered with a close
 	// frame (1002) before the TCP connection closes.
 	CloseFrameOnViolation Behaviour = "close-frame-on-violation"
+	// EmptyMessageDelivered: a message with an empty payload is echoed
+	// and broadcast like any other.
+	EmptyMessageDelivered Behaviour = "empty-message-delivered"
+	// UnmaskedFrameRejected: an unmasked frame from a client is a protocol
+	// violation that ends the connection (RFC 6455, section 5.1).
+	UnmaskedFrameRejected Behaviour = "unmasked-frame-rejected"
 )
 
 // Deviates reports whether lib deviates from b.
