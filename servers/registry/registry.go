@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/wsbench/wsbench/servers/coder"
+	"github.com/wsbench/wsbench/servers/fasthttp"
 	"github.com/wsbench/wsbench/servers/gobwas"
 	"github.com/wsbench/wsbench/servers/gorilla"
 	"github.com/wsbench/wsbench/servers/gws"
@@ -22,6 +23,7 @@ var all = []server.Library{
 	{Name: "gorilla", Module: "github.com/gorilla/websocket", Proto: server.ProtoWS, New: gorilla.New},
 	{Name: "nhooyr", Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New},
 	{Name: "coder", Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New},
+	{Name: "fasthttp", Module: "github.com/valyala/fasthttp", Proto: server.ProtoWS, New: fasthttp.New},
 	{Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New},
 	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New},
 	{Name: "gws", Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New, Deviations: map[server.Behaviour]string{
