@@ -32,6 +32,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/fasthttp/websocket"
 	"github.com/valyala/fasthttp"
@@ -130,7 +131,7 @@ func (s *srv) echo(c *websocket.Conn) {
 }
 
 func (s *srv) broadcast(c *websocket.Conn) {
-	sub := s.hub.Join(gorillafork.Kick(c))
+	sub := s.hub.Join(gorillafork.Kick(c, 100*time.Millisecond))
 	defer s.hub.Leave(sub)
 	go s.hub.Deliver(sub, func(m *hub.Msg) error {
 		return c.WritePreparedMessage(m.Frame.(*websocket.PreparedMessage))

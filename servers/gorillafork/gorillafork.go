@@ -91,11 +91,13 @@ func GoingAway(c Conn) server.CloseFunc {
 	}
 }
 
-// Kick is a subscriber's hub kick: the close frame gets 100 ms, then the
-// connection is closed.
-func Kick(c Conn) server.CloseFunc {
+// Kick sends a close frame, giving it grace to go out, then closes the
+// connection: a subscriber's hub kick (100 ms), or the Env.Track close
+// function where a read deadline set from another goroutine does not end
+// the read loop (netpoll).
+func Kick(c Conn, grace time.Duration) server.CloseFunc {
 	return func(code int, reason string) {
-		_ = c.WriteControl(closeMessage, CloseBody(code, reason), time.Now().Add(100*time.Millisecond))
+		_ = c.WriteControl(closeMessage, CloseBody(code, reason), time.Now().Add(grace))
 		_ = c.Close()
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/wsbench/wsbench/servers/gobwas"
 	"github.com/wsbench/wsbench/servers/gorilla"
 	"github.com/wsbench/wsbench/servers/gws"
+	"github.com/wsbench/wsbench/servers/hertz"
 	"github.com/wsbench/wsbench/servers/nbio"
 	"github.com/wsbench/wsbench/servers/nhooyr"
 	"github.com/wsbench/wsbench/servers/rest"
@@ -29,6 +30,7 @@ var all = []server.Library{
 	{Name: "gws", Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New, Deviations: map[server.Behaviour]string{
 		server.PeerCloseCodeEchoed: "answers every valid peer close with 1000, whatever code the peer sent, and offers no hook to change it",
 	}},
+	{Name: "hertz", Module: "github.com/cloudwego/hertz", Proto: server.ProtoWS, New: hertz.New},
 	{Name: "nbio", Module: "github.com/lesismal/nbio", Proto: server.ProtoWS, New: nbio.New, Deviations: map[server.Behaviour]string{
 		server.CloseFrameOnViolation: "drops the TCP connection without a close frame on a protocol violation, and offers no hook to send one",
 		server.EmptyMessageDelivered: "drops a data message with an empty payload without calling OnMessage",
