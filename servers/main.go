@@ -10,9 +10,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -33,9 +35,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	lib := fs.String("lib", "", "library to serve (see -list)")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	list := fs.Bool("list", false, "print the library names, one per line, and exit")
+	deviations := fs.Bool("deviations", false, "print each library's declared deviations (NAME<TAB>BEHAVIOUR<TAB>what it does), one per line, and exit")
 	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
+		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list\n       servers -deviations\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -51,6 +54,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *list {
 		for _, n := range registry.Names() {
 			fmt.Fprintln(stdout, n)
+		}
+		return 0
+	}
+	if *deviations {
+		for _, l := range registry.All() {
+			for _, b := range slices.Sorted(maps.Keys(l.Deviations)) {
+				fmt.Fprintf(stdout, "%s\t%s\t%s\n", l.Name, b, l.Deviations[b])
+			}
 		}
 		return 0
 	}
