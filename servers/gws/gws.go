@@ -1,5 +1,7 @@
 // Package gws serves echo and broadcast with github.com/lxzan/gws on
-// net/http: its Upgrader, then `go c.ReadLoop()` per connection, with the
+// net/http: its Upgrader (UpgradeFromConn on the hijacked connection, with
+// net/http's reader, so that bytes a client sent right behind its
+// handshake are not lost), then `go c.ReadLoop()` per connection, with the
 // library's event callbacks (OnMessage, OnPing...). Its own Server is not
 // used: RunListener keeps looping on accept errors once the listener
 // closes.
@@ -72,9 +74,20 @@ func opcode(binary bool) gws.Opcode {
 // own goroutine. join, when set, subscribes it to the hub for as long as
 // the read loop runs.
 func (s *srv) serve(up *gws.Upgrader, w http.ResponseWriter, r *http.Request, join func(*gws.Conn) func()) {
-	c, err := up.Upgrade(w, r)
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "cannot hijack", http.StatusInternalServerError)
+		return
+	}
+	nc, brw, err := hj.Hijack()
 	if err != nil {
-		return // Upgrade already answered the client and closed the conn
+		return
+	}
+	// Upgrade would drop what net/http's reader holds (frames a client
+	// sent right behind its handshake): hand that reader to gws instead.
+	c, err := up.UpgradeFromConn(nc, brw.Reader, r)
+	if err != nil {
+		return // UpgradeFromConn already answered the client and closed the conn
 	}
 	untrack := s.env.Track(func(code int, reason string) {
 		closeWithin(c, time.Second, code, reason) // the read loop ends with the conn
