@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/internal/proctest"
 	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/servers/registry"
 )
 
 func runBench(t *testing.T, args ...string) (int, string, string) {
@@ -54,7 +56,7 @@ func TestFlagsOverrideTheMatrix(t *testing.T) {
 		t.Errorf("rates/window: %+v", c.Scenarios)
 	}
 	o, _ = parseFlags(nil, os.Stderr)
-	if c, err := matrix(o); err != nil || len(c.Libs) != 7 || c.Trials != 3 {
+	if c, err := matrix(o); err != nil || len(c.Libs) != len(registry.Names()) || c.Trials != 3 {
 		t.Errorf("default matrix: %v %v", c.Libs, err)
 	}
 }
@@ -77,13 +79,16 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestDryRunPrintsPlan(t *testing.T) {
+	// Nine cells per library, and 18 variant cells (REST and SockJS
+	// transports) on top.
+	libs := len(registry.Names())
 	code, out, _ := runBench(t, "-dry-run")
-	if code != 0 || !strings.Contains(out, "planned: 81 cells") || !strings.Contains(out, "gorilla/connect/10000c") ||
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("planned: %d cells", 9*libs+18)) || !strings.Contains(out, "gorilla/connect/10000c") ||
 		!strings.Contains(out, "rest+new-conn/echo-closed/64B/1000c") || !strings.Contains(out, "sockjs+xhr-polling/broadcast/1024B/1000c") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	code, out, _ = runBench(t, "-dry-run", "-no-variants")
-	if code != 0 || !strings.Contains(out, "planned: 63 cells") || strings.Contains(out, "rest+") || strings.Contains(out, "sockjs+") {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("planned: %d cells", 9*libs)) || strings.Contains(out, "rest+") || strings.Contains(out, "sockjs+") {
 		t.Errorf("-no-variants: exit %d:\n%s", code, out)
 	}
 	code, out, _ = runBench(t, "-print-config", "-quick")

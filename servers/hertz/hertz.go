@@ -24,9 +24,9 @@
 //     makes its Close a no-op before that; KeepHijackedConns (the
 //     connection is ours to close) and NoHijackConnPool (not recycled, so
 //     a second Close is harmless) make Close work.
-//   - The transport panics where others return errors (serving fails, a
-//     listener that is not a *net.TCPListener): Serve recovers and returns
-//     an error.
+//   - The transport panics where others return errors (serving fails):
+//     Serve recovers and returns an error. A listener other than a
+//     *net.TCPListener is refused up front.
 //
 // hertz and netpoll log through global loggers, silenced unless
 // WSBENCH_DEBUG is set; route printing is off.
