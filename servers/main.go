@@ -11,9 +11,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -36,9 +38,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list", false, "print the library names, one per line, and exit")
 	long := fs.Bool("long", false, "with -list: print each library's name and protocol (ws, sockjs, http, tcp), tab-separated")
 	checks := fs.Bool("checks", false, "print who makes each RFC 6455 check on received data (library, adapter, neither) as a Markdown table, and exit")
+	deviations := fs.Bool("deviations", false, "print each library's declared deviations (NAME<TAB>BEHAVIOUR<TAB>what it does), one per line, and exit")
 	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list [-long]\n       servers -checks\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
+		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list [-long]\n       servers -checks\n       servers -deviations\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -63,6 +66,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *checks {
 		printChecks(stdout)
+		return 0
+	}
+	if *deviations {
+		for _, l := range registry.All() {
+			for _, b := range slices.Sorted(maps.Keys(l.Deviations)) {
+				fmt.Fprintf(stdout, "%s\t%s\t%s\n", l.Name, b, l.Deviations[b])
+			}
+		}
 		return 0
 	}
 	if *lib == "" {
@@ -122,8 +133,8 @@ func printChecks(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	for _, l := range registry.All() {
-		if l.Proto == server.ProtoHTTP {
-			continue
+		if l.Proto != server.ProtoWS && l.Proto != server.ProtoSockJS {
+			continue // RFC 6455 checks: the HTTP baseline and the TCP ceiling have none
 		}
 		fmt.Fprintf(w, "| %s |", l.Name)
 		for _, c := range server.Checks {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -56,6 +57,25 @@ func TestRaiseOpenFiles(t *testing.T) {
 	}
 	if lim.Cur != lim.Max || n != lim.Cur {
 		t.Fatalf("soft limit %d (returned %d), hard limit %d: want soft = hard", lim.Cur, n, lim.Max)
+	}
+}
+
+func TestDeviations(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"-deviations"}, &out, &errb); code != 0 {
+		t.Fatalf("-deviations exit %d: %s", code, errb.String())
+	}
+	var want []string
+	for _, l := range registry.All() {
+		for b, what := range l.Deviations {
+			want = append(want, l.Name+"\t"+string(b)+"\t"+what)
+		}
+	}
+	got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	slices.Sort(got)
+	slices.Sort(want)
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("-deviations printed %q, want %q", got, want)
 	}
 }
 

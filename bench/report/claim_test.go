@@ -11,6 +11,8 @@ import (
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/server"
 )
 
 func TestVerdictBoundaries(t *testing.T) {
@@ -73,7 +75,8 @@ func TestClaimFromFixture(t *testing.T) {
 	// The fastest WebSocket library, recomputed: highest geometric mean
 	// of closed-loop echo throughput.
 	best, bestGeo := "", 0.0
-	for _, lib := range []string{"coder", "gobwas", "gorilla", "nhooyr", "xnet"} {
+	for _, l := range registry.ByProto(server.ProtoWS) {
+		lib := l.Name
 		sum, n := 0.0, 0
 		for _, c := range run.Cells {
 			if c.Lib == lib && c.Scenario == config.EchoClosed && c.Status != results.StatusFailed {

@@ -7,10 +7,14 @@ import (
 	"sort"
 
 	"github.com/wsbench/wsbench/servers/coder"
+	"github.com/wsbench/wsbench/servers/fasthttp"
 	"github.com/wsbench/wsbench/servers/gobwas"
 	"github.com/wsbench/wsbench/servers/gobwasepoll"
 	"github.com/wsbench/wsbench/servers/gorilla"
+	"github.com/wsbench/wsbench/servers/gws"
+	"github.com/wsbench/wsbench/servers/hertz"
 	"github.com/wsbench/wsbench/servers/native"
+	"github.com/wsbench/wsbench/servers/nbio"
 	"github.com/wsbench/wsbench/servers/nhooyr"
 	"github.com/wsbench/wsbench/servers/rest"
 	"github.com/wsbench/wsbench/servers/server"
@@ -36,6 +40,19 @@ var all = []server.Library{
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: sockjs.Variants()},
 	{Name: "native", Module: "", Proto: server.ProtoWS, New: native.New},
 	{Name: "tcp", Module: "", Proto: server.ProtoTCP, New: tcp.New},
+	{Name: "fasthttp", Module: "github.com/valyala/fasthttp", Proto: server.ProtoWS, New: fasthttp.New,
+		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}},
+	{Name: "gws", Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New, Deviations: map[server.Behaviour]string{
+		server.PeerCloseCodeEchoed: "answers every valid peer close with 1000, whatever code the peer sent, and offers no hook to change it",
+	}},
+	{Name: "hertz", Module: "github.com/cloudwego/hertz", Proto: server.ProtoWS, New: hertz.New,
+		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}},
+	{Name: "nbio", Module: "github.com/lesismal/nbio", Proto: server.ProtoWS, New: nbio.New,
+		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked}, Deviations: map[server.Behaviour]string{
+			server.CloseFrameOnViolation: "drops the TCP connection without a close frame on a protocol violation, and offers no hook to send one",
+			server.EmptyMessageDelivered: "drops a data message with an empty payload without calling OnMessage",
+			server.UnmaskedFrameRejected: "reads an unmasked client frame as if it were masked instead of closing the connection",
+		}},
 	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},
 }
 

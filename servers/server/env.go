@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"sync"
 	"sync/atomic"
 )
@@ -38,12 +36,6 @@ func (s *Stats) Snapshot() Snapshot {
 		SlowDisconnects: s.SlowDisconnects.Load(),
 		Subscribers:     s.Subscribers.Load(),
 	}
-}
-
-// ServeHTTP answers /stats.
-func (s *Stats) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(s.Snapshot())
 }
 
 // CloseFunc closes one connection with a WebSocket close code. It must not

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"time"
 )
 
@@ -13,29 +12,23 @@ import (
 // adding /healthz and /stats. Handlers that hijack the connection must Track
 // it in the Env so that Shutdown can close it with CloseGoingAway.
 type HTTPServer struct {
-	env   *Env
-	mux   *http.ServeMux
-	srv   *http.Server
-	ready atomic.Bool
+	env    *Env
+	mux    *http.ServeMux
+	srv    *http.Server
+	status *Status
 }
 
 // NewHTTP builds the common HTTP server around two handlers. Each handler
 // also receives the sub-paths of its prefix (SockJS sessions live there).
 func NewHTTP(env *Env, echo, broadcast http.Handler) *HTTPServer {
 	mux := http.NewServeMux()
-	s := &HTTPServer{env: env, mux: mux}
+	s := &HTTPServer{env: env, mux: mux, status: NewStatus(env)}
 	mux.Handle(PathEcho, echo)
 	mux.Handle(PathEcho+"/", echo)
 	mux.Handle(PathBroadcast, broadcast)
 	mux.Handle(PathBroadcast+"/", broadcast)
-	mux.Handle(PathStats, &env.Stats)
-	mux.HandleFunc(PathHealth, func(w http.ResponseWriter, _ *http.Request) {
-		if !s.ready.Load() {
-			http.Error(w, "starting", http.StatusServiceUnavailable)
-			return
-		}
-		_, _ = w.Write([]byte("ok\n"))
-	})
+	mux.Handle(PathStats, s.status)
+	mux.Handle(PathHealth, s.status)
 	s.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -52,7 +45,7 @@ func (s *HTTPServer) Handle(pattern string, h http.Handler) { s.mux.Handle(patte
 
 // Serve implements Server.
 func (s *HTTPServer) Serve(ln net.Listener) error {
-	s.ready.Store(true)
+	s.status.SetReady(true)
 	err := s.srv.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -63,7 +56,7 @@ func (s *HTTPServer) Serve(ln net.Listener) error {
 // Shutdown implements Server: the listener closes first, then every
 // WebSocket connection gets CloseGoingAway and plain HTTP requests finish.
 func (s *HTTPServer) Shutdown(ctx context.Context) error {
-	s.ready.Store(false)
+	s.status.SetReady(false)
 	done := make(chan error, 1)
 	go func() { done <- s.srv.Shutdown(ctx) }()
 	err := s.env.CloseAll(ctx, CloseGoingAway, "server shutting down")

@@ -130,6 +130,12 @@ const (
 	// TooBigFromHeader: a frame whose header declares a message longer than
 	// MaxMessageSize is answered with 1009 before its payload is read.
 	TooBigFromHeader Behaviour = "too-big-from-header"
+	// EmptyMessageDelivered: a message with an empty payload is echoed
+	// and broadcast like any other.
+	EmptyMessageDelivered Behaviour = "empty-message-delivered"
+	// UnmaskedFrameRejected: an unmasked frame from a client is a protocol
+	// violation that ends the connection (RFC 6455, section 5.1).
+	UnmaskedFrameRejected Behaviour = "unmasked-frame-rejected"
 )
 
 // Checks are the checks on received data reported per library as made by
