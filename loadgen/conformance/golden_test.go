@@ -45,6 +45,10 @@ func TestGolden(t *testing.T) {
 	}
 	for _, k := range keys(want) {
 		g, ok := got[k]
+		if _, id, _ := strings.Cut(k, " "); timingDependent[id] && ok {
+			t.Logf("%s: %s (golden %s); its outcome depends on a race in the server, not compared", k, g, want[k])
+			continue
+		}
 		switch {
 		case !ok:
 			t.Errorf("%s: in the golden file (%s) but not run; library or case removed? regenerate with -update", k, want[k])
@@ -64,6 +68,13 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+// timingDependent are the cases whose purpose is to expose a race inside
+// a server: their verdict is reported in every run, but flips between runs
+// of the same code, so a change of it is not a change of behaviour.
+// session.6 sends polls back to back until sockjs-go answers one with
+// c[2010] because it detaches a finished receiver asynchronously.
+var timingDependent = map[string]bool{"session.6": true}
 
 func verdicts(rep *conformance.Report) map[string]conformance.Verdict {
 	out := map[string]conformance.Verdict{}
