@@ -74,6 +74,16 @@ var variants = map[Variant]variantInfo{
 var Variants = []Variant{VariantWS, VariantWSOneInFlight, VariantTCP, VariantSockJSWebSocket, VariantHTTPKeepAlive, VariantHTTPNewConn,
 	VariantPoll, VariantLongPoll, VariantSSE, VariantSockJSXHRStreaming, VariantSockJSXHRPolling}
 
+// Loadgen is the variant the load generator reports for cells of v: v
+// itself, except that one message in flight is a closed-loop window (the
+// load generator's -window), not a way of talking to the server.
+func (v Variant) Loadgen() Variant {
+	if v == VariantWSOneInFlight {
+		return VariantWS
+	}
+	return v
+}
+
 // Known reports whether v is a variant the bench knows.
 func (v Variant) Known() bool { _, ok := variants[v]; return ok }
 

@@ -344,7 +344,7 @@ func readResult(path string, lg *child, want config.Variant) (*result.Result, st
 	// A load generator that reports its variant must have run the one
 	// asked for: a measurement of another variant under this cell's name
 	// would be a wrong number, not a missing one.
-	if res.Variant != "" && want != "" && config.Variant(res.Variant) != want {
+	if res.Variant != "" && want != "" && config.Variant(res.Variant) != want.Loadgen() {
 		return &res, fmt.Sprintf("load generator ran variant %q, the cell asked for %q", res.Variant, want)
 	}
 	switch {
