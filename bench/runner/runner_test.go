@@ -63,14 +63,14 @@ func fakeRunner(t *testing.T, cfg config.Config, libs ...string) *Runner {
 		t.Fatal(err)
 	}
 	return &Runner{
-		Cells:         cfg.Cells(ls),
-		Trials:        cfg.Trials,
-		Drift:         cfg.Drift,
-		Server:        []string{exe, "fake-server"},
-		Loadgen:       []string{exe, "fake-loadgen"},
-		Split:         split,
-		Dir:           t.TempDir(),
-		Costs:         config.Costs{Fixed: 200 * time.Millisecond, DialRate: 10000},
+		Cells:   cfg.Cells(ls),
+		Trials:  cfg.Trials,
+		Drift:   cfg.Drift,
+		Server:  []string{exe, "fake-server"},
+		Loadgen: []string{exe, "fake-loadgen"},
+		Split:   split,
+		Dir:     t.TempDir(),
+		Costs:   config.Costs{Fixed: 200 * time.Millisecond, DialRate: 10000},
 		// Deadlines, not expectations: generous, so that a loaded machine
 		// (race-built children, busy CPUs) does not fail a test.
 		HealthTimeout: 20 * time.Second,
