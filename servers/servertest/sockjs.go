@@ -164,8 +164,9 @@ func (s *sockjsConn) readFrame() error {
 // decodeSockJSArray decodes a JSON array of strings into fresh byte
 // slices. Strings without escapes, the common case, are copied as they
 // are; anything else (escapes, white space, malformed input) goes through
-// encoding/json. The fast path keeps the client's cost per byte low, as
-// METHOD.md asks of clients, and matters most under the race detector.
+// encoding/json. The fast path keeps the client's cost per byte low (a
+// client must cost less than the server it measures), and matters most
+// under the race detector.
 func decodeSockJSArray(p []byte) ([][]byte, error) {
 	if len(p) < 2 || p[0] != '[' || p[len(p)-1] != ']' {
 		return decodeSockJSArraySlow(p)
