@@ -1,12 +1,74 @@
-// Package stats says how sure a comparison is: libraries ranked in tiers by
-// a rank test over their trials, and the agreement between two rankings.
+// Package stats says how sure a comparison is: entries ranked in tiers by
+// pairwise tests over their trials, and the agreement between two rankings.
 //
-// A tier groups libraries that the trials cannot separate. The test is the
-// Mann-Whitney U test that benchstat uses (golang.org/x/perf/benchmath,
-// "assume nothing"): no assumption about the shape of the trial-to-trial
-// noise, exact for small samples. With n trials a side the smallest p-value
-// it can give is 2/C(2n,n): 0.1 for 3 trials, 0.029 for 4, 0.008 for 5, so
-// a difference can only be resolved at Alpha with 4 or more trials a cell.
+// # Rank: pairwise tests, paired by round
+//
+// Runs measure entries in rounds: in each round every entry of a column is
+// measured once, back to back, in a random order. A slow minute of the
+// machine then hits all entries of that round together, so Rank compares
+// two entries on the rounds they share: when they share at least
+// MinPairedRounds rounds, a paired t-test on log(A/B) over those rounds
+// (two-sided, rounds-1 degrees of freedom), which a slowdown common to a
+// round cancels out of; otherwise Welch's t-test on the logs of all their
+// trials; with fewer than two values on a side, p = 1. Logs make the test
+// one of ratios, the natural scale of "x% faster". Values that are not
+// positive and finite have no log and are skipped.
+//
+// Every pair of entries is tested, and the p-values are corrected with
+// Holm-Bonferroni over all pairs of the ranking, so that the chance of
+// separating any two entries that do not differ is at most Alpha in all
+// (family-wise). A beats B when the corrected p-value is below Alpha and
+// A's geometric-mean value is better than B's by at least Margin (by
+// default "beats at 95% family-wise confidence, by at least 5%"): a
+// difference too small to matter is not a finding, however sure.
+//
+// With k entries there are k(k-1)/2 pairs (66 for 12), and Holm multiplies
+// the smallest raw p-value by that count. A paired t-test over n rounds
+// has n-1 degrees of freedom; separating a 20% difference under 5% trial
+// noise among 12 entries takes about a dozen rounds (see the tests).
+//
+// # Tiers: layers of the beats relation
+//
+// Tier 1 is the set of entries that no other entry beats. Remove it; tier 2
+// is the set of entries that no remaining entry beats; and so on. Names in
+// a tier are listed best median first. Three properties follow, for any
+// outcome of the tests (as long as no entries beat one another in a
+// cycle, see below):
+//
+//  1. Within a tier no member beats another: a member of tier k is beaten
+//     by no entry remaining at step k, and the whole tier remains then.
+//  2. Every entry of tier k+1 is beaten by at least one entry of tier k: it
+//     remained at step k but was not taken, so some entry remaining at step
+//     k beats it; nothing remaining at step k+1 beats it, so that entry was
+//     taken at step k, into tier k.
+//  3. The tiers never contradict a test: if A beats B, A is in a better
+//     tier than B. B in tier k is beaten by nothing remaining at step k,
+//     so A had already been taken, into a tier before k.
+//
+// So "tier 1" reads "no entry is shown better than these", and an entry's
+// tier is one more than the length of the longest chain of entries that
+// beat one another above it. Tiers are not an equivalence of "no test
+// separates them": two entries in different tiers need not be separated
+// from each other (A beats B, B beats C, A and C not separated puts A, B
+// and C in tiers 1, 2 and 3), and only "beats" (property 3) may be read
+// from the order of two tiers.
+//
+// When all pairs are tested on the same rounds (or all by Welch), log
+// ratios add up, so "A beats B beats C beats A" cannot happen and every
+// step takes at least one entry. Pairs tested on different rounds could
+// in principle form such a cycle; the entries left when no remaining entry
+// is unbeaten then share one last tier, and Ranking.Method says so.
+//
+// # Compare and Tiers (deprecated)
+//
+// Compare is the Mann-Whitney U test that benchstat uses
+// (golang.org/x/perf/benchmath, "assume nothing"): no assumption about the
+// shape of the trial-to-trial noise, exact for small samples. With n
+// trials a side the smallest p-value it can give is 2/C(2n,n): 0.1 for 3
+// trials, 0.029 for 4, 0.008 for 5, so a difference can only be resolved
+// at Alpha with 4 or more trials a cell, and never after a correction
+// over many pairs. Tiers walks entries comparing each only with the first
+// entry of the current tier; use Rank.
 package stats
 
 import (
@@ -64,6 +126,10 @@ func Median(xs []float64) float64 {
 // significantly better than every library in the tiers below it that was
 // compared with it, and libraries sharing a tier are never ranked against
 // each other. Libraries with no trials are left out.
+//
+// Deprecated: Tiers is not pairwise and not corrected for the number of
+// comparisons: an entry is tested only against the head of its tier. Use
+// Rank.
 func Tiers(samples map[string][]float64, higherIsBetter bool) []Tier {
 	type lib struct {
 		name string
