@@ -16,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/wsbench/wsbench/bench/publish"
 	"io"
 	"os"
 	"os/exec"
@@ -34,7 +35,6 @@ import (
 	"github.com/wsbench/wsbench/bench/report"
 	"github.com/wsbench/wsbench/bench/results"
 	"github.com/wsbench/wsbench/bench/runner"
-	"github.com/wsbench/wsbench/bench/slides"
 	"github.com/wsbench/wsbench/servers/registry"
 )
 
@@ -181,12 +181,12 @@ func rebuild(dir string, stdout, stderr io.Writer) int {
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		dir = filepath.Dir(dir)
 	}
-	if err := report.Write(r, dir); err != nil {
+	if err := publish.Write(dir, r); err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 1
 	}
 	report.Terminal(stdout, r)
-	fmt.Fprintf(stdout, "report: %s\n", filepath.Join(dir, "REPORT.md"))
+	fmt.Fprintf(stdout, "report: %s (and findings.json, slides.html, REPORT.html)\n", filepath.Join(dir, "REPORT.md"))
 	return 0
 }
 
@@ -465,10 +465,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err := results.Save(dir, rec); err != nil {
 		return err
 	}
-	if err := report.Write(rec, dir); err != nil {
-		return err
-	}
-	if err := slides.Write(dir, rec); err != nil {
+	if err := publish.Write(dir, rec); err != nil {
 		return err
 	}
 	report.Terminal(stdout, rec)

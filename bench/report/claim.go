@@ -69,15 +69,15 @@ func BuildClaim(run *results.Run) *Claim {
 	if cl.Fastest != "" {
 		cl.Refs = append(cl.Refs, cl.Fastest)
 	}
-	if cl.Fastest != "gorilla" && v.isWS("gorilla") {
-		cl.Refs = append(cl.Refs, "gorilla")
+	if cl.Fastest != config.ClaimLib && v.isWS(config.ClaimLib) {
+		cl.Refs = append(cl.Refs, config.ClaimLib)
 	}
 	switch {
 	case len(cl.Refs) == 0:
 		cl.Missing = "no WebSocket library ran"
 		return cl
-	case slices.Contains(cl.Refs, "gorilla"):
-		cl.Headline = "gorilla"
+	case slices.Contains(cl.Refs, config.ClaimLib):
+		cl.Headline = config.ClaimLib
 	default:
 		cl.Headline = cl.Refs[0]
 	}

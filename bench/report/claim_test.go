@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"github.com/wsbench/wsbench/bench/analysis"
 	"math"
 	"os"
 	"path/filepath"
@@ -180,7 +181,7 @@ func TestClaimFromFixture(t *testing.T) {
 
 	// The section: intro, summary, chart, one table per group, details.
 	dir := t.TempDir()
-	if err := Write(run, dir); err != nil {
+	if err := Write(analysis.Build(run, ClaimFinding(run)), dir); err != nil {
 		t.Fatal(err)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "REPORT.md"))

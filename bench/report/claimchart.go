@@ -32,12 +32,7 @@ func (v *view) claimChart(cl *Claim) (*plot.Plot, string) {
 	if hi < 0 {
 		return nil, ""
 	}
-	var rows []ClaimRow
-	for _, r := range cl.Rows {
-		if r.headline {
-			rows = append(rows, r)
-		}
-	}
+	rows := cl.HeadlineRows()
 	lo, top := 0.5, 20.0
 	any := false
 	for _, r := range rows {

@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"github.com/wsbench/wsbench/bench/analysis"
+	"github.com/wsbench/wsbench/bench/format"
 	"math"
 	"slices"
 	"strings"
@@ -55,12 +57,7 @@ func roundRatio(r float64) float64 {
 	return math.Round(r*p) / p
 }
 
-func fmtRatio(r float64) string {
-	if math.IsNaN(r) || math.IsInf(r, 0) || r <= 0 {
-		return "–"
-	}
-	return trim(r, 3) + "×"
-}
+var fmtRatio = format.Ratio
 
 // claimMetric is one compared figure.
 type claimMetric struct {
@@ -147,17 +144,11 @@ func compare(m claimMetric, other, ws *results.Cell, lib string) ClaimRatio {
 		r.Text = VerdictNoData + ": " + strings.Join(why, ", ")
 		return r
 	}
-	// A figure the load generator set is not the server's: no ratio.
-	for _, x := range []struct {
-		c    *results.Cell
-		name string
-	}{{other, other.Row()}, {ws, ws.Row()}} {
-		switch {
-		case m.key == results.MsgsPerSec && hasFlag(x.c, results.StatusClientBound):
-			r.Verdict, r.Text = VerdictNoData, VerdictNoData+": "+x.name+" client-bound (not the server's maximum)"
-			return r
-		case hasFlag(x.c, results.StatusClientLimited):
-			r.Verdict, r.Text = VerdictNoData, VerdictNoData+": "+x.name+" client-limited (the load generator fell behind)"
+	// A figure the load generator set is not the server's: no ratio (the
+	// one validity rule, bench/analysis).
+	for _, x := range []*results.Cell{other, ws} {
+		if v := analysis.PointValidity(x, m.key); !v.Valid {
+			r.Verdict, r.Text = VerdictNoData, VerdictNoData+": "+x.Row()+" "+v.Why
 			return r
 		}
 	}

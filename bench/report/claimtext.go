@@ -57,7 +57,7 @@ func (cl *Claim) Summary() string {
 		why = "the common choice"
 	case cl.wsLibs == 1:
 		why = "the only WebSocket library of this run"
-	case cl.Headline == "gorilla":
+	case cl.Headline == config.ClaimLib:
 		why = "the common choice, and the fastest WebSocket library of this run by closed-loop echo throughput"
 	default:
 		why = "the fastest WebSocket library of this run by closed-loop echo throughput"

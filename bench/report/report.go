@@ -7,6 +7,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"github.com/wsbench/wsbench/bench/analysis"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,14 +16,16 @@ import (
 	"github.com/wsbench/wsbench/bench/results"
 )
 
-// Write (re)builds REPORT.md, results.csv and charts/ in dir from run.
-func Write(run *results.Run, dir string) error {
+// Write (re)builds REPORT.md, results.csv and charts/ in dir from the run
+// of model m; the findings section renders m's findings.
+func Write(m *analysis.Model, dir string) error {
+	run := m.Results()
 	charts, err := Charts(run, dir)
 	if err != nil {
 		return err
 	}
 	var md bytes.Buffer
-	Markdown(&md, run, charts)
+	MarkdownWith(&md, m, charts)
 	if err := os.WriteFile(filepath.Join(dir, "REPORT.md"), md.Bytes(), 0o644); err != nil {
 		return err
 	}
@@ -71,8 +74,14 @@ func abs(f float64) float64 {
 	return f
 }
 
-// Markdown writes the whole report.
+// Markdown writes the whole report of run, its findings included.
 func Markdown(w io.Writer, run *results.Run, charts []Chart) {
+	MarkdownWith(w, analysis.Build(run, ClaimFinding(run)), charts)
+}
+
+// MarkdownWith writes the whole report of model m's run.
+func MarkdownWith(w io.Writer, m *analysis.Model, charts []Chart) {
+	run := m.Results()
 	v := newView(run)
 	e := run.Environment
 	fmt.Fprintf(w, "# WebSocket libraries compared: run %s\n\n", run.Name)
@@ -87,6 +96,7 @@ func Markdown(w io.Writer, run *results.Run, charts []Chart) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprint(w, howToRead)
+	findingsSection(w, m)
 
 	tables := Tables(run)
 	byID := map[string]bool{}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/wsbench/wsbench/bench/analysis"
 	"io"
 	"math"
 	"os"
@@ -141,7 +142,7 @@ func TestFixtureStatuses(t *testing.T) {
 func TestWrite(t *testing.T) {
 	run := loadFixture(t)
 	dir := t.TempDir()
-	if err := Write(run, dir); err != nil {
+	if err := Write(analysis.Build(run, ClaimFinding(run)), dir); err != nil {
 		t.Fatal(err)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "REPORT.md"))

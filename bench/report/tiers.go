@@ -4,57 +4,58 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/results"
-	"github.com/wsbench/wsbench/bench/stats"
 )
 
-// tiering is the ranking of one table column: libraries in tiers by a rank
-// test over their trials (bench/stats). Cells that fail, or whose figure is
-// not the server's (client-bound throughput, client-limited latency), are
-// shown but not ranked.
+// tiering is the ranking of one table column, made by bench/analysis (the
+// one place tiers and validity are decided): the table only renders it.
 type tiering struct {
-	rank   map[string]int // library -> tier, 1 best
-	tiers  []stats.Tier
-	higher bool
-}
-
-// rankable reports whether c's key figure may be ranked.
-func rankable(c *results.Cell, key string) bool {
-	if !usable(c) || hasFlag(c, results.StatusClientLimited) {
-		return false
-	}
-	return key != results.MsgsPerSec || !hasFlag(c, results.StatusClientBound)
+	r *analysis.Ranked
 }
 
 // tierCells ranks cells (library -> cell) on key.
 func tierCells(cells map[string]*results.Cell, key string, higher bool) tiering {
-	samples := map[string][]float64{}
-	for lib, c := range cells {
-		if rankable(c, key) {
-			samples[lib] = c.Values(key)
-		}
+	var cs []*results.Cell
+	for _, c := range cells {
+		cs = append(cs, c)
 	}
-	ts := stats.Tiers(samples, higher)
-	return tiering{rank: stats.TierOf(ts), tiers: ts, higher: higher}
+	slices.SortFunc(cs, func(a, b *results.Cell) int { return compareStrings(a.Lib, b.Lib) })
+	return tiering{analysis.Rank(cs, key, higher)}
 }
 
-// label is lib's tier as shown in a table: "T1", or "–" when not ranked.
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// label is lib's tier as shown in a table: "T1"; "ref" for the ceiling and
+// baselines; "–" when its point is not valid or too few points are.
 func (t tiering) label(lib string) string {
-	if r, ok := t.rank[lib]; ok {
+	if slices.Contains(t.r.References, lib) {
+		return "ref"
+	}
+	if r := t.r.TierOf(lib); r > 0 && t.r.Enough() {
 		return fmt.Sprintf("T%d", r)
 	}
 	return "–"
 }
 
-// order sorts libs by tier (ranked ones first, in tier order), keeping the
-// given order otherwise.
+// order sorts libs: ranked ones in tier order, then the reference rows,
+// then the rest in the given order.
 func (t tiering) order(libs []string) []string {
 	out := slices.Clone(libs)
 	pos := map[string]int{}
-	for _, tier := range t.tiers {
-		for _, n := range tier.Names {
-			pos[n] = len(pos)
-		}
+	for _, n := range t.r.Members {
+		pos[n] = len(pos)
+	}
+	for _, n := range t.r.References {
+		pos[n] = len(pos)
 	}
 	slices.SortStableFunc(out, func(a, b string) int {
 		pa, oka := pos[a]
@@ -74,24 +75,13 @@ func (t tiering) order(libs []string) []string {
 
 // tierNote explains the tier column of a table.
 func tierNote(v *view, what string) string {
-	return fmt.Sprintf(" **Tier** (%s): libraries are ordered by tier; one ranks above another only when a Mann-Whitney U test over their trials "+
-		"gives p < %.2f, and libraries that this run's %s cannot separate share a tier. "+
-		"Cells that failed or whose figure is the load generator's limit are not ranked (–).", what, stats.Alpha, v.trialsText())
+	return fmt.Sprintf(" **Tier** (%s, %s): %s. \"ref\" marks the ceiling and baselines; \"–\" a point that is not valid (failed, or set by the load generator rather than the server).",
+		what, v.trialsText(), analysis.Method())
 }
 
-// trialsText says how many trials the cells had.
+// trialsText says how many trials the cells counted.
 func (v *view) trialsText() string {
-	lo, hi := 0, 0
-	for i := range v.run.Cells {
-		n := len(v.run.Cells[i].Trials)
-		if n == 0 {
-			continue
-		}
-		if lo == 0 || n < lo {
-			lo = n
-		}
-		hi = max(hi, n)
-	}
+	lo, hi := analysis.TrialRange(v.run)
 	if lo == hi {
 		return fmt.Sprintf("%d trials per cell", hi)
 	}

@@ -46,6 +46,9 @@ type Run struct {
 	// Warnings are things a reader must know (no CPU pinning, fewer than 3
 	// trials, drift above 10%...).
 	Warnings []string `json:"warnings,omitempty"`
+	// NoiseFloor is the run's own trial-to-trial spread per scenario
+	// metric (see noise.go); empty in runs recorded before it existed.
+	NoiseFloor map[string]float64 `json:"noise_floor,omitempty"`
 }
 
 // Environment is where and with what the numbers were made.

@@ -1,10 +1,12 @@
-// Package slides turns a run into conference-talk material: slides.html,
-// one self-contained 16:9 deck whose slides each state one finding of the
-// run, with speaker notes holding the conditions and caveats. The story
-// is made by rules in code (story.go, picks.go) from results.json and,
-// when there is one, the newest conformance run; the charts are inline
-// SVG in one palette (chart.go, bench/palette); the page is
-// deck.html.tmpl. Write also writes REPORT.html (bench/htmlreport).
+// Package slides turns a run's analysis (bench/analysis) into
+// conference-talk material: slides.html, one self-contained 16:9 deck
+// whose slides each state one finding of the run, titled with the
+// finding's own sentence, with speaker notes holding the conditions and
+// caveats. deck.go assembles the deck; intro.go, figures.go, latency.go,
+// verdict.go, conformanceslide.go and picks.go make its slides; the charts
+// are inline SVG in one palette (chart.go, bench/palette); the page is
+// deck.html.tmpl. bench/publish writes it beside REPORT.md and
+// REPORT.html.
 package slides
 
 import (
@@ -13,33 +15,27 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/wsbench/wsbench/bench/htmlreport"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/analysis"
 )
 
 // FileName is the deck's name in a run directory.
 const FileName = "slides.html"
 
-// Write builds the deck of r and writes runDir/slides.html, then
-// runDir/REPORT.html from runDir/REPORT.md when that exists.
-func Write(runDir string, r *results.Run) error {
-	var conf *Conformance
-	if p := findConformance(runDir); p != "" {
-		c, err := LoadConformance(p)
-		if err != nil {
-			return fmt.Errorf("slides: %v", err)
-		}
-		conf = c
+// NearestConformance loads the newest conformance run next to runDir, or
+// returns nil when there is none.
+func NearestConformance(runDir string) (*Conformance, error) {
+	p := findConformance(runDir)
+	if p == "" {
+		return nil, nil
 	}
+	return LoadConformance(p)
+}
+
+// WriteDeck writes runDir/slides.html from model m.
+func WriteDeck(runDir string, m *analysis.Model, conf *Conformance) error {
 	var buf bytes.Buffer
-	if err := Render(&buf, Build(r, conf)); err != nil {
-		return fmt.Errorf("slides: %v", err)
+	if err := Render(&buf, BuildFrom(m, conf)); err != nil {
+		return fmt.Errorf("slides: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(runDir, FileName), buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	if _, err := os.Stat(filepath.Join(runDir, "REPORT.md")); err == nil {
-		return htmlreport.Write(runDir)
-	}
-	return nil
+	return os.WriteFile(filepath.Join(runDir, FileName), buf.Bytes(), 0o644)
 }

@@ -13,6 +13,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/wsbench/wsbench/bench/publish"
 	"io"
 	"os"
 	"os/signal"
@@ -48,7 +49,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "slides: %v\n", err)
 		return 1
 	}
-	if err := slides.Write(*dir, r); err != nil {
+	if fi, err := os.Stat(*dir); err == nil && !fi.IsDir() {
+		*dir = filepath.Dir(*dir)
+	}
+	if err := publish.Write(*dir, r); err != nil {
 		fmt.Fprintf(stderr, "slides: %v\n", err)
 		return 1
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/palette"
 	"github.com/wsbench/wsbench/bench/results"
 	"github.com/wsbench/wsbench/bench/slides/internal/demo"
@@ -71,7 +72,7 @@ func TestMissingDataLeavesSlidesOut(t *testing.T) {
 			t.Errorf("slide %s shown without its data", id)
 		}
 	}
-	for _, p := range (&story{run: demo.Run(false), x: newIndex(demo.Run(false))}).Picks() {
+	for _, p := range (&story{run: demo.Run(false), model: Model(demo.Run(false), nil), x: newIndex(demo.Run(false))}).Picks() {
 		if p.Job == "Steady latency" || p.Job == "Strict protocol" {
 			t.Errorf("pick %q made without its data", p.Job)
 		}
@@ -82,40 +83,68 @@ func TestMissingDataLeavesSlidesOut(t *testing.T) {
 	}
 }
 
-// The title states the finding with the run's own figures.
-func TestTitlesComeFromTheRun(t *testing.T) {
+// Every slide that states a finding has that finding's title, word for
+// word: the deck renders the analysis, it does not word its own claims.
+func TestTitlesAreFindings(t *testing.T) {
 	run := demo.Run(true)
-	d := Build(run, nil)
-	s := &story{run: run, x: newIndex(run)}
-	cells := s.x.cells("echo-closed", 1024, 100, nil)
-	order, tier := ranked(cells, results.MsgsPerSec, true)
-	top := firstNonBaseline(order)
-	title := slide(t, d, "throughput-1KiB").Title
-	if !strings.Contains(title, fmtCount(top.Median[results.MsgsPerSec])) || !strings.Contains(title, leaders(order, tier)[0]) {
-		t.Errorf("title %q does not state %s at %s", title, top.Lib, fmtCount(top.Median[results.MsgsPerSec]))
+	conf := demoConformance(t)
+	m := Model(run, conf)
+	d := BuildFrom(m, conf)
+	n := 0
+	for _, s := range d.Slides {
+		if s.Finding == "" {
+			continue
+		}
+		n++
+		f := m.Finding(s.Finding)
+		if f == nil {
+			t.Errorf("slide %s states finding %q, which the model lacks", s.ID, s.Finding)
+			continue
+		}
+		if s.Title != f.Title {
+			t.Errorf("slide %s: title %q, finding %q", s.ID, s.Title, f.Title)
+		}
+		for _, p := range f.Ranking {
+			if !p.Valid {
+				t.Errorf("finding %s ranks %s, whose point is not valid", f.ID, p.Lib)
+			}
+			if analysis.RoleOf(p.Lib) == analysis.RoleCeiling || analysis.RoleOf(p.Lib) == analysis.RoleBaseline {
+				t.Errorf("finding %s ranks the reference %s", f.ID, p.Lib)
+			}
+		}
 	}
-	if strings.Contains(title, "tcp") {
+	if n < 7 {
+		t.Errorf("only %d slides state a finding", n)
+	}
+	if title := slide(t, d, "throughput-1KiB").Title; strings.Contains(title, "tcp") {
 		t.Errorf("the raw-TCP ceiling leads a title: %q", title)
 	}
 }
 
+// Bars are drawn in the finding's tier order, the references after them.
 func TestChartsFollowTiersAndThePalette(t *testing.T) {
 	run := demo.Run(true)
-	d := Build(run, nil)
+	m := Model(run, nil)
+	d := BuildFrom(m, nil)
 	chart := string(slide(t, d, "throughput-1KiB").Chart)
-	s := &story{run: run, x: newIndex(run)}
-	order, _ := ranked(s.x.cells("echo-closed", 1024, 100, nil), results.MsgsPerSec, true)
 	re := regexp.MustCompile(`class="tick rowlabel"[^>]*>([^<]+)<`)
 	var rows []string
-	for _, m := range re.FindAllStringSubmatch(chart, -1) {
-		rows = append(rows, m[1])
+	for _, mm := range re.FindAllStringSubmatch(chart, -1) {
+		rows = append(rows, mm[1])
 	}
+	f := m.Finding(analysis.IDThroughput(1024))
 	var want []string
-	for _, c := range order {
-		want = append(want, c.Lib)
+	for _, p := range f.Ranking {
+		want = append(want, p.Lib)
+	}
+	for _, p := range f.References {
+		want = append(want, p.Lib)
+	}
+	for _, x := range f.NotValid {
+		want = append(want, x.Lib)
 	}
 	if !slices.Equal(rows, want) {
-		t.Errorf("bar order %v, want tier order %v", rows, want)
+		t.Errorf("bar order %v, want tier order then references %v", rows, want)
 	}
 	// gorilla has the same colour on every chart.
 	col := palette.New(nil).Style("gorilla").Hex()
@@ -126,20 +155,22 @@ func TestChartsFollowTiersAndThePalette(t *testing.T) {
 	}
 }
 
-func TestClientLimitedPointsAreHollow(t *testing.T) {
+func TestInvalidPointsAreHollow(t *testing.T) {
 	d := Build(demo.Run(true), nil)
 	chart := string(slide(t, d, "latency-load").Chart)
 	if n := strings.Count(chart, `class="marker hollow"`); n != 2 { // the point and its legend entry
 		t.Errorf("%d hollow markers, want the client-limited point and its legend entry", n)
 	}
-	if !strings.Contains(chart, "client-limited") {
+	if !strings.Contains(chart, "not valid") {
 		t.Error("the legend does not explain hollow points")
 	}
 }
 
-func TestPicksStateRulesAndSkipBaselines(t *testing.T) {
+func TestPicksAreLeadingTiersAndSkipReferences(t *testing.T) {
 	run := demo.Run(true)
-	s := &story{run: run, x: newIndex(run), conf: demoConformance(t)}
+	conf := demoConformance(t)
+	m := Model(run, conf)
+	s := &story{run: run, model: m, x: newIndex(run), conf: conf}
 	ps := s.Picks()
 	jobs := map[string]Pick{}
 	for _, p := range ps {
@@ -152,6 +183,9 @@ func TestPicksStateRulesAndSkipBaselines(t *testing.T) {
 				t.Errorf("%s picked for %q", l, p.Job)
 			}
 		}
+		if f := m.Finding(p.Finding); f != nil && p.Finding != analysis.IDConformance && !slices.Equal(f.Leading, p.Libs) {
+			t.Errorf("pick %q: %v, but its finding leads with %v", p.Job, p.Libs, f.Leading)
+		}
 	}
 	for _, j := range []string{"Raw echo throughput", "Most messages per core", "Many idle connections", "Steady latency", "Broadcast fan-out", "Strict protocol"} {
 		if _, ok := jobs[j]; !ok {
@@ -163,10 +197,10 @@ func TestPicksStateRulesAndSkipBaselines(t *testing.T) {
 	}
 }
 
-func TestConformanceSlideCountsVerdicts(t *testing.T) {
+func TestConformanceSlideCountsWebSocketServers(t *testing.T) {
 	d := Build(demo.Run(true), demoConformance(t))
 	s := slide(t, d, "conformance")
-	if s.Title != "3 of 4 libraries fail no conformance case" {
+	if !regexp.MustCompile(`^\d+ of \d+ WebSocket servers fail no conformance case$`).MatchString(s.Title) {
 		t.Errorf("title %q", s.Title)
 	}
 	if !strings.Contains(strings.Join(s.Notes, " "), "nbio: 1 OK, 1 UNIMPLEMENTED, 2 FAILED. Failed: 1.1.2, 1.1.3.") {
@@ -207,53 +241,25 @@ func TestFindsNewestConformanceRun(t *testing.T) {
 	}
 }
 
-// The deck is one file that needs nothing from the network.
-func TestWriteIsSelfContained(t *testing.T) {
-	root := t.TempDir()
-	if _, err := demo.WriteConformance(root); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "demo")
-	os.MkdirAll(filepath.Join(dir, "charts"), 0o755)
-	os.WriteFile(filepath.Join(dir, "REPORT.md"), []byte("# Demo\n\n## Part\n\n![a chart](charts/a.svg)\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "charts", "a.svg"), []byte(`<?xml version="1.0"?><svg viewBox="0 0 1 1"><text>inlined</text></svg>`), 0o644)
-	if err := Write(dir, demo.Run(true)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	html := string(b)
-	ext := regexp.MustCompile(`(?i)(src|href)\s*=\s*"(https?:)?//|@import|url\(\s*["']?https?:|<link\b`)
-	if m := ext.FindString(html); m != "" {
-		t.Errorf("the deck refers outside itself: %q", m)
-	}
-	if !strings.Contains(html, `id="conformance"`) || strings.Count(html, `<section class="slide`) != 11 {
-		t.Errorf("deck lacks slides: %d sections", strings.Count(html, `<section class="slide`))
-	}
-	rep, err := os.ReadFile(filepath.Join(dir, "REPORT.html"))
-	if err != nil || !strings.Contains(string(rep), "inlined") {
-		t.Errorf("REPORT.html: %v", err)
-	}
-}
-
 func TestClientLimitedPointsAreNeverRanked(t *testing.T) {
 	run := demo.Run(true)
 	for i := range run.Cells {
 		c := &run.Cells[i]
-		if c.Lib == "gws" && c.Load == 0.5 {
+		if c.Lib == "gws" && c.Scenario == "echo-open" && c.Load == 0 {
 			c.Status, c.Flags = results.StatusClientLimited, []string{results.StatusClientLimited}
 		}
 	}
-	s := &story{run: run, x: newIndex(run)}
-	o := s.openLoad()
-	if o == nil || o.half["gorilla"] == nil || o.half["gorilla"].Load != 0.5 {
-		t.Fatalf("gorilla is not ranked at its 50%% point: %+v", o)
+	m := Model(run, nil)
+	f := analysis.DeckLatency(m)
+	if f == nil {
+		t.Fatal("no latency finding")
 	}
-	if _, ranked := o.half["gws"]; ranked {
-		t.Error("a client-limited point is ranked")
+	for _, p := range f.Ranking {
+		if p.Lib == "gws" {
+			t.Errorf("a client-limited point is ranked: %+v", f.Ranking)
+		}
 	}
+	s := &story{run: run, model: m, x: newIndex(run)}
 	for _, p := range s.Picks() {
 		if p.Job == "Steady latency" && slices.Contains(p.Libs, "gws") {
 			t.Errorf("gws picked for steady latency on a client-limited point: %+v", p)
@@ -261,58 +267,28 @@ func TestClientLimitedPointsAreNeverRanked(t *testing.T) {
 	}
 }
 
-// Without loads relative to capacity, libraries are ranked at the common
-// offered rate nearest half the median capacity, when there is one.
-func TestCommonRateFallback(t *testing.T) {
-	run := demo.Run(true)
-	var caps []float64
-	for _, c := range run.Cells {
-		if c.Scenario == "echo-closed" && c.PayloadBytes == 1024 && !baselines[c.Lib] {
-			caps = append(caps, c.Median[results.MsgsPerSec])
-		}
-	}
-	common := float64(int(results.Median(caps) / 2 / 1000 * 1000)) // a round rate near half the median capacity
-	var keep []results.Cell
-	for _, c := range run.Cells {
-		if c.Scenario == "echo-open" && c.Load > 0 {
-			if c.Load != 0.5 {
-				continue
-			}
-			c.Load, c.Rate = 0, common
-		}
-		keep = append(keep, c)
-	}
-	run.Cells = keep
-	s := &story{run: run, x: newIndex(run)}
-	o := s.openLoad()
-	if o == nil || !strings.Contains(o.halfDesc, "msgs/s offered") || len(o.half) < 4 {
-		t.Fatalf("no common-rate ranking: %+v", o)
-	}
-	if title := slide(t, Build(run, nil), "latency-load").Title; !strings.Contains(title, fmtCount(common)+" msgs/s offered") {
-		t.Errorf("title %q does not name the common rate", title)
-	}
-}
-
-// With fewer trials than the rank test needs, titles and picks name the
-// best median and say the order rests on medians.
-func TestTooFewTrialsRankByMedianAndSaySo(t *testing.T) {
+// A ranking where fewer than half of the servers have a valid point is not
+// ranked: its title says what could not be measured, and no pick uses it.
+func TestTooFewValidPointsAreNotRanked(t *testing.T) {
 	run := demo.Run(true)
 	for i := range run.Cells {
-		run.Cells[i].Trials = run.Cells[i].Trials[:3]
-	}
-	run.Environment.Matrix.Trials = 3
-	d := Build(run, nil)
-	if title := slide(t, d, "throughput-1KiB").Title; !strings.Contains(title, "by median") || strings.Contains(title, "share") {
-		t.Errorf("title %q", title)
-	}
-	s := &story{run: run, x: newIndex(run)}
-	for _, p := range s.Picks() {
-		if len(p.Libs) != 1 {
-			t.Errorf("pick %q lists %v, want the best median alone", p.Job, p.Libs)
+		c := &run.Cells[i]
+		if c.Scenario == "echo-closed" && c.PayloadBytes == 1024 && c.Lib != "gorilla" {
+			c.Status, c.Flags = results.StatusClientBound, []string{results.StatusClientBound}
 		}
 	}
-	full := Build(demo.Run(true), nil)
-	if title := slide(t, full, "throughput-1KiB").Title; strings.Contains(title, "by median") {
-		t.Errorf("5 trials, yet %q", title)
+	m := Model(run, nil)
+	f := m.Finding(analysis.IDThroughput(1024))
+	if len(f.Ranking) != 0 || len(f.Leading) != 0 || !strings.Contains(f.Title, "not ranked") {
+		t.Errorf("finding %+v", f)
+	}
+	if title := slide(t, BuildFrom(m, nil), "throughput-1KiB").Title; title != f.Title {
+		t.Errorf("slide title %q", title)
+	}
+	s := &story{run: run, model: m, x: newIndex(run)}
+	for _, p := range s.Picks() {
+		if p.Job == "Raw echo throughput" {
+			t.Errorf("picked from an unranked finding: %+v", p)
+		}
 	}
 }

@@ -1,0 +1,109 @@
+package analysis
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/stats"
+)
+
+// Options are the ranking's statistical settings: the family-wise
+// significance level and the practical margin one entry must lead another
+// by before it "beats" it (bench/stats).
+var Options = stats.Options{Alpha: 0.05, Margin: 0.05}
+
+// Ranked is one metric over one column of cells (the same scenario, size,
+// connection count and load for every entry): the valid points in tiers,
+// the reference rows beside them, and the points that could not be ranked.
+type Ranked struct {
+	Metric         string
+	HigherIsBetter bool
+	Stats          stats.Ranking
+	// Tier of every ranked entry (1 best).
+	Tier map[string]int
+	// Members are the ranked entries in tier order (best median first
+	// within a tier).
+	Members []string
+	// References are the ceiling and baseline entries with a valid point,
+	// drawn beside the ranking but never in it.
+	References []string
+	// Invalid maps an entry whose point is not valid to why.
+	Invalid map[string]string
+	// Valid and Total count the entries that take part in rankings
+	// (libraries and our own implementations): Valid of them have a valid
+	// point.
+	Valid, Total int
+	cells        map[string]*results.Cell
+}
+
+// Enough reports whether the ranking may be shown as one: at least half
+// of the entries it concerns have a valid point, and at least two do.
+func (r *Ranked) Enough() bool { return r.Valid >= 2 && 2*r.Valid >= r.Total }
+
+// TierOf is lib's tier, 0 when it is not ranked.
+func (r *Ranked) TierOf(lib string) int { return r.Tier[lib] }
+
+// Leading is the first tier: the entries that no other entry beats.
+func (r *Ranked) Leading() []string {
+	if !r.Enough() || len(r.Stats.Tiers) == 0 {
+		return nil
+	}
+	return slices.Clone(r.Stats.Tiers[0].Names)
+}
+
+// Cell is lib's cell in the column.
+func (r *Ranked) Cell(lib string) *results.Cell { return r.cells[lib] }
+
+// Rank ranks cells (one per entry, the same column) on metric key.
+func Rank(cells []*results.Cell, key string, higherIsBetter bool) *Ranked {
+	r := &Ranked{Metric: key, HigherIsBetter: higherIsBetter, Tier: map[string]int{}, Invalid: map[string]string{}, cells: map[string]*results.Cell{}}
+	samples := map[string][]stats.Obs{}
+	for _, c := range cells {
+		r.cells[c.Lib] = c
+		role := RoleOf(c.Lib)
+		v := PointValidity(c, key)
+		if role.Ranked() {
+			r.Total++
+		}
+		if !v.Valid {
+			r.Invalid[c.Lib] = v.Why
+			continue
+		}
+		if !role.Ranked() {
+			r.References = append(r.References, c.Lib)
+			continue
+		}
+		r.Valid++
+		samples[c.Lib] = Observations(c, key)
+	}
+	sort.Strings(r.References)
+	r.Stats = stats.Rank(samples, higherIsBetter, Options)
+	for _, t := range r.Stats.Tiers {
+		for _, n := range t.Names {
+			r.Tier[n] = t.Rank
+			r.Members = append(r.Members, n)
+		}
+	}
+	return r
+}
+
+// Observations are the values of key over c's trials that count, each with
+// the round it was measured in: a trial's number is its round (the runner
+// measures trial n of every entry of a column in round n).
+func Observations(c *results.Cell, key string) []stats.Obs {
+	m, ok := results.MetricByKey(key)
+	if !ok {
+		return nil
+	}
+	var out []stats.Obs
+	for _, t := range c.Trials {
+		if results.TrialProblem(c.Scenario, t) != "" {
+			continue
+		}
+		if v, ok := m.Get(t.Result); ok && v > 0 {
+			out = append(out, stats.Obs{Round: t.N, Value: v})
+		}
+	}
+	return out
+}

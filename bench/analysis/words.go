@@ -1,0 +1,104 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/wsbench/wsbench/bench/format"
+)
+
+// Words: how a finding's title says what its ranking shows. A title names
+// as leading every entry in the first tier (no other entry beats it), says
+// how many entries that is out of how many, and when too few points are
+// valid to rank, says that instead of naming anyone.
+
+// maxNamed is the most leaders a title names; more are counted.
+const maxNamed = 4
+
+// leadTitle titles a ranking of subject ("1 KiB echo throughput"); f
+// formats a median and unit follows it.
+func leadTitle(subject string, f func(float64) string, unit string) func(*Ranked) string {
+	return func(r *Ranked) string {
+		if !r.Enough() {
+			return fmt.Sprintf("%s: not ranked, %s", capitalize(subject), validCount(r))
+		}
+		lead := r.Leading()
+		best := r.cells[r.Members[0]].Median[r.Metric]
+		value := f(best) + unit
+		bound := "from"
+		if r.HigherIsBetter {
+			bound = "up to"
+		}
+		switch {
+		case len(lead) == 1:
+			return fmt.Sprintf("%s leads %s: %s", lead[0], subject, value)
+		case len(lead) == r.Valid:
+			return fmt.Sprintf("No server beats another by %s in %s: all %d valid points share one tier (%s %s)",
+				format.Percent(Options.Margin), subject, r.Valid, bound, value)
+		case len(lead) <= maxNamed:
+			return fmt.Sprintf("%s share the lead in %s (%s %s)", format.List(lead), subject, bound, value)
+		}
+		return fmt.Sprintf("%d of %d servers share the lead in %s (%s %s)", len(lead), r.Valid, subject, bound, value)
+	}
+}
+
+// validCount says how many of a ranking's entries have a valid point and
+// why the others do not: "5 of 12 points valid (7 client-bound)".
+func validCount(r *Ranked) string {
+	why := map[string]int{}
+	for lib, w := range r.Invalid {
+		if RoleOf(lib).Ranked() {
+			why[short(w)]++
+		}
+	}
+	var parts []string
+	for w, n := range why {
+		parts = append(parts, fmt.Sprintf("%d %s", n, w))
+	}
+	sort.Strings(parts)
+	s := fmt.Sprintf("%d of %d points valid", r.Valid, r.Total)
+	if len(parts) > 0 {
+		s += " (" + format.List(parts) + ")"
+	}
+	return s
+}
+
+// short is a reason's first words: "failed: server died" -> "failed".
+func short(why string) string {
+	if i := strings.IndexAny(why, ":("); i > 0 {
+		return strings.TrimSpace(why[:i])
+	}
+	return why
+}
+
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' || (len(s) > 1 && s[1] >= '0' && s[1] <= '9') {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+func sortFunc[T any](xs []T, less func(a, b T) bool) {
+	sort.SliceStable(xs, func(i, j int) bool { return less(xs[i], xs[j]) })
+}
+
+// curveTitle titles an open-loop point taken at each server's own load:
+// how many servers have a valid point there, and the range of their p99;
+// it ranks nobody.
+func curveTitle(subject string) func(*Ranked) string {
+	return func(r *Ranked) string {
+		lo, hi := 0.0, 0.0
+		for _, lib := range r.Members {
+			v := r.cells[lib].Median[r.Metric]
+			if lo == 0 || v < lo {
+				lo = v
+			}
+			hi = max(hi, v)
+		}
+		if r.Valid == 0 {
+			return fmt.Sprintf("%s: no valid point, %s", capitalize(subject), validCount(r))
+		}
+		return fmt.Sprintf("%s: %s, p99 %s to %s", capitalize(subject), validCount(r), format.US(lo), format.US(hi))
+	}
+}
