@@ -6,6 +6,7 @@ package compare
 
 import (
 	"fmt"
+	"github.com/wsbench/wsbench/bench/analysis"
 	"io"
 	"math"
 	"sort"
@@ -67,11 +68,15 @@ type Report struct {
 	Flipped       int      `json:"flipped"` // of those, ranked the other way in B
 	Tables        []Table  `json:"tables"`
 	Cells         []Cell   `json:"cells"`
+	// Agreement is how the two decks' rankings agree: contradictions
+	// (pairs placed in opposite tiers) and findings whose leading set
+	// changed (bench/analysis.Agree).
+	analysis.Agreement
 }
 
 // Runs compares run b against run a.
 func Runs(a, b *results.Run) *Report {
-	rep := &Report{A: a.Name, B: b.Name}
+	rep := &Report{A: a.Name, B: b.Name, Agreement: analysis.Agree(analysis.Build(a), analysis.Build(b))}
 	ca := index(a)
 	type col struct {
 		name string
@@ -196,4 +201,12 @@ func (r *Report) Text(w io.Writer) {
 		fmt.Fprintf(w, "%-60s %5d %7s  %s\n", t.Name, len(t.Libs), fmtPtr(t.Tau), strings.Join(t.Flipped, " "))
 	}
 	fmt.Fprintf(w, "\nrank agreement (Kendall's tau, weighted by pairs): %s; %d of %d library pairs flipped\n", fmtPtr(r.RankAgreement), r.Flipped, r.Pairs)
+	fmt.Fprintf(w, "deck rankings compared: %s\n", strings.Join(r.Rankings, ", "))
+	fmt.Fprintf(w, "contradictions (pairs in opposite tiers): %d; pairs separated in one run and reversed by median in the other: %d\n", r.Contradictions, r.MedianReversals)
+	if len(r.FindingsChanged) == 0 {
+		fmt.Fprintln(w, "findings changed: none (every deck finding names the same leading entries)")
+	}
+	for _, f := range r.FindingsChanged {
+		fmt.Fprintf(w, "finding changed: %s leads with [%s] in A, [%s] in B\n", f.ID, strings.Join(f.A, " "), strings.Join(f.B, " "))
+	}
 }
