@@ -209,6 +209,8 @@ func better(a, b entry, higherIsBetter bool) bool {
 func method(pairs, paired int, opt Options, pl *pool, cyclic int) string {
 	var s string
 	switch {
+	case pairs == 0:
+		return "fewer than two entries: nothing to test"
 	case pl != nil:
 		s = fmt.Sprintf("t-tests on mean log differences over %d rounds that every entry has, noise pooled over all entries (%g degrees of freedom)", pl.rounds, pl.df)
 	case paired == pairs:
