@@ -32,8 +32,8 @@ type Options struct {
 	// the rest is then separated from its neighbours more often than Alpha
 	// says (in simulations of 12 equal entries over 5 rounds, one entry
 	// with twice the others' noise about doubled the rate of false
-	// separations; the per-pair tests kept it). With fewer than MinPairedRounds complete rounds Rank falls back
-	// to the per-pair tests.
+	// separations; the per-pair tests kept it). With fewer than
+	// MinPairedRounds complete rounds Rank falls back to the per-pair tests.
 	Pooled bool
 }
 
