@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -390,5 +391,9 @@ func TestMethodStatesTheTest(t *testing.T) {
 		len(r.Pairs), DefaultAlpha, 100*DefaultMargin)
 	if r.Method != want {
 		t.Errorf("Method = %q, want %q", r.Method, want)
+	}
+	one := Rank(map[string][]Obs{"a": {{1, 1}}}, true, Options{})
+	if len(one.Pairs) != 0 || !reflect.DeepEqual(one.Leading(), []string{"a"}) || !strings.Contains(one.Method, "nothing to test") {
+		t.Errorf("one entry: %+v", one)
 	}
 }

@@ -26,6 +26,10 @@
 // the smallest raw p-value by that count. A paired t-test over n rounds
 // has n-1 degrees of freedom; separating a 20% difference under 5% trial
 // noise among 12 entries takes about a dozen rounds (see the tests).
+// Options.Pooled trades an assumption for power: it estimates the noise
+// once from all entries (a randomized complete block analysis, entry +
+// round + noise on a log scale), which separates the same difference in
+// five rounds but assumes every entry is about as noisy as the others.
 //
 // # Tiers: layers of the beats relation
 //
