@@ -11,7 +11,7 @@ import (
 	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/palette"
 	"github.com/wsbench/wsbench/bench/results"
-	"github.com/wsbench/wsbench/bench/slides/internal/demo"
+	"github.com/wsbench/wsbench/bench/internal/demo"
 )
 
 func ids(d *Deck) []string {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/slides"
-	"github.com/wsbench/wsbench/bench/slides/internal/demo"
+	"github.com/wsbench/wsbench/bench/internal/demo"
 )
 
 // browser returns Chromium's path, or skips the test when there is none;
