@@ -100,6 +100,9 @@ func (s *srv) Serve(ln net.Listener) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("hertz: %v", r)
+			if e, ok := r.(error); ok {
+				err = fmt.Errorf("hertz: %w", e)
+			}
 			if s.isStopping() {
 				err = nil // the transport's way of saying it stopped
 			}
