@@ -53,13 +53,30 @@ type Conn[T, S ~int] interface {
 	SetReadLimit(n int64)
 }
 
-// API is what a module hands the adapter.
+// API is what a module hands the adapter (Bind).
 type API[T, S ~int] struct {
-	// Accept is the module's websocket.Accept with origin checks and
-	// compression off. It must return a nil Conn with its error.
+	// Accept is the module's websocket.Accept with its options. It
+	// returns a nil Conn with its error.
 	Accept func(w http.ResponseWriter, r *http.Request) (Conn[T, S], error)
 	// Text and Binary are the module's MessageText and MessageBinary.
 	Text, Binary T
+}
+
+// Bind is the API of a module whose websocket.Accept is accept, called
+// with opts (which should turn origin checks and compression off), and
+// whose MessageText and MessageBinary are text and binary.
+func Bind[C Conn[T, S], O any, T, S ~int](accept func(http.ResponseWriter, *http.Request, *O) (C, error), opts *O, text, binary T) API[T, S] {
+	return API[T, S]{
+		Accept: func(w http.ResponseWriter, r *http.Request) (Conn[T, S], error) {
+			c, err := accept(w, r, opts)
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		},
+		Text:   text,
+		Binary: binary,
+	}
 }
 
 // Echo paths (Options.Echo).

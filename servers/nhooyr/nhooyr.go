@@ -13,32 +13,16 @@
 package nhooyr
 
 import (
-	"net/http"
-
 	"nhooyr.io/websocket"
 
 	"github.com/wsbench/wsbench/servers/coderfork"
 	"github.com/wsbench/wsbench/servers/server"
 )
 
-var api = coderfork.API[websocket.MessageType, websocket.StatusCode]{
-	Accept: accept,
-	Text:   websocket.MessageText,
-	Binary: websocket.MessageBinary,
-}
-
-var acceptOptions = websocket.AcceptOptions{
+var api = coderfork.Bind(websocket.Accept, &websocket.AcceptOptions{
 	InsecureSkipVerify: true, // load generators send no Origin; nothing to protect here
 	CompressionMode:    websocket.CompressionDisabled,
-}
-
-func accept(w http.ResponseWriter, r *http.Request) (coderfork.Conn[websocket.MessageType, websocket.StatusCode], error) {
-	c, err := websocket.Accept(w, r, &acceptOptions)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
+}, websocket.MessageText, websocket.MessageBinary)
 
 // New returns the nhooyr server.
 func New(env *server.Env) server.Server { return coderfork.New(env, api) }
