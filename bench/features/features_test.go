@@ -15,6 +15,9 @@ func TestEveryLibraryHasFeatures(t *testing.T) {
 			t.Errorf("no features for %s", name)
 			continue
 		}
+		if g, ok := Of(name); !ok || g != f {
+			t.Errorf("Of(%s) = %+v, %v; Table has %+v", name, g, ok, f)
+		}
 		row := f.Row()
 		if len(row) != len(Columns) {
 			t.Fatalf("%s: %d cells for %d columns", name, len(row), len(Columns))
@@ -29,5 +32,8 @@ func TestEveryLibraryHasFeatures(t *testing.T) {
 		if _, ok := registry.Lookup(name); !ok {
 			t.Errorf("features for %s, which is not registered", name)
 		}
+	}
+	if _, ok := Of("no-such-lib"); ok {
+		t.Error("Of found a row for a library that is not registered")
 	}
 }

@@ -2,13 +2,13 @@
 // in every chart and slide of every run, readable by colour-blind viewers.
 //
 // Colours are Okabe–Ito's (Color Universal Design): six hues for the
-// WebSocket libraries, grey for the HTTP baseline (rest) and black for the
-// raw-TCP ceiling (tcp). Yellow is left out: it cannot be read on white.
-// When the six hues run out, the next libraries repeat them with a second
-// channel: a dashed line and a square marker, then a dotted line and a
-// triangle, and so on. A known library always gets the same style; a
-// library this package does not know comes after the known ones, in name
-// order.
+// WebSocket servers, grey for the baseline and black for the ceiling
+// (their roles in servers/registry). Yellow is left out: it cannot be read
+// on white. When the six hues run out, the next libraries repeat them with
+// a second channel: a dashed line and a square marker, then a dotted line
+// and a triangle, and so on. A registered library always gets the same
+// style, from its palette position in the registry; a library the registry
+// does not know comes after the known ones, in name order.
 package palette
 
 import (
@@ -16,6 +16,9 @@ import (
 	"image/color"
 	"slices"
 	"sort"
+
+	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/server"
 )
 
 // Okabe–Ito colours.
@@ -34,16 +37,27 @@ var (
 var hues = []color.RGBA{Blue, Vermillion, BluishGreen, ReddishPurple, Orange, SkyBlue}
 
 // Known fixes the order in which libraries take their style, so that a
-// library keeps it whatever else ran. Baselines are not in it.
-var Known = []string{
-	"gorilla", "coder", "gws", "nbio", "gobwas", "xnet",
-	"sockjs", "nhooyr", "fasthttp", "hertz", "gobwas-epoll", "native",
+// library keeps it whatever else ran: the registry's palette positions.
+// The reference rows (baseline, ceiling) are not in it.
+var Known = registry.PaletteOrder()
+
+// neutral are the styles of the reference rows, by role.
+var neutral = map[server.Role]Style{
+	server.RoleBaseline: {Color: Grey, Dash: nil, Marker: Diamond},
+	server.RoleCeiling:  {Color: Black, Dash: nil, Marker: Cross},
 }
 
-// Baselines have fixed neutral styles.
-var Baselines = map[string]Style{
-	"rest": {Color: Grey, Dash: nil, Marker: Diamond},
-	"tcp":  {Color: Black, Dash: nil, Marker: Cross},
+// Baselines are the reference rows' fixed neutral styles, by name.
+var Baselines = baselines()
+
+func baselines() map[string]Style {
+	m := map[string]Style{}
+	for role, s := range neutral {
+		for _, l := range registry.ByRole(role) {
+			m[l.Name] = s
+		}
+	}
+	return m
 }
 
 // Marker is the shape of a point.

@@ -201,7 +201,7 @@ func broadcast(b *testing.B, lib server.Library, n int) {
 			for k := 0; k < total; k++ {
 				_, p, err := c.ReadMessage(buf)
 				if err != nil {
-					fail <- fmt.Errorf("subscriber %d: message %d of %d: %v", i, k, total, err)
+					fail <- fmt.Errorf("subscriber %d: message %d of %d: %w", i, k, total, err)
 					return
 				}
 				buf = p[:0]

@@ -32,7 +32,6 @@ import (
 	"net"
 	"os"
 	"sync"
-	"time"
 
 	"github.com/fasthttp/websocket"
 	"github.com/valyala/fasthttp"
@@ -62,10 +61,7 @@ func New(env *server.Env) server.Server {
 			CheckOrigin:     func(*fasthttp.RequestCtx) bool { return true },
 		},
 	}
-	s.hub = hub.New(env, func(binary bool, p []byte) any {
-		pm, _ := websocket.NewPreparedMessage(opcode(binary), p)
-		return pm
-	})
+	s.hub = hub.New(env, gorillafork.Prepare(websocket.NewPreparedMessage))
 	s.srv = &fasthttp.Server{
 		Handler:                      s.route,
 		Name:                         "wsbench",
@@ -79,13 +75,6 @@ func New(env *server.Env) server.Server {
 		KeepHijackedConns: true,
 	}
 	return s
-}
-
-func opcode(binary bool) int {
-	if binary {
-		return websocket.BinaryMessage
-	}
-	return websocket.TextMessage
 }
 
 func (s *srv) route(ctx *fasthttp.RequestCtx) {
@@ -119,29 +108,9 @@ func (s *srv) upgrade(ctx *fasthttp.RequestCtx, serve func(*websocket.Conn)) {
 	})
 }
 
-func (s *srv) echo(c *websocket.Conn) {
-	gorillafork.ReadMessages(c, func(mt int, p []byte) error {
-		s.env.Stats.MsgsIn.Add(1)
-		if err := c.WriteMessage(mt, p); err != nil {
-			return err
-		}
-		s.env.Stats.MsgsOut.Add(1)
-		return nil
-	})
-}
+func (s *srv) echo(c *websocket.Conn) { gorillafork.Echo(s.env, c) }
 
-func (s *srv) broadcast(c *websocket.Conn) {
-	sub := s.hub.Join(gorillafork.Kick(c, 100*time.Millisecond))
-	defer s.hub.Leave(sub)
-	go s.hub.Deliver(sub, func(m *hub.Msg) error {
-		return c.WritePreparedMessage(m.Frame.(*websocket.PreparedMessage))
-	}, func() { _ = c.Close() })
-	gorillafork.ReadMessages(c, func(mt int, p []byte) error {
-		s.env.Stats.MsgsIn.Add(1)
-		s.hub.Publish(mt == websocket.BinaryMessage, p) // Publish copies
-		return nil
-	})
-}
+func (s *srv) broadcast(c *websocket.Conn) { gorillafork.Broadcast(s.env, s.hub, c) }
 
 // Serve implements server.Server.
 func (s *srv) Serve(ln net.Listener) error {

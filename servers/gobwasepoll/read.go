@@ -138,7 +138,7 @@ func (w *worker) turn(c *conn) {
 		return
 	}
 	switch {
-	case w.sysErr == unix.EAGAIN:
+	case errors.Is(w.sysErr, unix.EAGAIN):
 		c.rearm() // spurious wake-up
 		return
 	case w.sysErr != nil, w.sysN == 0:
@@ -197,7 +197,7 @@ func (w *worker) message(c *conn) error {
 		}
 		n, err := w.rd.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -235,7 +235,7 @@ func (w *worker) control(h ws.Header, r io.Reader) error {
 	switch h.OpCode {
 	case ws.OpPing:
 		w.ctl[0], w.ctl[1] = 0x80|byte(ws.OpPong), byte(len(p))
-		if err := c.write(w.ctl[:2+len(p)]); err != nil && err != errCloseSent {
+		if err := c.write(w.ctl[:2+len(p)]); err != nil && !errors.Is(err, errCloseSent) {
 			return err
 		}
 		return nil
@@ -250,7 +250,7 @@ func (w *worker) control(h ws.Header, r io.Reader) error {
 		}
 		code, reason := ws.ParseCloseFrameDataUnsafe(p)
 		switch err := ws.CheckCloseFrameData(code, reason); {
-		case err == ws.ErrProtocolInvalidUTF8:
+		case errors.Is(err, ws.ErrProtocolInvalidUTF8):
 			return &closeError{ws.StatusInvalidFramePayloadData, "invalid UTF-8 in the close reason"}
 		case err != nil:
 			return &closeError{ws.StatusProtocolError, err.Error()}
@@ -309,7 +309,7 @@ func closeCode(err error) (ws.StatusCode, string) {
 // drain discards what a closing connection's peer still sends, until it
 // closes.
 func (w *worker) drain(c *conn) {
-	if err := c.rc.Control(w.drainFn); err != nil || w.sysErr != unix.EAGAIN {
+	if err := c.rc.Control(w.drainFn); err != nil || !errors.Is(w.sysErr, unix.EAGAIN) {
 		c.release() // end of input (or an error): the peer is done
 		return
 	}

@@ -35,7 +35,6 @@ package gobwasepoll
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"runtime"
@@ -45,6 +44,7 @@ import (
 	"github.com/gobwas/ws"
 
 	"github.com/wsbench/wsbench/servers/hub"
+	"github.com/wsbench/wsbench/servers/internal/accept"
 	"github.com/wsbench/wsbench/servers/internal/epoll"
 	"github.com/wsbench/wsbench/servers/internal/handoff"
 	"github.com/wsbench/wsbench/servers/server"
@@ -134,7 +134,7 @@ func (s *srv) Serve(ln net.Listener) error {
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- s.http.Serve(s.hl) }()
 
-	err = s.accept(ln)
+	err = accept.Loop(ln, s.isClosing, s.handshake)
 	if err == nil {
 		// Shutdown: the poller keeps serving the close handshakes until
 		// every connection is gone (or Shutdown gave up).
@@ -149,36 +149,11 @@ func (s *srv) Serve(ln net.Listener) error {
 	return err
 }
 
-// accept runs the accept loop until the listener closes.
-func (s *srv) accept(ln net.Listener) error {
-	var backoff time.Duration
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			s.mu.Lock()
-			closing := s.closing
-			s.mu.Unlock()
-			if closing {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || isTemporary(err) {
-				// Out of descriptors (EMFILE) and the like: wait and retry,
-				// as net/http does.
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				time.Sleep(backoff)
-				continue
-			}
-			return err
-		}
-		backoff = 0
-		go s.handshake(nc)
-	}
-}
-
-func isTemporary(err error) bool {
-	var t interface{ Temporary() bool }
-	return errors.As(err, &t) && t.Temporary()
+// isClosing reports whether Shutdown has begun.
+func (s *srv) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
 }
 
 // Shutdown implements server.Server: the listener closes, every connection

@@ -1,8 +1,8 @@
 // Package gorillafork holds what the servers built on forks of
 // gorilla/websocket share (fasthttp/websocket for fasthttp,
 // hertz-contrib/websocket for hertz): the forks keep gorilla's connection
-// API but each has its own types, so the loops are written once here
-// against that API.
+// API but each has its own types, so the loops (ReadMessages, Echo,
+// Broadcast) are written once here against that API.
 //
 // Like gorilla, the forks check a frame's declared length against the read
 // limit before reading its payload (1009), validate UTF-8 in close reasons

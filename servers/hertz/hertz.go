@@ -88,18 +88,8 @@ func New(env *server.Env) server.Server {
 			CheckOrigin:     func(*app.RequestContext) bool { return true },
 		},
 	}
-	s.hub = hub.New(env, func(binary bool, p []byte) any {
-		pm, _ := websocket.NewPreparedMessage(opcode(binary), p)
-		return pm
-	})
+	s.hub = hub.New(env, gorillafork.Prepare(websocket.NewPreparedMessage))
 	return s
-}
-
-func opcode(binary bool) int {
-	if binary {
-		return websocket.BinaryMessage
-	}
-	return websocket.TextMessage
 }
 
 // Serve implements server.Server.
@@ -110,6 +100,9 @@ func (s *srv) Serve(ln net.Listener) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("hertz: %v", r)
+			if e, ok := r.(error); ok {
+				err = fmt.Errorf("hertz: %w", e)
+			}
 			if s.isStopping() {
 				err = nil // the transport's way of saying it stopped
 			}
@@ -194,26 +187,6 @@ func (s *srv) upgrade(ctx *app.RequestContext, serve func(*websocket.Conn)) {
 	})
 }
 
-func (s *srv) echo(c *websocket.Conn) {
-	gorillafork.ReadMessages(c, func(mt int, p []byte) error {
-		s.env.Stats.MsgsIn.Add(1)
-		if err := c.WriteMessage(mt, p); err != nil {
-			return err
-		}
-		s.env.Stats.MsgsOut.Add(1)
-		return nil
-	})
-}
+func (s *srv) echo(c *websocket.Conn) { gorillafork.Echo(s.env, c) }
 
-func (s *srv) broadcast(c *websocket.Conn) {
-	sub := s.hub.Join(gorillafork.Kick(c, 100*time.Millisecond))
-	defer s.hub.Leave(sub)
-	go s.hub.Deliver(sub, func(m *hub.Msg) error {
-		return c.WritePreparedMessage(m.Frame.(*websocket.PreparedMessage))
-	}, func() { _ = c.Close() })
-	gorillafork.ReadMessages(c, func(mt int, p []byte) error {
-		s.env.Stats.MsgsIn.Add(1)
-		s.hub.Publish(mt == websocket.BinaryMessage, p) // Publish copies
-		return nil
-	})
-}
+func (s *srv) broadcast(c *websocket.Conn) { gorillafork.Broadcast(s.env, s.hub, c) }

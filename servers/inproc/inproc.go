@@ -6,6 +6,7 @@ package inproc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -51,7 +52,10 @@ func (s *Server) waitHealthy(limit time.Duration) error {
 		}
 		select {
 		case err := <-s.served:
-			return fmt.Errorf("server stopped before it was healthy: %v", err)
+			if err == nil {
+				return errors.New("server stopped before it was healthy")
+			}
+			return fmt.Errorf("server stopped before it was healthy: %w", err)
 		case <-tick.C:
 		}
 		if time.Now().After(deadline) {

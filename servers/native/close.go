@@ -2,6 +2,7 @@ package native
 
 import (
 	"encoding/binary"
+	"errors"
 	"unicode/utf8"
 )
 
@@ -52,8 +53,8 @@ func parseClose(p []byte) (int, error) {
 // or a deadline passes, so that the kernel does not reset a connection
 // with unread input before the close frame reaches the client.
 func (c *conn) fail(err error) {
-	ce, ok := err.(*closeError)
-	if !ok {
+	var ce *closeError
+	if !errors.As(err, &ce) {
 		return
 	}
 	if c.writeClose(ce.code, ce.reason) != nil {

@@ -1,61 +1,20 @@
-// Package registry lists every server under test. Adding a library is one
-// package under servers/ and one line here: the CLI, the tests, the
-// benchmarks and the bench matrix all range over this list.
+// Package registry lists every server under test, with the facts about it
+// that the benchmarks, tests and reports use (server.Library). Adding a
+// library is one package under servers/ and one entry here (entries.go):
+// the CLI, the tests, the benchmarks, the bench matrix and the reports all
+// range over this list.
 package registry
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 
-	"github.com/wsbench/wsbench/servers/coder"
-	"github.com/wsbench/wsbench/servers/fasthttp"
-	"github.com/wsbench/wsbench/servers/gobwas"
-	"github.com/wsbench/wsbench/servers/gobwasepoll"
-	"github.com/wsbench/wsbench/servers/gorilla"
-	"github.com/wsbench/wsbench/servers/gws"
-	"github.com/wsbench/wsbench/servers/hertz"
-	"github.com/wsbench/wsbench/servers/native"
-	"github.com/wsbench/wsbench/servers/nbio"
-	"github.com/wsbench/wsbench/servers/nhooyr"
-	"github.com/wsbench/wsbench/servers/rest"
 	"github.com/wsbench/wsbench/servers/server"
-	"github.com/wsbench/wsbench/servers/sockjs"
-	"github.com/wsbench/wsbench/servers/tcp"
-	"github.com/wsbench/wsbench/servers/xnet"
 )
 
-var all = []server.Library{
-	{Name: "gorilla", Module: "github.com/gorilla/websocket", Proto: server.ProtoWS, New: gorilla.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}, Variants: gorilla.Variants()},
-	{Name: "nhooyr", Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: nhooyr.Variants()},
-	{Name: "coder", Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: coder.Variants()},
-	{Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}, Variants: gobwas.Variants()},
-	{Name: "gobwas-epoll", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwasepoll.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}},
-	{Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: xnet.Variants()},
-	{Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: sockjs.Variants()},
-	{Name: "native", Module: "", Proto: server.ProtoWS, New: native.New},
-	{Name: "tcp", Module: "", Proto: server.ProtoTCP, New: tcp.New},
-	{Name: "fasthttp", Module: "github.com/valyala/fasthttp", Proto: server.ProtoWS, New: fasthttp.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}},
-	{Name: "gws", Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New, Deviations: map[server.Behaviour]string{
-		server.PeerCloseCodeEchoed: "answers every valid peer close with 1000, whatever code the peer sent, and offers no hook to change it",
-		server.TooBigFromHeader:    "checks each frame's declared length against the limit, but reads a fragment that takes a fragmented message over it before answering 1009",
-	}},
-	{Name: "hertz", Module: "github.com/cloudwego/hertz", Proto: server.ProtoWS, New: hertz.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}},
-	{Name: "nbio", Module: "github.com/lesismal/nbio", Proto: server.ProtoWS, New: nbio.New,
-		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked}, Deviations: map[server.Behaviour]string{
-			server.CloseFrameOnViolation: "drops the TCP connection without a close frame on a protocol violation, and offers no hook to send one",
-			server.EmptyMessageDelivered: "drops a data message with an empty payload without calling OnMessage",
-			server.UnmaskedFrameRejected: "reads an unmasked client frame as if it were masked instead of closing the connection",
-		}},
-	{Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New},
-}
+// Entry is one registry entry.
+type Entry = server.Library
 
 // All returns the registered libraries in a stable order (by name).
 func All() []server.Library {
@@ -92,4 +51,61 @@ func ByProto(proto server.Proto) []server.Library {
 		}
 	}
 	return out
+}
+
+// ByRole returns the entries with role r, by name.
+func ByRole(r server.Role) []server.Library {
+	var out []server.Library
+	for _, l := range All() {
+		if l.Role == r {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// IsReference reports whether name is a registered reference row (the
+// ceiling or a baseline): not a WebSocket server in the ranking.
+func IsReference(name string) bool {
+	l, ok := Lookup(name)
+	return ok && l.Role.Reference()
+}
+
+// Ceiling is the ceiling entry: the same echo and broadcast over plain
+// TCP, with no WebSocket.
+func Ceiling() server.Library {
+	return only(func(l server.Library) bool { return l.Role == server.RoleCeiling })
+}
+
+// ClaimReference is the WebSocket library the claim compares the REST
+// baseline with.
+func ClaimReference() server.Library {
+	return only(func(l server.Library) bool { return l.ClaimReference })
+}
+
+// only is the one entry that has p; the registry's tests check there is
+// exactly one for each use.
+func only(p func(server.Library) bool) server.Library {
+	i := slices.IndexFunc(all, p)
+	if i < 0 {
+		panic("registry: no entry for a fact every registry must have")
+	}
+	return all[i]
+}
+
+// PaletteOrder is the names of the entries that take a chart style, in
+// the order they take it (Library.Palette).
+func PaletteOrder() []string {
+	var ls []server.Library
+	for _, l := range all {
+		if l.Palette > 0 {
+			ls = append(ls, l)
+		}
+	}
+	slices.SortFunc(ls, func(a, b server.Library) int { return cmp.Compare(a.Palette, b.Palette) })
+	names := make([]string, len(ls))
+	for i, l := range ls {
+		names[i] = l.Name
+	}
+	return names
 }

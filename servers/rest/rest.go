@@ -185,7 +185,7 @@ func readBody(w http.ResponseWriter, r *http.Request, buf []byte, max int64) ([]
 		}
 		m, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+m]
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return buf, nil
 		}
 		if err != nil {

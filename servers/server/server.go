@@ -90,6 +90,24 @@ type Library struct {
 	// production configuration is New; servers and the matrix never use
 	// the variants.
 	Variants []Variant
+
+	// Facts the reports show. Every entry must fill them (the registry's
+	// tests check).
+
+	// Display is the name a reader knows the library by, for headings.
+	Display string
+	// Role says what the entry stands for in the comparison.
+	Role Role
+	// Features is the entry's row of the feature table.
+	Features Features
+	// Palette is the entry's place, from 1, in the order in which entries
+	// take their chart colour and line style, so that an entry keeps its
+	// style whatever else ran. It is 0 for the reference rows
+	// (Role.Reference), which have neutral styles.
+	Palette int
+	// ClaimReference marks the WebSocket library the claim compares the
+	// REST baseline with: the common choice. One entry has it.
+	ClaimReference bool
 }
 
 // Variant is one configuration of a library's adapter, named for what it

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"net"
 	"slices"
 	"testing"
@@ -89,7 +90,7 @@ func (c *rawConn) recvCloseOrEOF() int {
 	for {
 		f, err := ws.ReadFrame(c.br)
 		if err != nil {
-			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
 				c.t.Fatalf("server neither closed nor sent a close frame: %v", err)
 			}
 			return noCloseFrame

@@ -115,7 +115,7 @@ func (s *sockjsConn) Recv() (bool, []byte, error) {
 			return false, nil, s.err
 		}
 		if err := s.readFrame(); err != nil {
-			if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+			if ne := net.Error(nil); !errors.As(err, &ne) || !ne.Timeout() {
 				s.err = err
 			}
 			return false, nil, err
@@ -150,7 +150,7 @@ func (s *sockjsConn) readFrame() error {
 	case 'a':
 		msgs, err := decodeSockJSArray(p[1:])
 		if err != nil {
-			return fmt.Errorf("sockjs: bad message frame %.40q: %v", p, err)
+			return fmt.Errorf("sockjs: bad message frame %.40q: %w", p, err)
 		}
 		s.pending = msgs
 		return nil

@@ -3,6 +3,7 @@ package servertest
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -71,7 +72,7 @@ var checks = []struct {
 // code, or only ends it when the protocol has no close codes.
 func expectClosed(t *testing.T, d Dialect, what string, err error, code int) {
 	t.Helper()
-	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+	if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
 		t.Errorf("%s: connection still open (%v)", what, err)
 		return
 	}
@@ -174,7 +175,7 @@ func testEchoConcurrent(t *testing.T, r *Running, d Dialect) {
 			defer wg.Done()
 			c, err := d.Dial(r.Addr, server.PathEcho)
 			if err != nil {
-				errs <- fmt.Errorf("client %d: dial: %v", i, err)
+				errs <- fmt.Errorf("client %d: dial: %w", i, err)
 				return
 			}
 			defer c.Close()
@@ -191,7 +192,7 @@ func testEchoConcurrent(t *testing.T, r *Running, d Dialect) {
 			for j := range msgs {
 				_, got, err := c.Recv()
 				if err != nil {
-					errs <- fmt.Errorf("client %d: recv %d: %v", i, j, err)
+					errs <- fmt.Errorf("client %d: recv %d: %w", i, j, err)
 					return
 				}
 				if want := fmt.Sprintf("client-%d-msg-%d", i, j); string(got) != want {
@@ -380,7 +381,7 @@ func testSlowSubscriber(t *testing.T, r *Running, d Dialect) {
 	n := 0
 	for {
 		if _, _, err := slow.Recv(); err != nil {
-			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
 				t.Fatalf("slow subscriber still connected after %d messages", n)
 			}
 			break
@@ -470,7 +471,7 @@ func testGarbage(t *testing.T, r *Running, d Dialect) {
 			if err == nil {
 				continue
 			}
-			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
 				t.Errorf("%s: server kept the connection open", name)
 			}
 			break

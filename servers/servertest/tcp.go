@@ -40,9 +40,13 @@ func (tcpDialect) Dial(addr, path string) (Conn, error) {
 		return nil, err
 	}
 	line, err := br.ReadString('\n')
-	if err != nil || line != "OK\n" {
+	if err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("tcp: preamble %q answered %q, %v", preamble, line, err)
+		return nil, fmt.Errorf("tcp: preamble %q answered %q: %w", preamble, line, err)
+	}
+	if line != "OK\n" {
+		nc.Close()
+		return nil, fmt.Errorf("tcp: preamble %q answered %q", preamble, line)
 	}
 	nc.SetDeadline(time.Time{})
 	return &tcpConn{nc: nc, br: br}, nil

@@ -21,13 +21,13 @@ package tcp
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/wsbench/wsbench/servers/hub"
+	"github.com/wsbench/wsbench/servers/internal/accept"
 	"github.com/wsbench/wsbench/servers/internal/handoff"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -75,37 +75,14 @@ func (s *srv) Serve(ln net.Listener) error {
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- s.http.Serve(hl) }()
 	defer func() { hl.Close(); <-httpDone }()
-	var backoff time.Duration
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			s.mu.Lock()
-			closing := s.closing
-			s.mu.Unlock()
-			if closing {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || errTemporary(err) != nil {
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				time.Sleep(backoff)
-				continue
-			}
-			return err
-		}
-		backoff = 0
-		go s.serve(nc, hl)
-	}
+	return accept.Loop(ln, s.isClosing, func(nc net.Conn) { s.serve(nc, hl) })
 }
 
-// errTemporary returns err when it says it is temporary (EMFILE and the
-// like), so that the accept loop retries as net/http does.
-func errTemporary(err error) error {
-	var t interface{ Temporary() bool }
-	if errors.As(err, &t) && t.Temporary() {
-		return err
-	}
-	return nil
+// isClosing reports whether Shutdown has begun.
+func (s *srv) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
 }
 
 // Shutdown implements server.Server: the listener closes, then every

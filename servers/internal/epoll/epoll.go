@@ -130,7 +130,7 @@ func (p *Poller) Run() error {
 	}()
 	for {
 		n, err := unix.EpollWait(p.epfd, events, -1)
-		if err == unix.EINTR {
+		if errors.Is(err, unix.EINTR) {
 			continue
 		}
 		if err != nil {
