@@ -63,14 +63,14 @@ func Rank(cells []*results.Cell, key string, higherIsBetter bool) *Ranked {
 		r.cells[c.Lib] = c
 		role := RoleOf(c.Lib)
 		v := PointValidity(c, key)
-		if role.Ranked() {
+		if ranks(role) {
 			r.Total++
 		}
 		if !v.Valid {
 			r.Invalid[c.Lib] = v.Why
 			continue
 		}
-		if !role.Ranked() {
+		if !ranks(role) {
 			r.References = append(r.References, c.Lib)
 			continue
 		}

@@ -48,7 +48,7 @@ func leadTitle(subject string, f func(float64) string, unit string) func(*Ranked
 func validCount(r *Ranked) string {
 	why := map[string]int{}
 	for lib, w := range r.Invalid {
-		if RoleOf(lib).Ranked() {
+		if ranks(RoleOf(lib)) {
 			why[short(w)]++
 		}
 	}

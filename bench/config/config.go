@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/wsbench/wsbench/servers/registry"
 	"os"
 	"slices"
 	"strings"
@@ -213,9 +214,9 @@ func Quick() Config {
 }
 
 // ClaimLib is the WebSocket library whose echo is also measured with one
-// message in flight per connection, the REST baseline's footing: gorilla,
-// the common choice.
-const ClaimLib = "gorilla"
+// message in flight per connection, the REST baseline's footing: the
+// registry's claim reference (gorilla, the common choice).
+var ClaimLib = registry.ClaimReference().Name
 
 // AddClaimVariants adds to c's echo and broadcast specs the variants that
 // test the claim "WebSockets are 5-10x faster than REST": HTTP echo with a

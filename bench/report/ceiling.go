@@ -2,24 +2,18 @@ package report
 
 import (
 	"fmt"
+	"github.com/wsbench/wsbench/bench/analysis"
 
 	"github.com/wsbench/wsbench/bench/results"
 )
 
-// ceilingProto is the protocol of the ceiling row: the same echo and
-// broadcast over plain TCP, length-prefixed, with no WebSocket at all.
-const ceilingProto = "tcp"
-
-// ceiling is the run's ceiling library, "" when it did not run.
+// ceiling is the run's ceiling entry (its registry role: the same echo
+// and broadcast over plain TCP, with no WebSocket at all), "" when it did
+// not run.
 func (v *view) ceiling() string {
 	for _, lib := range v.libs {
-		if l, ok := v.run.Environment.Libraries[lib]; ok && l.Proto == ceilingProto {
+		if analysis.RoleOf(lib) == analysis.RoleCeiling {
 			return lib
-		}
-	}
-	for i := range v.run.Cells {
-		if v.run.Cells[i].Proto == ceilingProto {
-			return v.run.Cells[i].Lib
 		}
 	}
 	return ""

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/wsbench/wsbench/bench/analysis"
 	"image/color"
 	"math"
 	"slices"
@@ -144,7 +145,7 @@ func chartName(r ClaimRow) string {
 	default:
 		side = c.Row()
 	}
-	if c.Lib != "rest" && c.Lib != "sockjs" {
+	if !analysis.RoleOf(c.Lib).Reference() && c.Proto != "sockjs" {
 		side += " (" + c.Lib + ")"
 	}
 	what := "throughput"

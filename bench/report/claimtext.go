@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/wsbench/wsbench/bench/analysis"
 	"math"
 	"slices"
 	"strings"
@@ -22,7 +23,7 @@ func sideName(c *results.Cell) string {
 			s += " every " + fmtUS(ms*1000)
 		}
 	}
-	if c.Lib != "rest" && c.Lib != "sockjs" {
+	if !analysis.RoleOf(c.Lib).Reference() && c.Proto != "sockjs" {
 		s += " (" + c.Lib + ")"
 	}
 	return s

@@ -23,7 +23,7 @@ var conformanceColors = map[string]string{
 func tested(conf *Conformance) []ConformanceLib {
 	var libs []ConformanceLib
 	for _, l := range conf.Libs {
-		if analysis.RoleOf(l.Name).Ranked() && l.Total() > 0 {
+		if !analysis.RoleOf(l.Name).Reference() && l.Total() > 0 {
 			libs = append(libs, l)
 		}
 	}
