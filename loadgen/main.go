@@ -25,14 +25,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
-	"slices"
 	"syscall"
 
 	"golang.org/x/term"
 
 	"github.com/wsbench/wsbench/loadgen/result"
 	"github.com/wsbench/wsbench/loadgen/scenario"
-	"github.com/wsbench/wsbench/loadgen/wire"
 )
 
 func main() {
@@ -46,95 +44,33 @@ func main() {
 // failed, 2 usage.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var (
-		cfg       scenario.Config
-		proto     string
-		jsonPath  string
-		httpConn  string
-		subscribe string
-		transport string
-	)
-	fs.StringVar(&cfg.URL, "url", "", "server base URL: ws://HOST:PORT, http://HOST:PORT or tcp://HOST:PORT (the scenario picks the path)")
-	fs.StringVar(&proto, "proto", "", "protocol: ws, sockjs, http or tcp (default: from the URL scheme; sockjs must be named)")
-	fs.StringVar(&cfg.Scenario, "scenario", scenario.Echo, "echo, broadcast or connect")
-	fs.IntVar(&cfg.Conns, "conns", scenario.DefaultConns, "connections (broadcast: subscribers)")
-	fs.IntVar(&cfg.Window, "window", scenario.DefaultWindow, "closed-loop echo: messages in flight per connection (HTTP: 1)")
-	fs.IntVar(&cfg.Size, "size", scenario.DefaultSize, "message size in bytes, 40-byte header included")
-	fs.Float64Var(&cfg.Rate, "rate", 0, "msgs/s in total: echo open loop when > 0 (0: closed loop); broadcast publish rate (required)")
-	fs.DurationVar(&cfg.Duration, "duration", scenario.DefaultDuration, "measured interval")
-	fs.DurationVar(&cfg.Warmup, "warmup", scenario.DefaultWarmup, "load before the measured interval, not counted")
-	fs.DurationVar(&cfg.Drain, "drain", scenario.DefaultDrain, "after the measured interval: how long in-flight messages may still arrive before they count as lost")
-	fs.IntVar(&cfg.Publishers, "publishers", scenario.DefaultPublishers, "broadcast: publishing connections, in addition to -conns subscribers")
-	fs.DurationVar(&cfg.PollInterval, "poll-interval", scenario.DefaultPollInterval, "HTTP broadcast: how often each subscriber polls")
-	fs.Float64Var(&cfg.ConnectRate, "connect-rate", 0, "new connections per second at most (0: as fast as -dial-concurrency allows)")
-	fs.IntVar(&cfg.DialConcurrency, "dial-concurrency", scenario.DefaultDialConcurrency, "connection attempts in progress at once")
-	fs.DurationVar(&cfg.DialTimeout, "dial-timeout", scenario.DefaultDialTimeout, "limit for one TCP connect plus handshake")
-	fs.DurationVar(&cfg.Hold, "hold", scenario.DefaultHold, "connect: how long the connections stay open and idle before the memory reading")
-	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process to measure (CPU, RSS) from /proc")
-	fs.StringVar(&jsonPath, "json", "", "write the result as JSON to this file (- for stdout)")
-	fs.DurationVar(&cfg.Timeout, "timeout", 0, "hard deadline for the whole run (default: ramp-up + warm-up + duration + drain + hold + a generous margin)")
-	fs.IntVar(&cfg.LocalAddrs, "local-addrs", 0, "spread connections over source addresses 127.0.0.1..N (0: automatic, when the connections approach the ephemeral port range)")
-	fs.StringVar(&httpConn, "http-conn", "keepalive", "HTTP: keepalive, or new (a new TCP connection for every request; an SSE stream is one request)")
-	fs.StringVar(&subscribe, "subscribe", "poll", "HTTP broadcast subscribers: poll (GET /poll every -poll-interval), longpoll (wait=30s) or sse (GET /events)")
-	fs.StringVar(&transport, "transport", "websocket", "SockJS transport of echo connections and broadcast subscribers: websocket, xhr-streaming or xhr-polling (publishers: websocket)")
+	var cfg scenario.Config
+	cfg.RegisterFlags(fs)
+	jsonPath := fs.String("json", "", "write the result as JSON to this file (- for stdout)")
 	cpuProfile := fs.String("cpuprofile", "", "write the load generator's CPU profile to this file (to check what the client spends its time on)")
-	fs.Usage = func() {
+	usage := func() {
 		fmt.Fprintf(stderr, "usage: loadgen -url URL [-proto ws|sockjs|http|tcp] [-scenario echo|broadcast|connect] [-http-conn keepalive|new]\n"+
 			"               [-subscribe poll|longpoll|sse] [-transport websocket|xhr-streaming|xhr-polling] [flags]\n\n")
+		fs.SetOutput(stderr)
 		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
 	}
 	badUsage := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "loadgen: "+format+"\n\n", a...)
-		fs.Usage()
+		usage()
 		return 2
+	}
+	// Parse errors and -h are reported below, with the usage once.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage()
+			return 0
+		}
+		return badUsage("%v", err)
 	}
 	if fs.NArg() > 0 {
 		return badUsage("unexpected argument %q", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if !set["window"] {
-		cfg.Window = 0 // the default, but not asked for: lets HTTP and open loops ignore it
-	}
-	cfg.Proto = wire.Proto(proto)
-	switch httpConn {
-	case "keepalive":
-	case "new":
-		cfg.HTTP.NewConnPerRequest = true
-	default:
-		return badUsage("-http-conn must be keepalive or new, not %q", httpConn)
-	}
-	known := false
-	for _, m := range wire.Subscribes {
-		if m.Name == subscribe {
-			cfg.HTTP.Subscribe, known = m.Mode, true
-		}
-	}
-	if !known {
-		return badUsage("-subscribe must be poll, longpoll or sse, not %q", subscribe)
-	}
-	if !slices.Contains(wire.Transports, wire.Transport(transport)) {
-		return badUsage("-transport must be websocket, xhr-streaming or xhr-polling, not %q", transport)
-	}
-	if set["transport"] {
-		cfg.Transport = wire.Transport(transport)
-	}
-	for name, v := range map[string]int{"conns": cfg.Conns, "window": cfg.Window, "publishers": cfg.Publishers, "dial-concurrency": cfg.DialConcurrency} {
-		if set[name] && v < 1 {
-			return badUsage("-%s must be at least 1", name)
-		}
-	}
-	for name, v := range map[string]bool{"duration": cfg.Duration <= 0, "poll-interval": cfg.PollInterval <= 0, "dial-timeout": cfg.DialTimeout <= 0} {
-		if set[name] && v {
-			return badUsage("-%s must be positive", name)
-		}
 	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		cfg.Progress = stderr
@@ -163,8 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	Summary(stdout, res)
-	if jsonPath != "" {
-		if err := writeJSON(jsonPath, stdout, res); err != nil {
+	if *jsonPath != "" {
+		if err := writeJSON(*jsonPath, stdout, res); err != nil {
 			fmt.Fprintf(stderr, "loadgen: %v\n", err)
 			return 1
 		}

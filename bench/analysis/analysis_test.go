@@ -14,7 +14,7 @@ import (
 // echoCell is a closed-loop 1 KiB echo cell of lib whose trial n (round n)
 // measured vals[n-1] msgs/s.
 func echoCell(lib string, vals ...float64) results.Cell {
-	c := results.Cell{ID: lib + "/echo-closed/1024B/1000c", Lib: lib, Proto: "ws", Scenario: config.EchoClosed, PayloadBytes: 1024, Conns: 1000, Status: results.StatusOK}
+	c := results.Cell{ID: lib + "/echo-closed/1024B/1000c", Cell: config.Cell{Lib: lib, Proto: "ws", Scenario: config.EchoClosed, PayloadBytes: 1024, Conns: 1000}, Status: results.StatusOK}
 	if lib == "tcp" {
 		c.Proto = "tcp"
 	}
@@ -143,7 +143,7 @@ func TestAgree(t *testing.T) {
 
 func TestFanoutNamesAMaximum(t *testing.T) {
 	mk := func(lib string, count int64) results.Cell {
-		c := results.Cell{Lib: lib, Proto: "ws", Variant: config.VariantWS, Scenario: config.Broadcast, PayloadBytes: 1024, Conns: 1000, Status: results.StatusOK,
+		c := results.Cell{Cell: config.Cell{Lib: lib, Proto: "ws", Variant: config.VariantWS, Scenario: config.Broadcast, PayloadBytes: 1024, Conns: 1000}, Status: results.StatusOK,
 			Median: map[string]float64{results.LastP99: 900, results.LastMax: 1000}}
 		for n := 1; n <= 4; n++ {
 			c.Trials = append(c.Trials, results.Trial{N: n, Result: &result.Result{Received: 1, FanoutLastUS: &result.Latency{Count: count, P99: 900, Max: 1000}}})

@@ -13,32 +13,34 @@ type Lib struct {
 
 // Cell is one point of the matrix: one library used one way (its
 // variant), one scenario, one payload size and one connection count,
-// measured Trials times.
+// measured Trials times. Loadgen is the load generator's configuration
+// for it. The JSON names are those of results.json, which records cells
+// (package results writes the durations, in its own units).
 type Cell struct {
-	Lib     string
-	Proto   string
-	Variant Variant
+	Lib     string  `json:"lib"`
+	Proto   string  `json:"proto"`
+	Variant Variant `json:"variant,omitempty"`
 	// Extra marks a cell added by a spec's Variants, outside the main
 	// library matrix; its row and ID name the variant.
-	Extra        bool
-	Scenario     Scenario
-	PayloadBytes int // 0 for connect
-	Conns        int
-	Window       int
-	Rate         float64
+	Extra        bool     `json:"extra,omitempty"`
+	Scenario     Scenario `json:"scenario"`
+	PayloadBytes int      `json:"payload_bytes"` // 0 for connect
+	Conns        int      `json:"conns"`
+	Window       int      `json:"window,omitempty"`
+	Rate         float64  `json:"rate,omitempty"`
 	// Load is an echo-open cell's offered rate as a fraction of the
 	// library's closed-loop capacity (see Spec.Loads); Rate is then set by
 	// the runner once that capacity is measured.
-	Load            float64
-	Publishers      int
-	PollInterval    time.Duration
-	Hold            time.Duration
-	ConnectRate     float64
-	DialConcurrency int
-	Warmup          time.Duration
-	Duration        time.Duration
+	Load            float64       `json:"load,omitempty"`
+	Publishers      int           `json:"publishers,omitempty"`
+	PollInterval    time.Duration `json:"-"`
+	Hold            time.Duration `json:"-"`
+	ConnectRate     float64       `json:"connect_rate,omitempty"`
+	DialConcurrency int           `json:"dial_concurrency,omitempty"`
+	Warmup          time.Duration `json:"-"`
+	Duration        time.Duration `json:"-"`
 	// Trials is how many times the cell is measured.
-	Trials int
+	Trials int `json:"-"`
 }
 
 // ID names the cell uniquely within a run, e.g. gorilla/echo-closed/1024B/1000c,

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wsbench/wsbench/loadgen/scenario"
 )
 
 var sevenLibs = []Lib{
@@ -273,21 +275,24 @@ func TestVariantFlagsAndLabels(t *testing.T) {
 		label string
 		flags string
 	}{
-		{VariantHTTPNewConn, 0, "new-conn", "-http-conn new"},
-		{VariantPoll, 50 * time.Millisecond, "poll-50ms", ""},
-		{VariantPoll, 1500 * time.Millisecond, "poll-1.5s", ""},
-		{VariantLongPoll, 0, "longpoll", "-subscribe longpoll"},
-		{VariantSSE, 0, "sse", "-subscribe sse"},
-		{VariantSockJSXHRStreaming, 0, "xhr-streaming", "-transport xhr-streaming"},
-		{VariantSockJSXHRPolling, 0, "xhr-polling", "-transport xhr-polling"},
-		{VariantWS, 0, "ws", ""},
-		{VariantHTTPKeepAlive, 0, "keepalive", ""},
+		{VariantHTTPNewConn, 0, "new-conn", "-proto http -http-conn new"},
+		{VariantPoll, 50 * time.Millisecond, "poll-50ms", "-proto http"},
+		{VariantPoll, 1500 * time.Millisecond, "poll-1.5s", "-proto http"},
+		{VariantLongPoll, 0, "longpoll", "-proto http -subscribe longpoll"},
+		{VariantSSE, 0, "sse", "-proto http -subscribe sse"},
+		{VariantSockJSXHRStreaming, 0, "xhr-streaming", "-proto sockjs -transport xhr-streaming"},
+		{VariantSockJSXHRPolling, 0, "xhr-polling", "-proto sockjs -transport xhr-polling"},
+		{VariantWS, 0, "ws", "-proto ws"},
+		{VariantWSOneInFlight, 0, "1-in-flight", "-proto ws"},
+		{VariantHTTPKeepAlive, 0, "keepalive", "-proto http"},
 	}
 	for _, c := range cases {
 		if got := VariantLabel(c.v, c.poll); got != c.label {
 			t.Errorf("%s: label %q, want %q", c.v, got, c.label)
 		}
-		if got := strings.Join(c.v.LoadgenFlags(), " "); got != c.flags {
+		lc := scenario.Config{Warmup: scenario.DefaultWarmup, Hold: scenario.DefaultHold}
+		c.v.Apply(&lc)
+		if got := strings.Join(lc.Args(), " "); got != c.flags {
 			t.Errorf("%s: flags %q, want %q", c.v, got, c.flags)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/wsbench/wsbench/loadgen/scenario"
 )
 
 // Variant is how the load generator talks to a library beyond choosing its
@@ -14,60 +16,63 @@ import (
 // Variants add cells for the others.
 type Variant string
 
-// The variants the load generator knows (its result's "variant").
+// The variants: the load generator's (package scenario names them), and
+// one of the bench's own.
 const (
 	// VariantWS is plain RFC 6455 WebSocket.
-	VariantWS Variant = "ws"
+	VariantWS Variant = scenario.VariantWS
 	// VariantTCP is length-prefixed messages on plain TCP (the tcp server).
-	VariantTCP Variant = "tcp"
+	VariantTCP Variant = scenario.VariantTCP
 	// VariantSockJSWebSocket is SockJS over its websocket transport.
-	VariantSockJSWebSocket Variant = "sockjs-websocket"
+	VariantSockJSWebSocket Variant = scenario.VariantSockJSWebSocket
 	// VariantSockJSXHRStreaming has broadcast subscribers receive over
 	// SockJS xhr-streaming (publishers keep the websocket transport).
-	VariantSockJSXHRStreaming Variant = "sockjs-xhr-streaming"
+	VariantSockJSXHRStreaming Variant = scenario.VariantSockJSXHRStreaming
 	// VariantSockJSXHRPolling has broadcast subscribers receive over SockJS
 	// xhr-polling.
-	VariantSockJSXHRPolling Variant = "sockjs-xhr-polling"
+	VariantSockJSXHRPolling Variant = scenario.VariantSockJSXHRPolling
 	// VariantHTTPKeepAlive is HTTP/1.1 over kept-alive connections.
-	VariantHTTPKeepAlive Variant = "http-keepalive"
+	VariantHTTPKeepAlive Variant = scenario.VariantHTTPKeepAlive
 	// VariantHTTPNewConn opens a new TCP connection for every HTTP request.
-	VariantHTTPNewConn Variant = "http-new-conn"
+	VariantHTTPNewConn Variant = scenario.VariantHTTPNewConn
 	// VariantPoll has HTTP broadcast subscribers GET /poll every poll
 	// interval.
-	VariantPoll Variant = "poll"
+	VariantPoll Variant = scenario.VariantPoll
 	// VariantLongPoll has HTTP broadcast subscribers long-poll GET /poll.
-	VariantLongPoll Variant = "longpoll"
+	VariantLongPoll Variant = scenario.VariantLongPoll
 	// VariantSSE has HTTP broadcast subscribers hold one Server-Sent
 	// Events stream (GET /events).
-	VariantSSE Variant = "sse"
+	VariantSSE Variant = scenario.VariantSSE
 	// VariantWSOneInFlight is WebSocket echo with one message in flight
 	// per connection, as request/response over HTTP/1.1 has: the
-	// WebSocket side of the REST comparison on equal footing.
+	// WebSocket side of the REST comparison on equal footing. The load
+	// generator runs it as VariantWS with a window of 1 (see Loadgen).
 	VariantWSOneInFlight Variant = "ws-1-in-flight"
 )
 
-// variantInfo is what the bench knows about a variant.
-type variantInfo struct {
-	proto     string     // the protocol of the libraries it applies to
-	scenarios []Scenario // the scenarios it applies to
-	flags     []string   // load generator flags beyond the protocol's defaults
-	what      string     // plain-English description
+// benchVariant is what the bench adds to a variant: the scenarios of the
+// matrix it applies to (the load generator would run some in more), and
+// for the bench's own variants what the load generator knows of them.
+type benchVariant struct {
+	scenarios []Scenario
+	loadgen   Variant // the load generator's variant ("": the same name)
+	what      string  // plain English ("": the load generator's description)
 }
 
 var echoScenarios = []Scenario{EchoClosed, EchoOpen}
 
-var variants = map[Variant]variantInfo{
-	VariantWS:                 {"ws", Scenarios, nil, "WebSocket"},
-	VariantTCP:                {"tcp", Scenarios, nil, "plain TCP, length-prefixed"},
-	VariantSockJSWebSocket:    {"sockjs", Scenarios, nil, "SockJS over its websocket transport"},
-	VariantSockJSXHRStreaming: {"sockjs", []Scenario{Broadcast}, []string{"-transport", "xhr-streaming"}, "SockJS xhr-streaming (WebSocket emulation)"},
-	VariantSockJSXHRPolling:   {"sockjs", []Scenario{Broadcast}, []string{"-transport", "xhr-polling"}, "SockJS xhr-polling (WebSocket emulation)"},
-	VariantHTTPKeepAlive:      {"http", []Scenario{EchoClosed, EchoOpen, Connect}, nil, "HTTP/1.1 keep-alive"},
-	VariantHTTPNewConn:        {"http", echoScenarios, []string{"-http-conn", "new"}, "HTTP/1.1, a new TCP connection per request"},
-	VariantPoll:               {"http", []Scenario{Broadcast}, nil, "REST polling"},
-	VariantLongPoll:           {"http", []Scenario{Broadcast}, []string{"-subscribe", "longpoll"}, "REST long polling"},
-	VariantSSE:                {"http", []Scenario{Broadcast}, []string{"-subscribe", "sse"}, "Server-Sent Events"},
-	VariantWSOneInFlight:      {"ws", []Scenario{EchoClosed}, nil, "WebSocket, one message in flight per connection"},
+var variants = map[Variant]benchVariant{
+	VariantWS:                 {scenarios: Scenarios},
+	VariantTCP:                {scenarios: Scenarios},
+	VariantSockJSWebSocket:    {scenarios: Scenarios},
+	VariantSockJSXHRStreaming: {scenarios: []Scenario{Broadcast}},
+	VariantSockJSXHRPolling:   {scenarios: []Scenario{Broadcast}},
+	VariantHTTPKeepAlive:      {scenarios: []Scenario{EchoClosed, EchoOpen, Connect}},
+	VariantHTTPNewConn:        {scenarios: echoScenarios},
+	VariantPoll:               {scenarios: []Scenario{Broadcast}},
+	VariantLongPoll:           {scenarios: []Scenario{Broadcast}},
+	VariantSSE:                {scenarios: []Scenario{Broadcast}},
+	VariantWSOneInFlight:      {scenarios: []Scenario{EchoClosed}, loadgen: VariantWS, what: "WebSocket, one message in flight per connection"},
 }
 
 // Variants lists every known variant in report order.
@@ -78,22 +83,37 @@ var Variants = []Variant{VariantWS, VariantWSOneInFlight, VariantTCP, VariantSoc
 // itself, except that one message in flight is a closed-loop window (the
 // load generator's -window), not a way of talking to the server.
 func (v Variant) Loadgen() Variant {
-	if v == VariantWSOneInFlight {
-		return VariantWS
+	if lg := variants[v].loadgen; lg != "" {
+		return lg
 	}
 	return v
 }
 
-// Known reports whether v is a variant the bench knows.
-func (v Variant) Known() bool { _, ok := variants[v]; return ok }
+// info is v's entry in the load generator's table.
+func (v Variant) info() (scenario.VariantInfo, bool) {
+	return scenario.LookupVariant(string(v.Loadgen()))
+}
 
-// Proto is the protocol (ws, sockjs, http) of the libraries v applies to.
-func (v Variant) Proto() string { return variants[v].proto }
+// Known reports whether v is a variant the bench knows.
+func (v Variant) Known() bool {
+	_, bench := variants[v]
+	_, loadgen := v.info()
+	return bench && loadgen
+}
+
+// Proto is the protocol (ws, sockjs, http, tcp) of the libraries v applies to.
+func (v Variant) Proto() string {
+	info, _ := v.info()
+	return string(info.Proto)
+}
 
 // Describe is v in plain English, e.g. "REST long polling".
 func (v Variant) Describe() string {
-	if info, ok := variants[v]; ok {
-		return info.what
+	if what := variants[v].what; what != "" {
+		return what
+	}
+	if info, ok := v.info(); ok {
+		return info.Describe
 	}
 	return string(v)
 }
@@ -101,10 +121,13 @@ func (v Variant) Describe() string {
 // AppliesTo reports whether v can run scenario s.
 func (v Variant) AppliesTo(s Scenario) bool { return slices.Contains(variants[v].scenarios, s) }
 
-// LoadgenFlags are the load generator flags that select v. The protocol's
-// default variant needs none, so the main matrix runs exactly as without
-// variants. The poll interval travels in -poll-interval, not here.
-func (v Variant) LoadgenFlags() []string { return slices.Clone(variants[v].flags) }
+// Apply sets the protocol and options of the load generator's
+// configuration that select v (the poll interval is the cell's).
+func (v Variant) Apply(c *scenario.Config) {
+	if info, ok := v.info(); ok {
+		info.Apply(c)
+	}
+}
 
 // DefaultVariant is the variant of proto's cells in the main matrix:
 // WebSocket for ws, the websocket transport for sockjs, keep-alive for

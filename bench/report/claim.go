@@ -174,8 +174,8 @@ func variantOrder(a, b *results.Cell) int {
 // pollMS is a polling cell's interval in ms, from the cell or else from
 // its trials (the load generator's default when the matrix left it).
 func pollMS(c *results.Cell) float64 {
-	if c.PollIntervalMS > 0 {
-		return c.PollIntervalMS
+	if c.PollInterval > 0 {
+		return float64(c.PollInterval.Microseconds()) / 1000
 	}
 	for _, t := range c.Trials {
 		if t.Result != nil && t.Result.PollInterval > 0 {

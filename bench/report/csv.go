@@ -30,7 +30,7 @@ func CSV(w io.Writer, run *results.Run) error {
 		}
 		row := []string{c.ID, c.Lib, c.Proto, string(c.VariantOrDefault()), strconv.FormatBool(c.Extra), string(c.Scenario),
 			c.Mode, strconv.Itoa(c.PayloadBytes), strconv.Itoa(c.Conns), strconv.Itoa(c.Window), num(c.Rate),
-			strconv.Itoa(c.Publishers), num(c.PollIntervalMS), c.Status, strings.Join(c.Flags, " "), c.Reason, strconv.Itoa(len(c.Trials)), strconv.Itoa(ok)}
+			strconv.Itoa(c.Publishers), num(float64(c.PollInterval.Microseconds()) / 1000), c.Status, strings.Join(c.Flags, " "), c.Reason, strconv.Itoa(len(c.Trials)), strconv.Itoa(ok)}
 		for _, m := range results.Metrics {
 			for _, src := range []map[string]float64{c.Median, c.Min, c.Max} {
 				if v, ok := src[m.Key]; ok {

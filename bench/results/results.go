@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/loadgen/result"
@@ -86,36 +85,21 @@ type Split struct {
 	Note       string `json:"note,omitempty"`    // why not pinned, or why shared
 }
 
-// Cell is one point of the matrix with all its trials.
+// Cell is one point of the matrix with all its trials: the matrix's cell
+// (Rate is an open-loop cell's offered rate, fixed at its first trial)
+// and what its trials gave.
+//
+// In results.json the matrix cell's fields sit beside the others, its
+// durations in the units runs have always recorded (poll_interval_ms,
+// hold_s, warmup_s, duration_s; see MarshalJSON). A cell recorded before
+// variants existed has no variant: it used its protocol's default.
 type Cell struct {
-	ID    string `json:"id"`
-	Lib   string `json:"lib"`
-	Proto string `json:"proto"`
-	// Variant is how the load generator used the library (see
-	// config.Variant); empty in runs recorded before variants existed,
-	// which used each protocol's default.
-	Variant config.Variant `json:"variant,omitempty"`
-	// Extra marks a cell of a spec's Variants, outside the main library
-	// matrix.
-	Extra        bool            `json:"extra,omitempty"`
-	Scenario     config.Scenario `json:"scenario"`
-	Mode         string          `json:"mode,omitempty"`
-	PayloadBytes int             `json:"payload_bytes"`
-	Conns        int             `json:"conns"`
-	Window       int             `json:"window,omitempty"`
-	Rate         float64         `json:"rate,omitempty"`
-	// Load is an open-loop cell's offered rate as a fraction of the
-	// closed-loop capacity measured in cell CapacityRef; Rate is then that
-	// fraction of its median throughput, fixed at the first trial.
-	Load            float64 `json:"load,omitempty"`
-	CapacityRef     string  `json:"capacity_ref,omitempty"`
-	Publishers      int     `json:"publishers,omitempty"`
-	PollIntervalMS  float64 `json:"poll_interval_ms,omitempty"`
-	HoldS           float64 `json:"hold_s,omitempty"`
-	ConnectRate     float64 `json:"connect_rate,omitempty"`
-	DialConcurrency int     `json:"dial_concurrency,omitempty"`
-	WarmupS         float64 `json:"warmup_s,omitempty"`
-	DurationS       float64 `json:"duration_s,omitempty"`
+	config.Cell
+	ID   string `json:"id"`
+	Mode string `json:"mode,omitempty"`
+	// CapacityRef is the closed-loop cell whose median throughput an
+	// open-loop cell's Load is a fraction of.
+	CapacityRef string `json:"capacity_ref,omitempty"`
 
 	Status string   `json:"status"`          // ok, failed, client-bound, noisy
 	Flags  []string `json:"flags,omitempty"` // every status that applies, most severe first
@@ -136,28 +120,7 @@ type Cell struct {
 
 // CellFrom makes the record of a matrix cell, without trials.
 func CellFrom(c config.Cell) Cell {
-	return Cell{
-		ID:              c.ID(),
-		Lib:             c.Lib,
-		Proto:           c.Proto,
-		Variant:         c.Variant,
-		Extra:           c.Extra,
-		Scenario:        c.Scenario,
-		Mode:            c.Scenario.Mode(),
-		PayloadBytes:    c.PayloadBytes,
-		Conns:           c.Conns,
-		Window:          c.Window,
-		Rate:            c.Rate,
-		Load:            c.Load,
-		Publishers:      c.Publishers,
-		PollIntervalMS:  float64(c.PollInterval.Microseconds()) / 1000,
-		HoldS:           c.Hold.Seconds(),
-		ConnectRate:     c.ConnectRate,
-		DialConcurrency: c.DialConcurrency,
-		WarmupS:         c.Warmup.Seconds(),
-		DurationS:       c.Duration.Seconds(),
-		MedianTrial:     -1,
-	}
+	return Cell{Cell: c, ID: c.ID(), Mode: c.Scenario.Mode(), MedianTrial: -1}
 }
 
 // VariantOrDefault is c's variant, or its protocol's default for a cell
@@ -172,8 +135,7 @@ func (c *Cell) VariantOrDefault() config.Variant {
 // Row is the cell's library, and for a variant cell the variant
 // ("rest+sse"), as in its ID.
 func (c *Cell) Row() string {
-	poll := time.Duration(c.PollIntervalMS * float64(time.Millisecond))
-	return config.RowName(c.Lib, c.VariantOrDefault(), c.Extra, poll)
+	return config.RowName(c.Lib, c.VariantOrDefault(), c.Extra, c.PollInterval)
 }
 
 // Trial is one run of the load generator against a fresh server.

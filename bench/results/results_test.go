@@ -159,7 +159,7 @@ func TestHTTPMetricsAndVariants(t *testing.T) {
 		t.Error("a WebSocket cell has requests per message")
 	}
 	// Cells recorded before variants existed take their protocol's default.
-	old := Cell{Lib: "rest", Proto: "http", Scenario: config.Broadcast}
+	old := Cell{Cell: config.Cell{Lib: "rest", Proto: "http", Scenario: config.Broadcast}}
 	if old.VariantOrDefault() != config.VariantPoll || old.Row() != "rest" {
 		t.Errorf("old cell: %s %s", old.VariantOrDefault(), old.Row())
 	}

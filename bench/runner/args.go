@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/wsbench/wsbench/bench/config"
@@ -16,46 +15,13 @@ func baseURL(proto, addr string) string {
 	return "ws://" + addr
 }
 
-// LoadgenArgs are the load generator flags for one trial of c (the CLI
-// contract in the README). serverPID may be 0 (no server figures).
+// LoadgenArgs are the load generator flags for one trial of c: the cell's
+// configuration (config.Cell.Loadgen) as flags, and where to write the
+// result. serverPID may be 0 (no server figures).
 func LoadgenArgs(c config.Cell, addr string, serverPID int, jsonPath string, timeout time.Duration) []string {
-	a := []string{
-		"-url", baseURL(c.Proto, addr),
-		"-proto", c.Proto,
-		"-scenario", c.Scenario.LoadgenScenario(),
-		"-conns", strconv.Itoa(c.Conns),
-		"-json", jsonPath,
-		"-timeout", timeout.String(),
-	}
-	if serverPID > 0 {
-		a = append(a, "-server-pid", strconv.Itoa(serverPID))
-	}
-	switch c.Scenario {
-	case config.EchoClosed:
-		a = append(a, "-size", strconv.Itoa(c.PayloadBytes), "-window", strconv.Itoa(c.Window), "-rate", "0")
-	case config.EchoOpen:
-		a = append(a, "-size", strconv.Itoa(c.PayloadBytes), "-rate", ftoa(c.Rate))
-	case config.Broadcast:
-		a = append(a, "-size", strconv.Itoa(c.PayloadBytes), "-rate", ftoa(c.Rate))
-		if c.Publishers > 0 {
-			a = append(a, "-publishers", strconv.Itoa(c.Publishers))
-		}
-		if c.PollInterval > 0 {
-			a = append(a, "-poll-interval", c.PollInterval.String())
-		}
-	case config.Connect:
-		a = append(a, "-hold", c.Hold.String())
-		if c.ConnectRate > 0 {
-			a = append(a, "-connect-rate", ftoa(c.ConnectRate))
-		}
-		if c.DialConcurrency > 0 {
-			a = append(a, "-dial-concurrency", strconv.Itoa(c.DialConcurrency))
-		}
-	}
-	if c.Scenario != config.Connect {
-		a = append(a, "-warmup", c.Warmup.String(), "-duration", c.Duration.String())
-	}
-	return append(a, c.Variant.LoadgenFlags()...)
+	lc := c.Loadgen()
+	lc.URL = baseURL(c.Proto, addr)
+	lc.ServerPID = serverPID
+	lc.Timeout = timeout
+	return append(lc.Args(), "-json", jsonPath)
 }
-
-func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

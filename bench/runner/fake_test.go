@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/fixture"
+	"github.com/wsbench/wsbench/loadgen/scenario"
 )
 
 // The test binary doubles as a fake server and a fake load generator, so
@@ -79,66 +80,40 @@ func fakeServer(args []string) int {
 }
 
 func fakeLoadgen(args []string) int {
+	// The real load generator's flags, read as it reads them.
 	fs := flag.NewFlagSet("fake-loadgen", flag.ContinueOnError)
-	url := fs.String("url", "", "")
-	proto := fs.String("proto", "", "")
-	sc := fs.String("scenario", "", "")
-	conns := fs.Int("conns", 0, "")
-	size := fs.Int("size", 0, "")
-	rate := fs.Float64("rate", 0, "")
-	window := fs.Int("window", 1, "")
-	dur := fs.Duration("duration", 0, "")
-	warm := fs.Duration("warmup", 0, "")
-	hold := fs.Duration("hold", 0, "")
-	pid := fs.Int("server-pid", 0, "")
+	var cfg scenario.Config
+	cfg.RegisterFlags(fs)
 	jsonPath := fs.String("json", "", "")
-	fs.Duration("timeout", 0, "")
-	fs.Int("publishers", 0, "")
-	poll := fs.Duration("poll-interval", 0, "")
-	fs.Float64("connect-rate", 0, "")
-	fs.Int("dial-concurrency", 0, "")
-	httpConn := fs.String("http-conn", "keepalive", "")
-	subscribe := fs.String("subscribe", "poll", "")
-	transport := fs.String("transport", "websocket", "")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return 2
 	}
-	var variant string
-	switch {
-	case *proto == "ws":
-		variant = "ws"
-	case *proto == "sockjs":
-		variant = "sockjs-" + *transport
-	case *proto == "http" && *sc == "broadcast":
-		variant = *subscribe
-	case *proto == "http":
-		variant = "http-" + strings.ReplaceAll(*httpConn, "new", "new-conn")
-	}
+	variant := cfg.Variant()
 	mode := os.Getenv("BENCH_FAKE_LOADGEN")
-	if mode == "usage" || *url == "" || *jsonPath == "" || *pid == 0 {
+	if mode == "usage" || cfg.URL == "" || *jsonPath == "" || cfg.ServerPID == 0 {
 		fmt.Fprintln(os.Stderr, "fake loadgen: usage")
 		return 2
 	}
 	if mode == "hang" {
 		select {}
 	}
-	host := strings.TrimPrefix(strings.TrimPrefix(*url, "ws://"), "http://")
-	p := fixture.Params{Scenario: *sc, Proto: *proto, Conns: *conns, Size: *size, Rate: *rate,
-		Duration: *dur, Warmup: *warm, Hold: *hold, Lib: strconv.Itoa(*pid % 7), Trial: *pid, Jitter: 0.02,
-		Variant: variant, PollInterval: *poll}
+	host := strings.TrimPrefix(strings.TrimPrefix(cfg.URL, "ws://"), "http://")
+	p := fixture.Params{Scenario: cfg.Scenario, Proto: string(cfg.Proto), Conns: cfg.Conns, Size: cfg.Size, Rate: cfg.Rate,
+		Duration: cfg.Duration, Warmup: cfg.Warmup, Hold: cfg.Hold, Lib: strconv.Itoa(cfg.ServerPID % 7), Trial: cfg.ServerPID, Jitter: 0.02,
+		Variant: variant, PollInterval: cfg.PollInterval}
 	switch {
-	case *sc == "echo" && *rate > 0:
+	case cfg.Scenario == "echo" && cfg.Rate > 0:
 		p.Mode = "open"
-	case *sc == "echo":
+	case cfg.Scenario == "echo":
 		p.Mode = "closed"
-	case *sc == "broadcast":
+	case cfg.Scenario == "broadcast":
 		p.Mode = "open"
 	}
 	res := fixture.Result(p)
-	res.Window = *window
+	res.Window = max(cfg.Window, 1)
 	// Run for the scenario's time, failing like the real load generator
 	// when the server goes away.
-	end := time.Now().Add(*warm + *dur + *hold)
+	end := time.Now().Add(cfg.Warmup + cfg.Duration + cfg.Hold)
 	for time.Now().Before(end) {
 		c, err := net.DialTimeout("tcp", host, time.Second)
 		if err != nil {

@@ -322,13 +322,14 @@ func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string)
 		t.Error = fmt.Sprintf("server exited during the trial (%s): %s", srv.exitText(), srv.tail())
 		return t, completed
 	}
-	t.Result, t.Error = readResult(jsonPath, lg, c.Variant)
+	lc := c.Loadgen()
+	t.Result, t.Error = readResult(jsonPath, lg, lc.Variant())
 	return t, completed
 }
 
 // readResult reads the load generator's JSON and reconciles it with its
 // exit status and with the variant the cell asked for.
-func readResult(path string, lg *child, want config.Variant) (*result.Result, string) {
+func readResult(path string, lg *child, want string) (*result.Result, string) {
 	code := lg.exitCode()
 	if code == 2 {
 		return nil, "load generator rejected its arguments (exit 2): " + lg.tail()
@@ -344,7 +345,7 @@ func readResult(path string, lg *child, want config.Variant) (*result.Result, st
 	// A load generator that reports its variant must have run the one
 	// asked for: a measurement of another variant under this cell's name
 	// would be a wrong number, not a missing one.
-	if res.Variant != "" && want != "" && config.Variant(res.Variant) != want.Loadgen() {
+	if res.Variant != "" && res.Variant != want {
 		return &res, fmt.Sprintf("load generator ran variant %q, the cell asked for %q", res.Variant, want)
 	}
 	switch {

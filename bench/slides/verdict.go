@@ -76,8 +76,8 @@ func sideShort(c *results.Cell) string {
 	case config.VariantHTTPNewConn:
 		return "REST new conn per request"
 	case config.VariantPoll:
-		if c.PollIntervalMS > 0 {
-			return "REST poll every " + fmtUS(c.PollIntervalMS*1000)
+		if c.PollInterval > 0 {
+			return "REST poll every " + fmtUS(float64(c.PollInterval.Microseconds()))
 		}
 		return "REST poll"
 	case config.VariantLongPoll:

@@ -212,26 +212,6 @@ func (c *Config) checkVariant() error {
 	return nil
 }
 
-// Variant names how the run talks to the server beyond its protocol:
-// "ws"; "sockjs-" and the SockJS transport; over HTTP the broadcast
-// subscribers' mode ("poll", "longpoll", "sse"), else "http-keepalive" or
-// "http-new-conn". Valid after Check.
-func (c *Config) Variant() string {
-	switch c.Proto {
-	case wire.SockJS:
-		return "sockjs-" + string(c.Transport)
-	case wire.HTTP:
-		if c.Scenario == Broadcast {
-			return c.HTTP.Subscribe.String()
-		}
-		if c.HTTP.NewConnPerRequest {
-			return "http-new-conn"
-		}
-		return "http-keepalive"
-	}
-	return string(c.Proto)
-}
-
 func def[T int | time.Duration](v *T, d T) {
 	if *v == 0 {
 		*v = d
