@@ -109,6 +109,12 @@ func (r Received) String() string {
 	return s + " " + preview(r.Payload)
 }
 
+// CloseCode is the status code of a close frame (0 when it has none).
+func (r Received) CloseCode() int {
+	code, _ := closePayload(r.Payload)
+	return code
+}
+
 // readFrame reads one frame; limit bounds the payload the client accepts.
 func readFrame(r io.Reader, limit int64) (Received, error) {
 	var h [14]byte
