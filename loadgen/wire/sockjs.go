@@ -357,3 +357,20 @@ func parseClose(b []byte) error {
 	}
 	return ce
 }
+
+// ParseSockJSFrame decodes one SockJS frame as a transport delivers it:
+// the messages of "a[...]" (or of the older "m"), none for a heartbeat
+// "h", and a *CloseError for "c[code,"reason"]". Every other frame,
+// including a second open frame "o", is a *ProtocolError. The messages
+// are fresh slices.
+func ParseSockJSFrame(f []byte) ([][]byte, error) {
+	var d frames
+	if err := d.parse(f); err != nil {
+		return nil, err
+	}
+	out := make([][]byte, 0, len(d.ends))
+	for d.pending() {
+		out = append(out, d.pop(nil))
+	}
+	return out, nil
+}

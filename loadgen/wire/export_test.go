@@ -1,0 +1,4 @@
+package wire
+
+// PreludeLen exposes preludeLen to the external tests (stream_test.go).
+const PreludeLen = preludeLen
