@@ -148,7 +148,7 @@ func (c *sockjsConn) QueueMessage(_ bool, p []byte) error {
 	if c.werr != nil {
 		return c.werr
 	}
-	c.appendFrame(opText, c.encode(p))
+	c.appendFrame(OpText, c.encode(p))
 	return nil
 }
 
@@ -158,7 +158,7 @@ func (c *sockjsConn) WriteMessage(_ bool, p []byte) error {
 	if c.werr != nil {
 		return c.werr
 	}
-	c.appendFrame(opText, c.encode(p))
+	c.appendFrame(OpText, c.encode(p))
 	return c.flushLocked()
 }
 

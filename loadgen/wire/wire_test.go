@@ -489,7 +489,7 @@ func TestMask(t *testing.T) {
 	for n := 0; n < 80; n++ {
 		p := message(n)
 		q := append([]byte(nil), p...)
-		maskBytes(0x11223344, q)
+		MaskBytes(0x11223344, q)
 		key := []byte{0x44, 0x33, 0x22, 0x11}
 		for i := range p {
 			if q[i] != p[i]^key[i%4] {
