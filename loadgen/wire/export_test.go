@@ -1,4 +1,10 @@
 package wire
 
-// PreludeLen exposes preludeLen to the external tests (stream_test.go).
+// Internal names and test helpers that the external tests (stream_test.go)
+// use.
 const PreludeLen = preludeLen
+
+var (
+	DialForTest    = dial
+	MessageForTest = message
+)

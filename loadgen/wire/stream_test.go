@@ -3,7 +3,6 @@ package wire_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"fmt"
 	"net"
@@ -457,26 +456,8 @@ func TestXHRRefusedAndClosed(t *testing.T) {
 	}
 }
 
-// dial connects to url with o until the test ends; reads time out after
-// 10 s.
-func dial(t *testing.T, url string, o wire.Options) wire.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	c, err := wire.Dial(ctx, url, o)
-	if err != nil {
-		t.Fatalf("dial %s: %v", url, err)
-	}
-	t.Cleanup(func() { c.Close() })
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	return c
-}
-
-// message is n bytes of printable ASCII.
-func message(n int) []byte {
-	p := make([]byte, n)
-	for i := range p {
-		p[i] = byte('a' + i%26)
-	}
-	return p
-}
+// The internal tests' helpers (wire_test.go), through export_test.go.
+var (
+	dial    = wire.DialForTest
+	message = wire.MessageForTest
+)
