@@ -13,8 +13,26 @@ type Case struct {
 	Category string
 	Title    string // what is sent, in words
 	Expect   string // what RFC 6455 requires of the server
-	Run      func(t *T)
+	// Behaviour, when set, names the common server behaviour (one of the
+	// Behaviour names of servers/server) that the case depends on besides
+	// what it checks: a library whose registry entry declares a deviation
+	// from it may fail this case. Empty for most cases.
+	Behaviour string
+	Run       func(t *T)
 }
+
+// Behaviours of servers/server that cases depend on (Case.Behaviour).
+const (
+	// EmptyMessageDelivered: a message with an empty payload is echoed.
+	EmptyMessageDelivered = "empty-message-delivered"
+	// UnmaskedFrameRejected: an unmasked client frame fails the connection.
+	UnmaskedFrameRejected = "unmasked-frame-rejected"
+	// CloseFrameOnViolation: a violation is answered with a close frame,
+	// after what was queued before it. A server that drops TCP at once
+	// instead loses the echo of a valid message sent in the same write as
+	// the violation.
+	CloseFrameOnViolation = "close-frame-on-violation"
+)
 
 // Config sets the limits a run uses.
 type Config struct {
@@ -38,6 +56,10 @@ type Config struct {
 func Full(maxMessage int64) Config {
 	return Config{MaxMessage: maxMessage, CaseTimeout: 30 * time.Second, FailFast: 2 * time.Second, Repeat: 1000, Parallel: 1}
 }
+
+// ShortMaxMessage is a server message limit small enough that the limits
+// cases of the Short form stay quick.
+const ShortMaxMessage = 256 << 10
 
 // Short is the CI form: every case, with the server started with a small
 // message limit so the limits cases stay quick.

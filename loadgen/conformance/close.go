@@ -66,7 +66,7 @@ func init() {
 					}
 				}
 				t.info(fmt.Sprintf("%d of 10 messages of %d bytes echoed before the close reply", echoes, len(p)))
-				if _, err := t.c.Next(t.wait()); err != errClosed {
+				if _, err := t.c.Next(t.wait()); err != ErrClosed {
 					t.fail("TCP not closed after the closing handshake")
 				}
 			}},

@@ -21,18 +21,20 @@ type Conn struct {
 	// Writes go through wq to one writer goroutine so that the case can
 	// read while a large write is in progress (a server that echoes while
 	// it reads would otherwise deadlock with a client stuck in Write).
-	wq       chan func()
-	wdone    chan struct{}
-	wfailed  bool
-	mu       sync.Mutex // guards observed and dropped (the writer records failures)
-	dropped  int
-	nc       net.Conn
-	br       *bufio.Reader
-	deadline time.Time // the case's deadline; no wait goes past it
-	limit    int64
-	sent     []string
-	observed []string
-	closed   bool // the server closed TCP (EOF or reset)
+	wq        chan func()
+	wdone     chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+	wfailed   bool
+	mu        sync.Mutex // guards observed and dropped (the writer records failures)
+	dropped   int
+	nc        net.Conn
+	br        *bufio.Reader
+	deadline  time.Time // the case's deadline; no wait goes past it
+	limit     int64
+	sent      []string
+	observed  []string
+	closed    bool // the server closed TCP (EOF or reset)
 }
 
 const acceptGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -84,12 +86,15 @@ func Dial(addr, path string, deadline time.Time, limit int64) (*Conn, error) {
 	return c, nil
 }
 
-// Close closes the TCP connection and waits for the writer to stop.
+// Close closes the TCP connection and waits for the writer to stop. It
+// may be called more than once.
 func (c *Conn) Close() error {
-	close(c.wq)
-	err := c.nc.Close()
-	<-c.wdone
-	return err
+	c.closeOnce.Do(func() {
+		close(c.wq)
+		c.closeErr = c.nc.Close()
+		<-c.wdone
+	})
+	return c.closeErr
 }
 
 // Send queues frames to be written in one write.
@@ -145,15 +150,15 @@ func (c *Conn) write(b []byte) bool {
 	return true
 }
 
-// errClosed is returned by Next once the server has closed TCP.
-var errClosed = errors.New("TCP connection closed by the server")
+// ErrClosed is returned by Next once the server has closed TCP.
+var ErrClosed = errors.New("TCP connection closed by the server")
 
 // Next reads one frame, waiting at most wait (and never past the case's
-// deadline). It returns errClosed when the server closed the connection and
+// deadline). It returns ErrClosed when the server closed the connection and
 // a net.Error with Timeout() when nothing came.
 func (c *Conn) Next(wait time.Duration) (Received, error) {
 	if c.closed {
-		return Received{}, errClosed
+		return Received{}, ErrClosed
 	}
 	d := time.Now().Add(wait)
 	if d.After(c.deadline) {
@@ -170,10 +175,10 @@ func (c *Conn) Next(wait time.Duration) (Received, error) {
 		c.closed = true
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isReset(err) {
 			c.observe("TCP closed by server")
-			return f, errClosed
+			return f, ErrClosed
 		}
 		c.observe("read failed: " + shortErr(err))
-		return f, errClosed
+		return f, ErrClosed
 	}
 	c.observe("received " + f.String())
 	return f, nil

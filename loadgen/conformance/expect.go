@@ -202,7 +202,7 @@ func (t *T) expectFailWithin(wait time.Duration, codes ...int) failOutcome {
 	}()
 	for {
 		f, err := t.c.Next(wait)
-		if errors.Is(err, errClosed) {
+		if errors.Is(err, ErrClosed) {
 			t.note("server closed TCP without a close frame")
 			return failSeen
 		}
@@ -303,7 +303,7 @@ func (t *T) CloseWith(f Frame, want ...int) bool {
 		}
 		break
 	}
-	if _, err := t.c.Next(t.wait()); errors.Is(err, errClosed) {
+	if _, err := t.c.Next(t.wait()); errors.Is(err, ErrClosed) {
 		return true
 	} else if err != nil {
 		t.nonStrict("server kept TCP open after the closing handshake")
@@ -314,7 +314,7 @@ func (t *T) CloseWith(f Frame, want ...int) bool {
 }
 
 func waitErr(err error) string {
-	if errors.Is(err, errClosed) {
+	if errors.Is(err, ErrClosed) {
 		return "the server closed TCP"
 	}
 	var ne net.Error

@@ -71,7 +71,7 @@ func init() {
 			}})
 	}
 	register(
-		Case{ID: "5.15", Category: "fragmentation",
+		Case{ID: "5.15", Category: "fragmentation", Behaviour: CloseFrameOnViolation,
 			Title:  "a text message in two fragments, then a continuation, then a new text fragment",
 			Expect: "the first message echoed, then " + mustFail,
 			Run: func(t *T) {

@@ -5,16 +5,18 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/wsbench/wsbench/loadgen/wire"
 )
 
 // Opcodes (RFC 6455, section 5.2).
 const (
-	OpCont   byte = 0x0
-	OpText   byte = 0x1
-	OpBinary byte = 0x2
-	OpClose  byte = 0x8
-	OpPing   byte = 0x9
-	OpPong   byte = 0xA
+	OpCont   = wire.OpContinuation
+	OpText   = wire.OpText
+	OpBinary = wire.OpBinary
+	OpClose  = wire.OpClose
+	OpPing   = wire.OpPing
+	OpPong   = wire.OpPong
 )
 
 // Frame is one WebSocket frame as the client builds it. The client masks
@@ -31,39 +33,19 @@ type Frame struct {
 	Unmasked bool
 }
 
-// Encode returns the frame's bytes on the wire, masked with key.
+// Encode returns the frame's bytes on the wire, masked with key (unless
+// Unmasked), in loadgen/wire's codec.
 func (f Frame) Encode(key [4]byte) []byte {
 	n := int64(len(f.Payload))
 	if f.Declared != 0 {
 		n = f.Declared
 	}
-	b := make([]byte, 0, 14+len(f.Payload))
-	mbit := byte(0x80)
-	if f.Unmasked {
-		mbit = 0
-	}
-	b0 := f.Op&0xF | (f.Rsv&7)<<4
-	if f.Fin {
-		b0 |= 0x80
-	}
-	b = append(b, b0)
-	switch {
-	case n < 126:
-		b = append(b, mbit|byte(n))
-	case n <= 0xFFFF:
-		b = append(b, mbit|126, byte(n>>8), byte(n))
-	default:
-		b = append(b, mbit|127)
-		b = binary.BigEndian.AppendUint64(b, uint64(n))
-	}
-	if f.Unmasked {
-		return append(b, f.Payload...)
-	}
-	b = append(b, key[:]...)
+	k := binary.LittleEndian.Uint32(key[:])
+	b := wire.AppendFrameHeader(make([]byte, 0, wire.MaxFrameHeader+len(f.Payload)), f.Fin, f.Rsv, f.Op, uint64(n), !f.Unmasked, k)
 	start := len(b)
 	b = append(b, f.Payload...)
-	for i := range f.Payload {
-		b[start+i] ^= key[i&3]
+	if !f.Unmasked {
+		wire.MaskBytes(k, b[start:])
 	}
 	return b
 }
@@ -109,43 +91,33 @@ func (r Received) String() string {
 	return s + " " + preview(r.Payload)
 }
 
+// CloseCode is the status code of a close frame (0 when it has none).
+func (r Received) CloseCode() int {
+	code, _ := closePayload(r.Payload)
+	return code
+}
+
 // readFrame reads one frame; limit bounds the payload the client accepts.
 func readFrame(r io.Reader, limit int64) (Received, error) {
-	var h [14]byte
-	if _, err := io.ReadFull(r, h[:2]); err != nil {
+	var hb [wire.MaxFrameHeader]byte
+	if _, err := io.ReadFull(r, hb[:2]); err != nil {
 		return Received{}, err
 	}
-	f := Received{Fin: h[0]&0x80 != 0, Rsv: h[0] >> 4 & 7, Op: h[0] & 0xF, Masked: h[1]&0x80 != 0}
-	n := int64(h[1] & 0x7F)
-	switch n {
-	case 126:
-		if _, err := io.ReadFull(r, h[:2]); err != nil {
-			return f, err
-		}
-		n = int64(binary.BigEndian.Uint16(h[:2]))
-	case 127:
-		if _, err := io.ReadFull(r, h[:8]); err != nil {
-			return f, err
-		}
-		n = int64(binary.BigEndian.Uint64(h[:8]))
+	h, hl := wire.ParseFrameHeader(hb[:2])
+	f := Received{Fin: h.Fin, Rsv: h.Rsv, Op: h.Op, Masked: h.Masked}
+	if _, err := io.ReadFull(r, hb[2:hl]); err != nil {
+		return f, err
 	}
-	if n < 0 || n > limit {
-		return f, fmt.Errorf("server frame of %d bytes is over the client's limit %d", n, limit)
+	h, _ = wire.ParseFrameHeader(hb[:hl])
+	if h.Length > uint64(limit) {
+		return f, fmt.Errorf("server frame of %d bytes is over the client's limit %d", h.Length, limit)
 	}
-	var key [4]byte
-	if f.Masked {
-		if _, err := io.ReadFull(r, key[:]); err != nil {
-			return f, err
-		}
-	}
-	f.Payload = make([]byte, n)
+	f.Payload = make([]byte, h.Length)
 	if _, err := io.ReadFull(r, f.Payload); err != nil {
 		return f, err
 	}
 	if f.Masked {
-		for i := range f.Payload {
-			f.Payload[i] ^= key[i&3]
-		}
+		wire.MaskBytes(h.Key, f.Payload)
 	}
 	return f, nil
 }

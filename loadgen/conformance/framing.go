@@ -33,8 +33,9 @@ func init() {
 	}
 	register(Case{
 		ID: "1.3.1", Category: "framing",
-		Title:  "an unmasked text frame from the client",
-		Expect: "the server fails the connection: client frames must be masked (section 5.1), close 1002",
+		Title:     "an unmasked text frame from the client",
+		Expect:    "the server fails the connection: client frames must be masked (section 5.1), close 1002",
+		Behaviour: UnmaskedFrameRejected,
 		Run: func(t *T) {
 			t.Send(Frame{Fin: true, Op: OpText, Payload: []byte("Hello"), Unmasked: true})
 			t.ExpectFail(1002)
@@ -44,8 +45,13 @@ func init() {
 
 // echoOnce sends one message in one frame and expects it echoed.
 func echoOnce(id, cat string, op byte, p []byte) Case {
+	var b string
+	if len(p) == 0 {
+		b = EmptyMessageDelivered
+	}
 	return Case{
-		ID: id, Category: cat,
+		Behaviour: b,
+		ID:        id, Category: cat,
 		Title:  fmt.Sprintf("one %s frame of %d bytes", opName(op), len(p)),
 		Expect: "the message echoed unchanged with its opcode, then a clean closing handshake",
 		Run: func(t *T) {

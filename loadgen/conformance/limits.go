@@ -73,8 +73,12 @@ func init() {
 	}
 	sizes := []int{0, 16, 64, 256, 1024, 4096}
 	for i, n := range sizes {
+		var b string
+		if n == 0 {
+			b = EmptyMessageDelivered
+		}
 		for g, op := range []byte{OpText, OpBinary} {
-			register(Case{ID: fmt.Sprintf("9.%d.%d", 7+g, i+1), Category: "limits",
+			register(Case{ID: fmt.Sprintf("9.%d.%d", 7+g, i+1), Category: "limits", Behaviour: b,
 				Title:  fmt.Sprintf("%s messages of %d bytes, one round trip at a time (Config.Repeat of them)", opName(op), n),
 				Expect: "every message echoed, in order",
 				Run: func(t *T) {

@@ -16,7 +16,7 @@ func init() {
 				t.Send(Frame{Fin: true, Rsv: 1, Op: OpText, Payload: hello})
 				t.ExpectFail(1002)
 			}},
-		Case{ID: "3.2", Category: "reserved-bits", Title: "a valid text frame, a text frame with RSV = 2, a ping (three writes)", Expect: expect,
+		Case{ID: "3.2", Category: "reserved-bits", Behaviour: CloseFrameOnViolation, Title: "a valid text frame, a text frame with RSV = 2, a ping (three writes)", Expect: expect,
 			Run: func(t *T) {
 				t.Send(Text(hello))
 				t.Send(Frame{Fin: true, Rsv: 2, Op: OpText, Payload: hello})
@@ -25,14 +25,14 @@ func init() {
 					t.ExpectFail(1002)
 				}
 			}},
-		Case{ID: "3.3", Category: "reserved-bits", Title: "a valid text frame, a text frame with RSV = 3, a ping (one write)", Expect: expect,
+		Case{ID: "3.3", Category: "reserved-bits", Behaviour: CloseFrameOnViolation, Title: "a valid text frame, a text frame with RSV = 3, a ping (one write)", Expect: expect,
 			Run: func(t *T) {
 				t.Send(Text(hello), Frame{Fin: true, Rsv: 3, Op: OpText, Payload: hello}, Ping(hello))
 				if t.ExpectMessage(OpText, hello) {
 					t.ExpectFail(1002)
 				}
 			}},
-		Case{ID: "3.4", Category: "reserved-bits", Title: "a valid text frame, a text frame with RSV = 4, a ping, written one byte at a time 1 ms apart", Expect: expect,
+		Case{ID: "3.4", Category: "reserved-bits", Behaviour: CloseFrameOnViolation, Title: "a valid text frame, a text frame with RSV = 4, a ping, written one byte at a time 1 ms apart", Expect: expect,
 			Run: func(t *T) {
 				t.SendChunked(1, time.Millisecond, Text(hello), Frame{Fin: true, Rsv: 4, Op: OpText, Payload: hello}, Ping(hello))
 				if t.ExpectMessage(OpText, hello) {
@@ -89,6 +89,7 @@ func init() {
 				title = fmt.Sprintf("a valid text frame, a frame with reserved opcode %d and a payload, a ping (one write)", op)
 			}
 			register(Case{ID: id, Category: "opcodes", Title: title, Expect: expect + "; the text before it is echoed, the ping is not answered",
+				Behaviour: CloseFrameOnViolation,
 				Run: func(t *T) {
 					t.Send(Text(hello), Frame{Fin: true, Op: op, Payload: p}, Ping(hello))
 					if t.ExpectMessage(OpText, hello) {

@@ -13,14 +13,14 @@ func init() {
 	hello := []byte("Hello-\xc2\xb5@\xc3\x9f\xc3\xb6\xc3\xa4\xc3\xbc\xc3\xa0\xc3\xa1-UTF-8!!")
 	const echoWhole = "the message echoed whole"
 	register(
-		Case{ID: "6.1.1", Category: "utf8", Title: "an empty text frame", Expect: echoWhole,
+		Case{ID: "6.1.1", Category: "utf8", Behaviour: EmptyMessageDelivered, Title: "an empty text frame", Expect: echoWhole,
 			Run: func(t *T) {
 				t.Send(Text(nil))
 				if t.ExpectMessage(OpText, nil) {
 					t.CloseNormally()
 				}
 			}},
-		Case{ID: "6.1.2", Category: "utf8", Title: "a text message in three empty fragments", Expect: echoWhole + " (empty)",
+		Case{ID: "6.1.2", Category: "utf8", Behaviour: EmptyMessageDelivered, Title: "a text message in three empty fragments", Expect: echoWhole + " (empty)",
 			Run: func(t *T) {
 				t.Send(Fragment(OpText, false, nil), Fragment(OpCont, false, nil), Fragment(OpCont, true, nil))
 				if t.ExpectMessage(OpText, nil) {

@@ -148,7 +148,7 @@ func (c *sockjsConn) QueueMessage(_ bool, p []byte) error {
 	if c.werr != nil {
 		return c.werr
 	}
-	c.appendFrame(opText, c.encode(p))
+	c.appendFrame(OpText, c.encode(p))
 	return nil
 }
 
@@ -158,7 +158,7 @@ func (c *sockjsConn) WriteMessage(_ bool, p []byte) error {
 	if c.werr != nil {
 		return c.werr
 	}
-	c.appendFrame(opText, c.encode(p))
+	c.appendFrame(OpText, c.encode(p))
 	return c.flushLocked()
 }
 
@@ -356,4 +356,21 @@ func parseClose(b []byte) error {
 		}
 	}
 	return ce
+}
+
+// ParseSockJSFrame decodes one SockJS frame as a transport delivers it:
+// the messages of "a[...]" (or of the older "m"), none for a heartbeat
+// "h", and a *CloseError for "c[code,"reason"]". Every other frame,
+// including a second open frame "o", is a *ProtocolError. The messages
+// are fresh slices.
+func ParseSockJSFrame(f []byte) ([][]byte, error) {
+	var d frames
+	if err := d.parse(f); err != nil {
+		return nil, err
+	}
+	out := make([][]byte, 0, len(d.ends))
+	for d.pending() {
+		out = append(out, d.pop(nil))
+	}
+	return out, nil
 }

@@ -1,4 +1,4 @@
-package wire
+package wire_test
 
 import (
 	"bufio"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsbench/wsbench/loadgen/wire"
 	"github.com/wsbench/wsbench/servers/registry"
 	"github.com/wsbench/wsbench/servers/servertest"
 )
@@ -43,15 +44,15 @@ var ssePayloads = [][]byte{
 func TestSSEAgainstREST(t *testing.T) {
 	srv := startLib(t, "rest")
 	base := srv.URL("http", "/broadcast")
-	pub := dial(t, base, Options{})
+	pub := dial(t, base, wire.Options{})
 	if err := pub.WriteMessage(false, []byte("marker")); err != nil {
 		t.Fatal(err)
 	}
-	after, ok := Published(pub)
+	after, ok := wire.Published(pub)
 	if !ok {
 		t.Fatal("no sequence number for the marker")
 	}
-	sub := dial(t, base, Options{HTTP: HTTPOptions{Subscribe: SSE, After: after}})
+	sub := dial(t, base, wire.Options{HTTP: wire.HTTPOptions{Subscribe: wire.SSE, After: after}})
 	const n = 500
 	want := func(i int) []byte {
 		if i < len(ssePayloads) {
@@ -129,7 +130,7 @@ func TestSSEReconnectsWithLastEventID(t *testing.T) {
 		"id: 8\r\ndata: eight\r\ndata:more\r\n\r\n",
 		": ping\n\nid: 9\ndata: nine\n\n",
 	})
-	sub := dial(t, url, Options{HTTP: HTTPOptions{Subscribe: SSE, After: 5}})
+	sub := dial(t, url, wire.Options{HTTP: wire.HTTPOptions{Subscribe: wire.SSE, After: 5}})
 	var got []string
 	for range 4 {
 		_, p, err := sub.ReadMessage(nil)
@@ -150,7 +151,7 @@ func TestSSEReconnectsWithLastEventID(t *testing.T) {
 	}
 	// The held stream: a deadline ends the wait.
 	_ = sub.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
-	if _, _, err := sub.ReadMessage(nil); Kind(err) != "timeout" {
+	if _, _, err := sub.ReadMessage(nil); wire.Kind(err) != "timeout" {
 		t.Fatalf("deadline: %v", err)
 	}
 }
@@ -164,12 +165,12 @@ func TestSSEStatusAndProtocolErrors(t *testing.T) {
 		_, _ = w.Write([]byte("id: x\ndata: y\n\n"))
 	}))
 	t.Cleanup(srv.Close)
-	sub := dial(t, srv.URL+"/broadcast", Options{HTTP: HTTPOptions{Subscribe: SSE, After: 1}})
-	if _, _, err := sub.ReadMessage(nil); Kind(err) != "http_400" || !strings.Contains(err.Error(), "beyond") {
+	sub := dial(t, srv.URL+"/broadcast", wire.Options{HTTP: wire.HTTPOptions{Subscribe: wire.SSE, After: 1}})
+	if _, _, err := sub.ReadMessage(nil); wire.Kind(err) != "http_400" || !strings.Contains(err.Error(), "beyond") {
 		t.Fatalf("status: %v", err)
 	}
-	sub = dial(t, srv.URL+"/broadcast", Options{HTTP: HTTPOptions{Subscribe: SSE, After: 2}})
-	if _, _, err := sub.ReadMessage(nil); Kind(err) != "protocol" {
+	sub = dial(t, srv.URL+"/broadcast", wire.Options{HTTP: wire.HTTPOptions{Subscribe: wire.SSE, After: 2}})
+	if _, _, err := sub.ReadMessage(nil); wire.Kind(err) != "protocol" {
 		t.Fatalf("bad id: %v", err)
 	}
 }
@@ -177,7 +178,7 @@ func TestSSEStatusAndProtocolErrors(t *testing.T) {
 func TestHTTPNewConnOpensOneConnectionPerRequest(t *testing.T) {
 	srv := startLib(t, "rest")
 	for _, newConn := range []bool{false, true} {
-		o := Options{HTTP: HTTPOptions{NewConnPerRequest: newConn}}
+		o := wire.Options{HTTP: wire.HTTPOptions{NewConnPerRequest: newConn}}
 		c := dial(t, srv.URL("http", "/echo"), o)
 		var buf []byte
 		for i := range 5 {
@@ -204,7 +205,7 @@ func TestHTTPNewConnOpensOneConnectionPerRequest(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		seq, _ := Published(pub)
+		seq, _ := wire.Published(pub)
 		if st := pub.Stats(); st.Requests != 3 || (newConn && st.Dials != 3) || (!newConn && st.Dials != 1) {
 			t.Fatalf("publish, new connection per request %v: %+v", newConn, st)
 		}
@@ -219,7 +220,7 @@ func TestHTTPNewConnOpensOneConnectionPerRequest(t *testing.T) {
 			t.Fatalf("poll, new connection per request %v: %+v", newConn, st)
 		}
 		// SSE: one stream, one connection, either way.
-		o.HTTP.Subscribe = SSE
+		o.HTTP.Subscribe = wire.SSE
 		sse := dial(t, srv.URL("http", "/broadcast"), o)
 		for range 3 {
 			if _, _, err := sse.ReadMessage(nil); err != nil {
@@ -246,10 +247,10 @@ func waitConns(t *testing.T, r *servertest.Running, n int64) {
 
 func TestSockJSXHRAgainstServer(t *testing.T) {
 	srv := startLib(t, "sockjs")
-	for _, tr := range []Transport{XHRStreaming, XHRPolling} {
+	for _, tr := range []wire.Transport{wire.XHRStreaming, wire.XHRPolling} {
 		t.Run(string(tr), func(t *testing.T) {
 			// Echo: several messages in one xhr_send.
-			echo := dial(t, srv.URL("ws", "/echo"), Options{Proto: SockJS, Transport: tr})
+			echo := dial(t, srv.URL("ws", "/echo"), wire.Options{Proto: wire.SockJS, Transport: tr})
 			_ = echo.SetWriteDeadline(time.Now().Add(5 * time.Second))
 			msgs := []string{"plain", `quote " and \ backslash`, "é ✓ 𝄞", "", strings.Repeat("y", 70000)}
 			for _, m := range msgs {
@@ -269,8 +270,8 @@ func TestSockJSXHRAgainstServer(t *testing.T) {
 			// Broadcast: a websocket publisher, this subscriber; more than
 			// the server's 128 KiB response limit.
 			base := srv.Env.Stats.ConnsNow.Load()
-			sub := dial(t, srv.URL("ws", "/broadcast"), Options{Proto: SockJS, Transport: tr})
-			pub := dial(t, srv.URL("ws", "/broadcast"), Options{Proto: SockJS})
+			sub := dial(t, srv.URL("ws", "/broadcast"), wire.Options{Proto: wire.SockJS, Transport: tr})
+			pub := dial(t, srv.URL("ws", "/broadcast"), wire.Options{Proto: wire.SockJS})
 			waitConns(t, srv, base+2)
 			go func() { // the publisher receives its own messages: drop them
 				for {
@@ -307,10 +308,10 @@ func TestSockJSXHRAgainstServer(t *testing.T) {
 			}
 			st := sub.Stats()
 			reqs := st.Requests - before.Requests
-			if tr == XHRStreaming && (reqs < 2 || reqs > 5) { // 300 KB: the response ended twice
+			if tr == wire.XHRStreaming && (reqs < 2 || reqs > 5) { // 300 KB: the response ended twice
 				t.Fatalf("streaming: %d requests for %d messages (%+v)", reqs, n, st)
 			}
-			if tr == XHRPolling && (reqs < 2 || reqs > n+st.Refused) {
+			if tr == wire.XHRPolling && (reqs < 2 || reqs > n+st.Refused) {
 				t.Fatalf("polling: %d requests for %d messages (%+v)", reqs, n, st)
 			}
 			if st.Dials != 1 || st.RX-before.RX < n*1000 {
@@ -384,19 +385,19 @@ func TestStreamsNoAllocationPerMessage(t *testing.T) {
 		events = append(events, fmt.Sprintf("id: %d\ndata: %s\n\n", i+1, msg))
 		frames = append(frames, `a["`+msg+`"]`+"\n")
 	}
-	prelude := strings.Repeat("h", preludeLen) + "\n"
+	prelude := strings.Repeat("h", wire.PreludeLen) + "\n"
 	cases := []struct {
 		name string
 		url  string
-		o    Options
+		o    wire.Options
 	}{
-		{"sse", "http://" + cannedServer(t, chunked(events...)) + "/broadcast", Options{HTTP: HTTPOptions{Subscribe: SSE}}},
+		{"sse", "http://" + cannedServer(t, chunked(events...)) + "/broadcast", wire.Options{HTTP: wire.HTTPOptions{Subscribe: wire.SSE}}},
 		{"xhr-streaming", "ws://" + cannedServer(t,
 			chunked(append([]string{prelude, "o\n"}, frames[:50]...)...),
 			chunked(append([]string{prelude}, frames[:50]...)...)) + "/broadcast",
-			Options{Proto: SockJS, Transport: XHRStreaming}},
+			wire.Options{Proto: wire.SockJS, Transport: wire.XHRStreaming}},
 		{"xhr-polling", "ws://" + cannedServer(t, sized("o\n"), sized("h\n"), sized(frames[0])) + "/broadcast",
-			Options{Proto: SockJS, Transport: XHRPolling}},
+			wire.Options{Proto: wire.SockJS, Transport: wire.XHRPolling}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -416,19 +417,19 @@ func TestStreamsNoAllocationPerMessage(t *testing.T) {
 }
 
 func TestXHRRefusedAndClosed(t *testing.T) {
-	prelude := strings.Repeat("h", preludeLen) + "\n"
+	prelude := strings.Repeat("h", wire.PreludeLen) + "\n"
 	refused := `c[2010,"Another connection still open"]` + "\n"
 	cases := []struct {
-		tr        Transport
+		tr        wire.Transport
 		responses [][]byte
 	}{
-		{XHRPolling, [][]byte{sized("o\n"), sized(`a["x"]` + "\n"), sized(refused), sized(refused), sized(`a["y","z"]` + "\n"), sized(`c[3000,"bye"]` + "\n")}},
-		{XHRStreaming, [][]byte{chunked(prelude, "o\n", `a["x"]`+"\n"), chunked(prelude, refused), chunked(prelude, refused),
+		{wire.XHRPolling, [][]byte{sized("o\n"), sized(`a["x"]` + "\n"), sized(refused), sized(refused), sized(`a["y","z"]` + "\n"), sized(`c[3000,"bye"]` + "\n")}},
+		{wire.XHRStreaming, [][]byte{chunked(prelude, "o\n", `a["x"]`+"\n"), chunked(prelude, refused), chunked(prelude, refused),
 			chunked(prelude, "h\n", `a["y"]`+"\n", `a["z"]`+"\n"), chunked(prelude, `c[3000,"bye"]`+"\n")}},
 	}
 	for _, c := range cases {
 		t.Run(string(c.tr), func(t *testing.T) {
-			sub := dial(t, "ws://"+cannedServer(t, c.responses...)+"/broadcast", Options{Proto: SockJS, Transport: c.tr})
+			sub := dial(t, "ws://"+cannedServer(t, c.responses...)+"/broadcast", wire.Options{Proto: wire.SockJS, Transport: c.tr})
 			var got []string
 			for range 3 {
 				_, p, err := sub.ReadMessage(nil)
@@ -441,16 +442,22 @@ func TestXHRRefusedAndClosed(t *testing.T) {
 				t.Fatalf("got %q", got)
 			}
 			_, _, err := sub.ReadMessage(nil)
-			if Kind(err) != "closed_3000" {
+			if wire.Kind(err) != "closed_3000" {
 				t.Fatalf("close: %v", err)
 			}
-			if _, _, err2 := sub.ReadMessage(nil); Kind(err2) != "closed_3000" {
+			if _, _, err2 := sub.ReadMessage(nil); wire.Kind(err2) != "closed_3000" {
 				t.Fatalf("after close: %v", err2)
 			}
 			st := sub.Stats()
-			if st.Refused != 2 || st.Requests != int64(len(c.responses)) || st.Dials != 1 || (c.tr == XHRPolling && st.EmptyPolls != 2) {
+			if st.Refused != 2 || st.Requests != int64(len(c.responses)) || st.Dials != 1 || (c.tr == wire.XHRPolling && st.EmptyPolls != 2) {
 				t.Fatalf("stats %+v", st)
 			}
 		})
 	}
 }
+
+// The internal tests' helpers (wire_test.go), through export_test.go.
+var (
+	dial    = wire.DialForTest
+	message = wire.MessageForTest
+)

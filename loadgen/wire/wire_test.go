@@ -489,7 +489,7 @@ func TestMask(t *testing.T) {
 	for n := 0; n < 80; n++ {
 		p := message(n)
 		q := append([]byte(nil), p...)
-		maskBytes(0x11223344, q)
+		MaskBytes(0x11223344, q)
 		key := []byte{0x44, 0x33, 0x22, 0x11}
 		for i := range p {
 			if q[i] != p[i]^key[i%4] {
@@ -511,5 +511,25 @@ func TestServerGoneIsEOF(t *testing.T) {
 	}
 	if err := c.WriteMessage(true, []byte("x")); err == nil {
 		t.Fatal("write after close succeeded")
+	}
+}
+
+func TestParseSockJSFrame(t *testing.T) {
+	msgs, err := ParseSockJSFrame([]byte(`a["one","t\u00e9\"x"]`))
+	if err != nil || len(msgs) != 2 || string(msgs[0]) != "one" || string(msgs[1]) != "té\"x" {
+		t.Fatalf("a frame: %q, %v", msgs, err)
+	}
+	if msgs, err := ParseSockJSFrame([]byte("h")); err != nil || len(msgs) != 0 {
+		t.Fatalf("heartbeat: %q, %v", msgs, err)
+	}
+	var ce *CloseError
+	if _, err := ParseSockJSFrame([]byte(`c[3000,"Go away!"]`)); !errors.As(err, &ce) || ce.Code != 3000 || ce.Reason != "Go away!" {
+		t.Fatalf("close frame: %v", err)
+	}
+	var pe *ProtocolError
+	for _, bad := range []string{"", "o", "x", `a["open`, `a[1]`} {
+		if _, err := ParseSockJSFrame([]byte(bad)); !errors.As(err, &pe) {
+			t.Errorf("%q: error %v, want a *ProtocolError", bad, err)
+		}
 	}
 }

@@ -16,19 +16,6 @@ import (
 	"time"
 )
 
-// WebSocket opcodes (RFC 6455, section 5.2).
-const (
-	opContinuation = 0x0
-	opText         = 0x1
-	opBinary       = 0x2
-	opClose        = 0x8
-	opPing         = 0x9
-	opPong         = 0xA
-)
-
-// maxHeader is the largest client frame header: 2 + 8 (length) + 4 (mask).
-const maxHeader = 14
-
 // wsConn is an RFC 6455 client connection.
 type wsConn struct {
 	nc     net.Conn // counting
@@ -155,51 +142,19 @@ func (c *wsConn) nextMask() uint32 {
 
 // appendFrame appends one masked, final frame (under wmu).
 func (c *wsConn) appendFrame(op byte, p []byte) {
-	b := c.wbuf
-	n := len(p)
-	b = append(b, 0x80|op)
-	switch {
-	case n < 126:
-		b = append(b, 0x80|byte(n))
-	case n <= 0xFFFF:
-		b = append(b, 0x80|126, byte(n>>8), byte(n))
-	default:
-		b = append(b, 0x80|127)
-		b = binary.BigEndian.AppendUint64(b, uint64(n))
-	}
 	key := c.nextMask()
-	b = binary.LittleEndian.AppendUint32(b, key)
+	b := AppendFrameHeader(c.wbuf, true, 0, op, uint64(len(p)), true, key)
 	start := len(b)
 	b = append(b, p...)
-	maskBytes(key, b[start:])
+	MaskBytes(key, b[start:])
 	c.wbuf = b
-}
-
-// maskBytes XORs b with the 4-byte key (its little-endian bytes in order),
-// eight bytes at a time.
-func maskBytes(key uint32, b []byte) {
-	k := uint64(key) | uint64(key)<<32
-	for len(b) >= 32 {
-		binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)^k)
-		binary.LittleEndian.PutUint64(b[8:], binary.LittleEndian.Uint64(b[8:])^k)
-		binary.LittleEndian.PutUint64(b[16:], binary.LittleEndian.Uint64(b[16:])^k)
-		binary.LittleEndian.PutUint64(b[24:], binary.LittleEndian.Uint64(b[24:])^k)
-		b = b[32:]
-	}
-	for len(b) >= 8 {
-		binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)^k)
-		b = b[8:]
-	}
-	for i := range b {
-		b[i] ^= byte(k >> (8 * uint(i&3)))
-	}
 }
 
 func opcode(binary bool) byte {
 	if binary {
-		return opBinary
+		return OpBinary
 	}
-	return opText
+	return OpText
 }
 
 func (c *wsConn) QueueMessage(binary bool, p []byte) error {
@@ -254,45 +209,14 @@ func (c *wsConn) writeControl(op byte, p []byte) error {
 	return c.flushLocked()
 }
 
-// frameHeader parses a frame header from b. It returns the header length,
-// or 0 when b is too short to tell.
-func frameHeader(b []byte) (hl int, fin bool, op byte, masked bool, n uint64, rsv byte) {
-	if len(b) < 2 {
-		return 0, false, 0, false, 0, 0
-	}
-	fin, rsv, op = b[0]&0x80 != 0, b[0]&0x70, b[0]&0x0F
-	masked = b[1]&0x80 != 0
-	n = uint64(b[1] & 0x7F)
-	hl = 2
-	switch n {
-	case 126:
-		hl += 2
-	case 127:
-		hl += 8
-	}
-	if masked {
-		hl += 4
-	}
-	if len(b) < hl {
-		return hl, fin, op, masked, 0, rsv
-	}
-	switch n {
-	case 126:
-		n = uint64(binary.BigEndian.Uint16(b[2:]))
-	case 127:
-		n = binary.BigEndian.Uint64(b[2:])
-	}
-	return hl, fin, op, masked, n, rsv
-}
-
 func (c *wsConn) Buffered() bool {
 	have := c.br.Buffered()
 	if have < 2 {
 		return false
 	}
-	b, _ := c.br.Peek(min(have, maxHeader))
-	hl, _, _, _, n, _ := frameHeader(b)
-	return len(b) >= hl && uint64(have-hl) >= n
+	b, _ := c.br.Peek(min(have, MaxFrameHeader))
+	h, hl := ParseFrameHeader(b)
+	return len(b) >= hl && uint64(have-hl) >= h.Length
 }
 
 // ReadMessage reads the next data message, answering pings and handling
@@ -309,11 +233,12 @@ func (c *wsConn) ReadMessage(buf []byte) (bool, []byte, error) {
 		if err != nil {
 			return false, p, err
 		}
-		hl, _, _, _, _, _ := frameHeader(b)
+		_, hl := ParseFrameHeader(b)
 		if b, err = c.br.Peek(hl); err != nil {
 			return false, p, err
 		}
-		_, fin, op, masked, n, rsv := frameHeader(b)
+		h, _ := ParseFrameHeader(b)
+		fin, op, masked, n, rsv := h.Fin, h.Op, h.Masked, h.Length, h.Rsv
 		_, _ = c.br.Discard(hl)
 		switch {
 		case rsv != 0:
@@ -321,7 +246,7 @@ func (c *wsConn) ReadMessage(buf []byte) (bool, []byte, error) {
 		case masked:
 			return false, p, protoErr("masked frame from the server")
 		}
-		if op >= opClose {
+		if op >= OpClose {
 			if !fin || n > 125 {
 				return false, p, protoErr("bad control frame")
 			}
@@ -335,11 +260,11 @@ func (c *wsConn) ReadMessage(buf []byte) (bool, []byte, error) {
 			continue
 		}
 		switch {
-		case op == opContinuation && !started:
+		case op == OpContinuation && !started:
 			return false, p, protoErr("continuation frame without a message")
-		case op != opContinuation && started:
+		case op != OpContinuation && started:
 			return false, p, protoErr("new message inside a fragmented one")
-		case op != opContinuation && op != opText && op != opBinary:
+		case op != OpContinuation && op != OpText && op != OpBinary:
 			return false, p, protoErr("unknown opcode %d", op)
 		}
 		if !started {
@@ -354,7 +279,7 @@ func (c *wsConn) ReadMessage(buf []byte) (bool, []byte, error) {
 			return false, p[:m], err
 		}
 		if fin {
-			return msgOp == opBinary, p, nil
+			return msgOp == OpBinary, p, nil
 		}
 	}
 }
@@ -372,11 +297,11 @@ func grow(p []byte, n int) []byte {
 // control handles a control frame read by ReadMessage.
 func (c *wsConn) control(op byte, p []byte) error {
 	switch op {
-	case opPing:
-		return c.writeControl(opPong, p)
-	case opPong:
+	case OpPing:
+		return c.writeControl(OpPong, p)
+	case OpPong:
 		return nil
-	case opClose:
+	case OpClose:
 		ce := &CloseError{Code: 1005}
 		if len(p) >= 2 {
 			ce.Code = int(binary.BigEndian.Uint16(p))
@@ -388,7 +313,7 @@ func (c *wsConn) control(op byte, p []byte) error {
 			reply = p[:2]
 		}
 		_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
-		_ = c.writeControl(opClose, reply)
+		_ = c.writeControl(OpClose, reply)
 		c.wmu.Lock()
 		if c.werr == nil {
 			c.werr = ce // nothing more may be sent after a close frame
@@ -411,7 +336,7 @@ func (c *wsConn) Close() error {
 		if c.werr == nil {
 			_ = c.nc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 			c.wbuf = c.wbuf[:0]
-			c.appendFrame(opClose, []byte{0x03, 0xE8}) // 1000
+			c.appendFrame(OpClose, []byte{0x03, 0xE8}) // 1000
 			_ = c.flushLocked()
 		}
 		c.werr = net.ErrClosed

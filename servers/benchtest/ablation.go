@@ -3,7 +3,6 @@ package benchtest
 import (
 	"bufio"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/wsbench/wsbench/loadgen/wire"
 	"github.com/wsbench/wsbench/servers/server"
 	"github.com/wsbench/wsbench/servers/servertest"
 )
@@ -31,8 +31,9 @@ import (
 // scripts/tuning/syscalls.sh).
 //
 // The client is a minimal raw WebSocket client (one write per message, no
-// allocation per message), not loadgen/wire: it counts frames, and its
-// cost is the same for every variant of a library.
+// allocation per message), not loadgen/wire's connection (only its frame
+// codec): it counts frames, and its cost is the same for every variant of
+// a library.
 func Ablation(b *testing.B, lib server.Library) {
 	if len(lib.Variants) == 0 {
 		b.Skipf("%s has no adapter variants", lib.Name)
@@ -150,23 +151,12 @@ func (c *rawConn) setMessage(bin bool, msg []byte) {
 	if c.sockjs {
 		body = append(append([]byte(`["`), msg...), `"]`...) // msg is plain letters: no escapes
 	}
-	op := byte(ws.OpText)
+	op := wire.OpText
 	if bin {
-		op = byte(ws.OpBinary)
+		op = wire.OpBinary
 	}
-	h := []byte{0x80 | op, 0}
-	switch n := len(body); {
-	case n < 126:
-		h[1] = byte(n)
-	case n <= 0xffff:
-		h[1] = 126
-		h = binary.BigEndian.AppendUint16(h, uint16(n))
-	default:
-		h[1] = 127
-		h = binary.BigEndian.AppendUint64(h, uint64(n))
-	}
-	h[1] |= 0x80
-	h = append(h, 0, 0, 0, 0) // mask key
+	// Masked with the key 0, which leaves the payload as it is.
+	h := wire.AppendFrameHeader(nil, true, 0, op, uint64(len(body)), true, 0)
 	c.hdr = len(h)
 	c.out = append(h, body...)
 	c.in = make([]byte, 0, len(body)+16)
@@ -186,32 +176,19 @@ func (c *rawConn) payload() []byte {
 func (c *rawConn) readMessage() (frames int, p []byte, err error) {
 	c.in = c.in[:0]
 	for {
-		b0, err := c.br.ReadByte()
+		b, err := c.br.Peek(2)
 		if err != nil {
 			return frames, nil, err
 		}
-		b1, err := c.br.ReadByte()
-		if err != nil {
+		_, hl := wire.ParseFrameHeader(b)
+		if b, err = c.br.Peek(hl); err != nil {
 			return frames, nil, err
 		}
-		n := int(b1 & 0x7f)
-		switch n {
-		case 126, 127:
-			k := 2
-			if n == 127 {
-				k = 8
-			}
-			n = 0
-			for range k {
-				x, err := c.br.ReadByte()
-				if err != nil {
-					return frames, nil, err
-				}
-				n = n<<8 | int(x)
-			}
-		}
-		if op := ws.OpCode(b0 & 0x0f); op.IsControl() {
-			return frames, nil, fmt.Errorf("unexpected control frame %v", op)
+		h, _ := wire.ParseFrameHeader(b)
+		_, _ = c.br.Discard(hl)
+		n := int(h.Length)
+		if h.Op >= wire.OpClose {
+			return frames, nil, fmt.Errorf("unexpected control frame (opcode %d)", h.Op)
 		}
 		frames++
 		start := len(c.in)
@@ -219,7 +196,7 @@ func (c *rawConn) readMessage() (frames int, p []byte, err error) {
 		if _, err := io.ReadFull(c.br, c.in[start:]); err != nil {
 			return frames, nil, err
 		}
-		if b0&0x80 != 0 {
+		if h.Fin {
 			break
 		}
 	}

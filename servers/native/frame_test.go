@@ -6,25 +6,18 @@ import (
 	"encoding/binary"
 	"errors"
 	"testing"
+
+	"github.com/wsbench/wsbench/loadgen/wire"
 )
 
-// clientFrame encodes one masked client frame by hand, independently of
-// putHeader.
+// clientFrame encodes one masked client frame with loadgen/wire's codec,
+// independently of putHeader.
 func clientFrame(b0 byte, key [4]byte, p []byte) []byte {
-	out := []byte{b0}
-	switch n := len(p); {
-	case n <= 125:
-		out = append(out, 0x80|byte(n))
-	case n <= 0xFFFF:
-		out = append(out, 0x80|126, byte(n>>8), byte(n))
-	default:
-		out = append(out, 0x80|127)
-		out = binary.BigEndian.AppendUint64(out, uint64(n))
-	}
-	out = append(out, key[:]...)
-	for i, b := range p {
-		out = append(out, b^key[i%4])
-	}
+	k := binary.LittleEndian.Uint32(key[:])
+	out := wire.AppendFrameHeader(nil, b0&0x80 != 0, b0>>4&7, b0&0x0F, uint64(len(p)), true, k)
+	start := len(out)
+	out = append(out, p...)
+	wire.MaskBytes(k, out[start:])
 	return out
 }
 
@@ -45,18 +38,13 @@ func serverFrames(t *testing.T, b []byte) []sentFrame {
 	t.Helper()
 	var out []sentFrame
 	for len(b) > 0 {
-		if len(b) < 2 || b[1]&0x80 != 0 {
-			t.Fatalf("bad server frame header % x", b[:min(len(b), 2)])
+		h, hl := wire.ParseFrameHeader(b)
+		if hl == 0 || hl > len(b) || h.Masked || uint64(len(b)-hl) < h.Length {
+			t.Fatalf("bad server frame header % x", b[:min(len(b), wire.MaxFrameHeader)])
 		}
-		n, h := int(b[1]&0x7f), 2
-		switch n {
-		case 126:
-			n, h = int(binary.BigEndian.Uint16(b[2:])), 4
-		case 127:
-			n, h = int(binary.BigEndian.Uint64(b[2:])), 10
-		}
-		out = append(out, sentFrame{b[0], b[h : h+n]})
-		b = b[h+n:]
+		n := int(h.Length)
+		out = append(out, sentFrame{b[0], b[hl : hl+n]})
+		b = b[hl+n:]
 	}
 	return out
 }

@@ -7,8 +7,12 @@ import (
 	"github.com/wsbench/wsbench/servers/servertest"
 )
 
-// TestConformance runs the shared behaviour checks against every registered
-// WebSocket server.
+// TestConformance runs the shared behaviour checks (servers/servertest)
+// against every registered server, among them, for proto ws, the RFC 6455
+// cases of loadgen/conformance: by default the first and the last case of
+// each category; every case with WSBENCH_CONFORMANCE=all, e.g.
+//
+//	WSBENCH_CONFORMANCE=all go test ./servers/registry -run 'TestConformance/.*/Conformance'
 func TestConformance(t *testing.T) {
 	for _, lib := range registry.All() {
 		t.Run(lib.Name, func(t *testing.T) {

@@ -34,7 +34,12 @@ func (r *Running) URL(scheme, path string) string { return scheme + "://" + r.Ad
 // Start runs lib's server on a free loopback port until the test ends.
 func Start(tb testing.TB, lib server.Library) *Running {
 	tb.Helper()
-	env := server.NewEnv()
+	return StartEnv(tb, lib, server.NewEnv())
+}
+
+// StartEnv is Start with the server built from env (for other limits).
+func StartEnv(tb testing.TB, lib server.Library, env *server.Env) *Running {
+	tb.Helper()
 	srv := lib.New(env)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

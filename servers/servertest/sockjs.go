@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/wsbench/wsbench/loadgen/wire"
 	"github.com/wsbench/wsbench/servers/server"
 )
 
@@ -36,21 +37,11 @@ type sockjsDialect struct{}
 // sockjsOpenTimeout bounds the wait for the "o" frame after the handshake.
 const sockjsOpenTimeout = 5 * time.Second
 
-// sockjsCloseError is a SockJS close frame c[code,"reason"] from the server.
-type sockjsCloseError struct {
-	Code   int
-	Reason string
-}
-
-func (e *sockjsCloseError) Error() string {
-	return fmt.Sprintf("sockjs: session closed by server: %d %q", e.Code, e.Reason)
-}
-
 func (sockjsDialect) TextOnly() bool   { return true }
 func (sockjsDialect) CloseCodes() bool { return true }
 
 func (sockjsDialect) CloseCode(err error) int {
-	var ce *sockjsCloseError
+	var ce *wire.CloseError
 	if errors.As(err, &ce) {
 		return ce.Code
 	}
@@ -115,7 +106,7 @@ func (s *sockjsConn) Recv() (bool, []byte, error) {
 			return false, nil, s.err
 		}
 		if err := s.readFrame(); err != nil {
-			if ne := net.Error(nil); !errors.As(err, &ne) || !ne.Timeout() {
+			if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
 				s.err = err
 			}
 			return false, nil, err
@@ -126,8 +117,9 @@ func (s *sockjsConn) Recv() (bool, []byte, error) {
 	return false, m, nil
 }
 
-// readFrame reads one websocket message and interprets its SockJS frame:
-// "a" fills pending, "h" is skipped, "c" becomes a *sockjsCloseError.
+// readFrame reads one websocket message and interprets its SockJS frame
+// (wire.ParseSockJSFrame): "a" fills pending, "h" is skipped, "c" becomes
+// a *wire.CloseError.
 func (s *sockjsConn) readFrame() error {
 	mt, r, err := s.c.NextReader()
 	if err != nil {
@@ -141,82 +133,12 @@ func (s *sockjsConn) readFrame() error {
 	if mt != websocket.TextMessage || len(p) == 0 {
 		return fmt.Errorf("sockjs: unexpected frame (type %d, %d bytes)", mt, len(p))
 	}
-	switch p[0] {
-	case 'h':
-		if len(p) != 1 {
-			return fmt.Errorf("sockjs: bad heartbeat frame %.40q", p)
-		}
-		return nil
-	case 'a':
-		msgs, err := decodeSockJSArray(p[1:])
-		if err != nil {
-			return fmt.Errorf("sockjs: bad message frame %.40q: %w", p, err)
-		}
-		s.pending = msgs
-		return nil
-	case 'c':
-		return parseSockJSClose(p)
-	default:
-		return fmt.Errorf("sockjs: unexpected frame %.40q", p)
+	msgs, err := wire.ParseSockJSFrame(p)
+	if err != nil {
+		return fmt.Errorf("sockjs: frame %.40q: %w", p, err)
 	}
-}
-
-// decodeSockJSArray decodes a JSON array of strings into fresh byte
-// slices. Strings without escapes, the common case, are copied as they
-// are; anything else (escapes, white space, malformed input) goes through
-// encoding/json. The fast path keeps the client's cost per byte low (a
-// client must cost less than the server it measures), and matters most
-// under the race detector.
-func decodeSockJSArray(p []byte) ([][]byte, error) {
-	if len(p) < 2 || p[0] != '[' || p[len(p)-1] != ']' {
-		return decodeSockJSArraySlow(p)
-	}
-	var out [][]byte
-	rest := p[1 : len(p)-1]
-	for len(rest) > 0 {
-		if rest[0] != '"' {
-			return decodeSockJSArraySlow(p)
-		}
-		end := bytes.IndexByte(rest[1:], '"')
-		if end < 0 {
-			return decodeSockJSArraySlow(p)
-		}
-		str := rest[1 : 1+end]
-		if bytes.IndexByte(str, '\\') >= 0 {
-			return decodeSockJSArraySlow(p)
-		}
-		out = append(out, append([]byte{}, str...))
-		rest = rest[2+end:]
-		if len(rest) > 0 {
-			if rest[0] != ',' || len(rest) == 1 {
-				return decodeSockJSArraySlow(p)
-			}
-			rest = rest[1:]
-		}
-	}
-	return out, nil
-}
-
-func decodeSockJSArraySlow(p []byte) ([][]byte, error) {
-	var msgs []string
-	if err := json.Unmarshal(p, &msgs); err != nil {
-		return nil, err
-	}
-	out := make([][]byte, len(msgs))
-	for i, m := range msgs {
-		out[i] = []byte(m)
-	}
-	return out, nil
-}
-
-func parseSockJSClose(p []byte) error {
-	var parts []json.RawMessage
-	ce := &sockjsCloseError{}
-	if json.Unmarshal(p[1:], &parts) != nil || len(parts) != 2 ||
-		json.Unmarshal(parts[0], &ce.Code) != nil || json.Unmarshal(parts[1], &ce.Reason) != nil {
-		return fmt.Errorf("sockjs: bad close frame %.60q", p)
-	}
-	return ce
+	s.pending = msgs
+	return nil
 }
 
 // CloseHandshake does what sockjs-client does on close(): it closes the
@@ -236,7 +158,7 @@ func (s *sockjsConn) CloseHandshake(code int) (int, error) {
 			s.pending = nil
 			continue
 		}
-		var ce *sockjsCloseError
+		var ce *wire.CloseError
 		var wce *websocket.CloseError
 		switch {
 		case errors.As(err, &ce):
