@@ -24,7 +24,7 @@ const (
 	// of an open-loop point that is not client-limited.
 	LagShare = 0.20
 	// NoisySpread is the largest (max-min)/median of a key metric that is
-	// not flagged.
+	// not flagged, in runs without rounds (see SummarizeAgainst).
 	NoisySpread = 0.10
 )
 
@@ -98,8 +98,21 @@ func TrialProblem(sc config.Scenario, t Trial) string {
 
 // Summarize fills c's Median, Min, Max, Spread, MedianTrial, Status, Flags
 // and Reason from its trials. serverCPUs is the number of CPUs the server
-// was given; planned is the number of trials the cell should have had.
+// was given; planned is the number of trials the cell should have had. It
+// judges noise by the fixed NoisySpread rule, the only one a cell alone
+// allows; SummarizeAgainst judges it against the run's noise floor.
 func Summarize(c *Cell, serverCPUs, planned int) {
+	SummarizeAgainst(c, serverCPUs, planned, nil)
+}
+
+// SummarizeAgainst is Summarize with the noisy flag calibrated against
+// the run's noise floor (Run.NoiseFloor, set with c.RoundSpread by
+// Calibrate): a key metric marks the cell noisy when its round-adjusted
+// spread stands out from its scenario's floor (StandsOut). A key metric
+// without a round-adjusted spread or a floor (a run without rounds, a
+// column too small for a round reference) falls back to the fixed rule:
+// raw spread above NoisySpread.
+func SummarizeAgainst(c *Cell, serverCPUs, planned int, floor map[string]float64) {
 	c.Median, c.Min, c.Max, c.Spread = nil, nil, nil, nil
 	c.MedianTrial = -1
 	c.Flags = nil
@@ -193,7 +206,15 @@ func Summarize(c *Cell, serverCPUs, planned int) {
 			}
 			s := (c.Max[k] - c.Min[k]) / math.Abs(med)
 			c.Spread[k] = s
-			if s > NoisySpread {
+			rs, ok1 := c.RoundSpread[k]
+			f, ok2 := floor[FloorKey(c, k)]
+			switch {
+			case ok1 && ok2:
+				if StandsOut(rs, f) {
+					noisy = append(noisy, fmt.Sprintf("%s spread %.0f%% within rounds, over %g× the run's noise floor of %.0f%% (raw spread %.0f%%)",
+						k, rs*100, NoiseFactor, f*100, s*100))
+				}
+			case s > NoisySpread:
 				noisy = append(noisy, fmt.Sprintf("%s spread %.0f%%", k, s*100))
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -66,6 +67,7 @@ func fakeRunner(t *testing.T, cfg config.Config, libs ...string) *Runner {
 		Cells:   cfg.Cells(ls),
 		Trials:  cfg.Trials,
 		Drift:   cfg.Drift,
+		Seed:    99,
 		Server:  []string{exe, "fake-server"},
 		Loadgen: []string{exe, "fake-loadgen"},
 		Split:   split,
@@ -150,6 +152,28 @@ func TestRunAllGood(t *testing.T) {
 	}
 	if run.Drift == nil || !run.Drift.Comparable || run.Drift.CellID != "alpha/echo-closed/64B/10c" {
 		t.Errorf("drift = %+v", run.Drift)
+	}
+	// The rounds are recorded with the seed, and every trial names its
+	// round; the drift check's trials are outside the rounds.
+	if run.Seed != r.Seed || len(run.Rounds) != 2 {
+		t.Errorf("seed %d (runner %d), %d rounds", run.Seed, r.Seed, len(run.Rounds))
+	}
+	for i, rd := range run.Rounds {
+		if rd.Index != i+1 || len(rd.Order) != 2 || !slices.Contains(rd.Order, "alpha") || !slices.Contains(rd.Order, "beta") {
+			t.Errorf("round %d: %+v", i+1, rd)
+		}
+	}
+	for _, c := range run.Cells {
+		for _, tr := range c.Trials {
+			if tr.Round != tr.N {
+				t.Errorf("%s trial %d: round %d", c.ID, tr.N, tr.Round)
+			}
+		}
+	}
+	for _, tr := range run.Drift.Again.Trials {
+		if tr.Round != 0 {
+			t.Errorf("drift trial %d in round %d", tr.N, tr.Round)
+		}
 	}
 	if want := 4*2 + 2; saves != want+1 {
 		t.Errorf("%d checkpoints, want %d", saves, want+1)
