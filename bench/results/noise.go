@@ -120,10 +120,18 @@ func FloorOf(spreads []float64) (float64, bool) {
 	return Median(spreads), true
 }
 
-// StandsOut reports whether a round-adjusted spread marks its cell noisy
+// NoiseOf is a cell's noise from its raw and round-adjusted spreads: the
+// smaller. The round reference takes out a slow period that every entry
+// of a column shares; an entry the machine's pace does not move (a REST
+// poller whose latency is its polling interval) agrees with itself
+// already, and dividing it by the round's other entries would only lend
+// it their noise.
+func NoiseOf(raw, adjusted float64) float64 { return min(raw, adjusted) }
+
+// StandsOut reports whether a cell's noise (NoiseOf) marks it noisy
 // against the floor.
-func StandsOut(spread, floor float64) bool {
-	return spread > NoiseFactor*floor && spread > MinNoisySpread
+func StandsOut(noise, floor float64) bool {
+	return noise > NoiseFactor*floor && noise > MinNoisySpread
 }
 
 // FloorKey names a noise floor: "echo-closed/msgs_per_sec".
@@ -140,8 +148,9 @@ func (c *Cell) Column() string {
 }
 
 // Calibrate measures the run's noise floor: it sets every cell's
-// RoundSpread and run.NoiseFloor from the trials that count, round by
-// round. A run recorded without rounds is left as it is (its cells keep
+// RoundSpread from the trials that count, round by round, and
+// run.NoiseFloor, the median over the cells of a scenario of their noise
+// (NoiseOf: the smaller of the raw and the round-adjusted spread). A run recorded without rounds is left as it is (its cells keep
 // the fixed NoisySpread rule). It decides no status: SummarizeAgainst
 // does, given the floor.
 func Calibrate(run *Run) {
@@ -180,6 +189,10 @@ func Calibrate(run *Run) {
 	}
 	for _, fk := range keys {
 		metric := fk[strings.LastIndex(fk, "/")+1:]
+		raw := map[int][]float64{}
+		for _, o := range obs[fk] {
+			raw[o.Cell] = append(raw[o.Cell], o.Value)
+		}
 		spreads := RoundSpreads(obs[fk])
 		var all []float64
 		for i, s := range spreads {
@@ -188,6 +201,9 @@ func Calibrate(run *Run) {
 				c.RoundSpread = map[string]float64{}
 			}
 			c.RoundSpread[metric] = s
+			if r, ok := SpreadOf(raw[i]); ok {
+				s = NoiseOf(r, s)
+			}
 			all = append(all, s)
 		}
 		if f, ok := FloorOf(all); ok {

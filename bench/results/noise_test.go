@@ -235,3 +235,24 @@ func TestLastCountAndTailName(t *testing.T) {
 		t.Errorf("TailName(20) = %s, TailName(%d) = %s", TailName(20), TailSamples, TailName(TailSamples))
 	}
 }
+
+// An entry the machine's pace does not move (a poller whose latency is its
+// interval) agrees with itself; dividing it by a slow round's reference
+// must not make it noisy.
+func TestSteadyEntryAmongSlowOnesIsNotNoise(t *testing.T) {
+	const steady, steadyValue = 0, 1000.0
+	run := synthRun(synthEntries, synthRounds, slowDown, synthNoise, func(e, r int, v float64) float64 {
+		if e == steady {
+			return steadyValue
+		}
+		return v
+	})
+	judge(run)
+	c := run.Cells[steady]
+	if c.RoundSpread[MsgsPerSec] <= NoiseFactor*run.NoiseFloor[string(config.EchoClosed)+"/"+MsgsPerSec] {
+		t.Fatalf("the slow round should widen the steady entry's round-adjusted spread: %v, floor %v", c.RoundSpread, run.NoiseFloor)
+	}
+	if got := noisyCells(run); len(got) != 0 {
+		t.Errorf("noisy %v (floor %v)", got, run.NoiseFloor)
+	}
+}

@@ -107,8 +107,9 @@ func Summarize(c *Cell, serverCPUs, planned int) {
 
 // SummarizeAgainst is Summarize with the noisy flag calibrated against
 // the run's noise floor (Run.NoiseFloor, set with c.RoundSpread by
-// Calibrate): a key metric marks the cell noisy when its round-adjusted
-// spread stands out from its scenario's floor (StandsOut). A key metric
+// Calibrate): a key metric marks the cell noisy when its noise (NoiseOf:
+// the smaller of its raw and round-adjusted spreads) stands out from its
+// scenario's floor (StandsOut). A key metric
 // without a round-adjusted spread or a floor (a run without rounds, a
 // column too small for a round reference) falls back to the fixed rule:
 // raw spread above NoisySpread.
@@ -210,9 +211,9 @@ func SummarizeAgainst(c *Cell, serverCPUs, planned int, floor map[string]float64
 			f, ok2 := floor[FloorKey(c, k)]
 			switch {
 			case ok1 && ok2:
-				if StandsOut(rs, f) {
-					noisy = append(noisy, fmt.Sprintf("%s spread %.0f%% within rounds, over %g× the run's noise floor of %.0f%% (raw spread %.0f%%)",
-						k, rs*100, NoiseFactor, f*100, s*100))
+				if n := NoiseOf(s, rs); StandsOut(n, f) {
+					noisy = append(noisy, fmt.Sprintf("%s spread %.0f%% (%.0f%% within rounds), over %g× the run's noise floor of %.0f%%",
+						k, s*100, rs*100, NoiseFactor, f*100))
 				}
 			case s > NoisySpread:
 				noisy = append(noisy, fmt.Sprintf("%s spread %.0f%%", k, s*100))
