@@ -48,14 +48,17 @@ type Observation struct {
 	Column string
 	Round  int
 	Value  float64
+	// Aside keeps the observation out of its round's reference (a cell
+	// whose figure does not count); it is still adjusted by it.
+	Aside bool
 }
 
 // RoundAdjusted divides each observation by the geometric mean of the
-// observations of the same column and round, its own included, and
-// returns the adjusted values per cell, in the order given. Observations
-// whose column and round have fewer than MinRoundEntries positive values
-// have no reference and are left out, as are non-positive values and
-// observations outside a round (Round 0).
+// observations of the same column and round that are not Aside, its own
+// included, and returns the adjusted values per cell, in the order given.
+// Observations whose column and round have fewer than MinRoundEntries
+// such positive values have no reference and are left out, as are
+// non-positive values and observations outside a round (Round 0).
 func RoundAdjusted(obs []Observation) map[int][]float64 {
 	type key struct {
 		col   string
@@ -64,7 +67,7 @@ func RoundAdjusted(obs []Observation) map[int][]float64 {
 	sum := map[key]float64{}
 	n := map[key]int{}
 	for _, o := range obs {
-		if o.Round <= 0 || !(o.Value > 0) || math.IsInf(o.Value, 0) {
+		if o.Aside || o.Round <= 0 || !(o.Value > 0) || math.IsInf(o.Value, 0) {
 			continue
 		}
 		k := key{o.Column, o.Round}
@@ -150,7 +153,11 @@ func (c *Cell) Column() string {
 // Calibrate measures the run's noise floor: it sets every cell's
 // RoundSpread from the trials that count, round by round, and
 // run.NoiseFloor, the median over the cells of a scenario of their noise
-// (NoiseOf: the smaller of the raw and the round-adjusted spread). A run recorded without rounds is left as it is (its cells keep
+// (NoiseOf: the smaller of the raw and the round-adjusted spread). Only
+// cells whose figures count (not failed, client-bound or client-limited,
+// as their last summary says) make the round references and the floor: a
+// point where the load generator set the pace measures its queueing, not
+// the machine's pace; such cells still get a RoundSpread. A run recorded without rounds is left as it is (its cells keep
 // the fixed NoisySpread rule). It decides no status: SummarizeAgainst
 // does, given the floor.
 func Calibrate(run *Run) {
@@ -167,6 +174,7 @@ func Calibrate(run *Run) {
 	for i := range run.Cells {
 		c := &run.Cells[i]
 		col := c.Column()
+		aside := !counts(c)
 		for _, k := range KeyMetrics(c.Scenario) {
 			m, ok := MetricByKey(k)
 			if !ok {
@@ -182,7 +190,7 @@ func Calibrate(run *Run) {
 					continue
 				}
 				if v, ok := m.Get(t.Result); ok {
-					obs[fk] = append(obs[fk], Observation{Cell: i, Column: col, Round: t.Round, Value: v})
+					obs[fk] = append(obs[fk], Observation{Cell: i, Column: col, Round: t.Round, Value: v, Aside: aside})
 				}
 			}
 		}
@@ -204,7 +212,9 @@ func Calibrate(run *Run) {
 			if r, ok := SpreadOf(raw[i]); ok {
 				s = NoiseOf(r, s)
 			}
-			all = append(all, s)
+			if counts(c) {
+				all = append(all, s)
+			}
 		}
 		if f, ok := FloorOf(all); ok {
 			if run.NoiseFloor == nil {
@@ -213,4 +223,19 @@ func Calibrate(run *Run) {
 			run.NoiseFloor[fk] = f
 		}
 	}
+}
+
+// counts reports whether c's figures count: its summary flags it neither
+// failed, client-bound nor client-limited.
+func counts(c *Cell) bool { return countingFlags(append([]string{c.Status}, c.Flags...)) }
+
+// countingFlags reports whether flags leave a cell's figures counting:
+// none of failed, client-bound, client-limited.
+func countingFlags(flags []string) bool {
+	for _, f := range flags {
+		if f == StatusFailed || f == StatusClientBound || f == StatusClientLimited {
+			return false
+		}
+	}
+	return true
 }

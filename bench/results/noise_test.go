@@ -256,3 +256,31 @@ func TestSteadyEntryAmongSlowOnesIsNotNoise(t *testing.T) {
 		t.Errorf("noisy %v (floor %v)", got, run.NoiseFloor)
 	}
 }
+
+// A cell whose figure does not count (here client-bound) is neither part
+// of the floor nor judged against it: its status already says why.
+func TestNotCountingCellsStayOutOfTheFloor(t *testing.T) {
+	const wild, wildRound, wildFactor = 2, 2, 1.5
+	run := synthRun(synthEntries, synthRounds, slowDown, synthNoise, func(e, r int, v float64) float64 {
+		if e == wild && r == wildRound {
+			return v * wildFactor
+		}
+		return v
+	})
+	for _, tr := range run.Cells[wild].Trials {
+		tr.Result.Server.CPUUtil = SaturationFraction / 2
+	}
+	for i := range run.Cells {
+		Summarize(&run.Cells[i], 1, synthRounds)
+	}
+	judge(run)
+	if c := run.Cells[wild]; c.Status != StatusClientBound || slices.Contains(c.Flags, StatusNoisy) {
+		t.Errorf("client-bound cell: status %s flags %v", c.Status, c.Flags)
+	}
+	if got := noisyCells(run); len(got) != 0 {
+		t.Errorf("noisy %v", got)
+	}
+	if _, ok := run.Cells[wild].RoundSpread[MsgsPerSec]; !ok {
+		t.Error("the client-bound cell has no round spread")
+	}
+}

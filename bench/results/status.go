@@ -109,10 +109,11 @@ func Summarize(c *Cell, serverCPUs, planned int) {
 // the run's noise floor (Run.NoiseFloor, set with c.RoundSpread by
 // Calibrate): a key metric marks the cell noisy when its noise (NoiseOf:
 // the smaller of its raw and round-adjusted spreads) stands out from its
-// scenario's floor (StandsOut). A key metric
-// without a round-adjusted spread or a floor (a run without rounds, a
-// column too small for a round reference) falls back to the fixed rule:
-// raw spread above NoisySpread.
+// scenario's floor (StandsOut); without a round-adjusted spread (too few
+// entries of its column counted in its rounds) its raw spread is judged
+// against the floor. A key metric without a floor (a run without rounds,
+// too few cells) falls back to the fixed rule: raw spread above
+// NoisySpread.
 func SummarizeAgainst(c *Cell, serverCPUs, planned int, floor map[string]float64) {
 	c.Median, c.Min, c.Max, c.Spread = nil, nil, nil, nil
 	c.MedianTrial = -1
@@ -207,19 +208,30 @@ func SummarizeAgainst(c *Cell, serverCPUs, planned int, floor map[string]float64
 			}
 			s := (c.Max[k] - c.Min[k]) / math.Abs(med)
 			c.Spread[k] = s
-			rs, ok1 := c.RoundSpread[k]
-			f, ok2 := floor[FloorKey(c, k)]
+			f, calibrated := floor[FloorKey(c, k)]
+			rs, adjusted := c.RoundSpread[k]
 			switch {
-			case ok1 && ok2:
-				if n := NoiseOf(s, rs); StandsOut(n, f) {
+			case calibrated && adjusted:
+				if StandsOut(NoiseOf(s, rs), f) {
 					noisy = append(noisy, fmt.Sprintf("%s spread %.0f%% (%.0f%% within rounds), over %g× the run's noise floor of %.0f%%",
 						k, s*100, rs*100, NoiseFactor, f*100))
+				}
+			case calibrated:
+				if StandsOut(s, f) {
+					noisy = append(noisy, fmt.Sprintf("%s spread %.0f%%, over %g× the run's noise floor of %.0f%%", k, s*100, NoiseFactor, f*100))
 				}
 			case s > NoisySpread:
 				noisy = append(noisy, fmt.Sprintf("%s spread %.0f%%", k, s*100))
 			}
 		}
-		if len(noisy) > 0 && !failed {
+		// Against a floor, only cells whose figures count are judged, as
+		// only they make the floor: a client-bound or client-limited
+		// point already says its figure is not the server's.
+		judged := !failed
+		if len(floor) > 0 {
+			judged = countingFlags(flags)
+		}
+		if len(noisy) > 0 && judged {
 			flags = append(flags, StatusNoisy)
 			reasons = append(reasons, strings.Join(noisy, ", "))
 		}
