@@ -525,3 +525,26 @@ func TestRoundRate(t *testing.T) {
 		}
 	}
 }
+
+// With three entries per column the run measures its own noise floor and
+// every cell gets a round-adjusted spread.
+func TestRunMeasuresNoiseFloor(t *testing.T) {
+	r := fakeRunner(t, tinyConfig(2), "alpha", "beta", "gamma")
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range run.Cells {
+		if c.Status == results.StatusFailed {
+			t.Fatalf("%s failed: %s", c.ID, c.Reason)
+		}
+		for _, k := range results.KeyMetrics(c.Scenario) {
+			if _, ok := c.RoundSpread[k]; !ok {
+				t.Errorf("%s: no round spread of %s", c.ID, k)
+			}
+			if _, ok := run.NoiseFloor[results.FloorKey(&c, k)]; !ok {
+				t.Errorf("no noise floor for %s", results.FloorKey(&c, k))
+			}
+		}
+	}
+}
