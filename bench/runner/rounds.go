@@ -17,6 +17,12 @@ import (
 // entries of a column back to back, in an order drawn afresh for every
 // round. A slow minute then hits a column's entries in the same round, in
 // no fixed order, and results.Calibrate can take it out.
+//
+// The drift check stays: the round reference takes out what the entries
+// of one round share, so it cannot see the whole machine running faster
+// or slower at the end of the run than at its start; measuring the first
+// cell again after the last round does, and says whether the run's
+// absolute figures (not its ratios) moved.
 
 // slot is one trial in the schedule: cell index and round (= trial number).
 type slot struct {

@@ -150,8 +150,8 @@ type state struct {
 // capacity: that fraction of the median throughput of the library's
 // closed-loop cell at the same size and connection count, as measured so
 // far in this run (closed-loop columns come first in every round, so that
-// cell's trial of the same round has run). The rate is fixed at the cell's first trial and
-// kept for the others, so that its trials are comparable.
+// cell's trial of the same round has run). The rate is fixed at the cell's
+// first trial and kept for the others, so that its trials are comparable.
 func (s *state) offeredRate(c config.Cell, rc *results.Cell) (float64, string) {
 	if rc.Rate > 0 {
 		return rc.Rate, ""
