@@ -487,6 +487,9 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	report.Terminal(stdout, rec)
+	if t := noiseText(rec); t != "" {
+		fmt.Fprintf(stdout, "bench: %s\n", t)
+	}
 	fmt.Fprintf(stdout, "bench: took %s (planned %s); report: %s\n",
 		time.Since(start).Round(time.Second), plan.Total.Round(time.Second), filepath.Join(dir, "REPORT.md"))
 	if runErr != nil {
