@@ -397,7 +397,9 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	plan := cfg.PlanFor(cells, costs)
 	if !o.seedSet {
-		o.seed = uint64(time.Now().UnixNano())
+		// Below 2^53, so that JSON readers with doubles (jq, JavaScript)
+		// read the recorded seed exactly.
+		o.seed = uint64(time.Now().UnixNano()) & (1<<53 - 1)
 	}
 	fmt.Fprintf(stdout, "bench: %d libraries (%s), %s\n", len(libs), strings.Join(cfg.Libs, ", "), trialsText(cfg))
 	fmt.Fprintf(stdout, "bench: %s\n", plan)
