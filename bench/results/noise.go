@@ -16,9 +16,11 @@ import (
 // slow minute hits every entry of a column in the same round. Dividing a
 // trial by the geometric mean of the same column's trials in the same
 // round removes that common factor; what is left is the noise of the
-// entry itself. The floor of a scenario's metric is the median of the
-// cells' spreads of these round-adjusted values: the typical cell. A cell
-// is noisy when its spread stands out from the floor by NoiseFactor.
+// entry itself. A cell's noise is the smaller of its raw spread and the
+// spread of these round-adjusted values (NoiseOf). The floor of a
+// scenario's metric is the median noise of the cells whose figures count:
+// the typical cell. A cell is noisy when its noise stands out from the
+// floor by NoiseFactor.
 const (
 	// MinRoundEntries is the fewest entries of a column with a valid
 	// trial in a round for that round's reference to be taken: with two,
@@ -27,15 +29,15 @@ const (
 	// MinFloorCells is the fewest cells with a round-adjusted spread for
 	// a scenario's metric to have a noise floor.
 	MinFloorCells = 3
-	// NoiseFactor: a cell is noisy when its round-adjusted spread exceeds
-	// this multiple of the floor. The spread of n trials is their range
+	// NoiseFactor: a cell is noisy when its noise exceeds this multiple
+	// of the floor. The spread of n trials is their range
 	// over their median; for n of 4 or 5 trials drawn from one normal
 	// distribution, the range exceeds twice its own median in under 5% of
 	// cells (TestNoiseFactorIsRare simulates it), so a cell of ordinary
 	// noise is rarely flagged, and one wild trial among the usual ones,
 	// which widens the range by its own distance, is.
 	NoiseFactor = 2.0
-	// MinNoisySpread is the smallest round-adjusted spread ever flagged:
+	// MinNoisySpread is the smallest noise ever flagged:
 	// on a quiet machine the floor can be a few per cent, and a cell at
 	// twice a small floor still repeats within what the report resolves.
 	MinNoisySpread = 0.05
