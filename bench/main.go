@@ -70,6 +70,8 @@ type options struct {
 	serverCPUs, clientCPUs                   string
 	serversBin, loadgenBin                   string
 	compareRuns                              [2]string
+	seed                                     uint64
+	seedSet                                  bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -104,6 +106,14 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.budget, "budget", 0, "refuse to start when the planned duration exceeds this (0: no limit)")
 	fs.StringVar(&o.serverCPUs, "server-cpus", "", "CPUs for the server, taskset style (default: first half of the CPUs)")
 	fs.StringVar(&o.clientCPUs, "client-cpus", "", "CPUs for the load generator (default: the other half)")
+	fs.Func("seed", "`N` seeds the random order of the libraries in every round (default: from the clock; printed and recorded in results.json, so that a run's order can be repeated)", func(v string) error {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not an unsigned integer", v)
+		}
+		o.seed, o.seedSet = n, true
+		return nil
+	})
 	fs.StringVar(&o.serversBin, "servers-bin", "", "use this servers `binary` instead of building ./servers")
 	fs.StringVar(&o.loadgenBin, "loadgen-bin", "", "use this loadgen `binary` instead of building ./loadgen")
 	fs.Usage = func() {
@@ -386,8 +396,14 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		costs.Build = 0
 	}
 	plan := cfg.PlanFor(cells, costs)
+	if !o.seedSet {
+		// Below 2^53, so that JSON readers with doubles (jq, JavaScript)
+		// read the recorded seed exactly.
+		o.seed = uint64(time.Now().UnixNano()) & (1<<53 - 1)
+	}
 	fmt.Fprintf(stdout, "bench: %d libraries (%s), %s\n", len(libs), strings.Join(cfg.Libs, ", "), trialsText(cfg))
 	fmt.Fprintf(stdout, "bench: %s\n", plan)
+	fmt.Fprintf(stdout, "bench: seed %d (-seed %d repeats this order of the rounds)\n", o.seed, o.seed)
 	if o.dryRun {
 		for _, c := range cells {
 			fmt.Fprintf(stdout, "  %-40s ~%s per trial\n", c.ID(), costs.Estimate(c).Round(100*time.Millisecond))
@@ -446,6 +462,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		Cells:    cells,
 		Trials:   cfg.Trials,
 		Drift:    cfg.Drift,
+		Seed:     o.seed,
 		Server:   []string{serversCmd},
 		Loadgen:  []string{loadgenCmd},
 		Split:    split,
@@ -469,6 +486,9 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	report.Terminal(stdout, rec)
+	if t := noiseText(rec); t != "" {
+		fmt.Fprintf(stdout, "bench: %s\n", t)
+	}
 	fmt.Fprintf(stdout, "bench: took %s (planned %s); report: %s\n",
 		time.Since(start).Round(time.Second), plan.Total.Round(time.Second), filepath.Join(dir, "REPORT.md"))
 	if runErr != nil {

@@ -70,6 +70,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"extra"},
 		{"-budget", "1s"},
 		{"-server-cpus", "a"},
+		{"-seed", "-1"},
 	} {
 		code, _, errs := runBench(t, append(args, "-results", t.TempDir())...)
 		if code != 2 {
@@ -97,6 +98,10 @@ func TestDryRunPrintsPlan(t *testing.T) {
 	code, out, _ = runBench(t, "-dry-run", "-no-variants")
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("planned: %d cells", len(noVariants.Cells(libs)))) || strings.Contains(out, "rest+") || strings.Contains(out, "sockjs+") {
 		t.Errorf("-no-variants: exit %d:\n%s", code, out)
+	}
+	code, out, _ = runBench(t, "-dry-run", "-seed", "12345")
+	if code != 0 || !strings.Contains(out, "seed 12345") {
+		t.Errorf("-seed: exit %d:\n%s", code, out)
 	}
 	code, out, _ = runBench(t, "-print-config", "-quick")
 	var c config.Config
@@ -160,7 +165,7 @@ func TestEndToEnd(t *testing.T) {
 	if err := os.WriteFile(matrix, []byte(e2eMatrix), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"-config", matrix, "-name", "e2e", "-results", parent,
+	args := []string{"-config", matrix, "-name", "e2e", "-results", parent, "-seed", "7",
 		"-servers-bin", filepath.Join(bin, "servers"), "-loadgen-bin", filepath.Join(bin, "loadgen")}
 	usage, _ := exec.Command(filepath.Join(bin, "loadgen"), "-h").CombinedOutput()
 	variants := true
@@ -192,6 +197,9 @@ func TestEndToEnd(t *testing.T) {
 	if !r.Complete || len(r.Cells) != want || r.Drift == nil {
 		t.Errorf("complete=%v cells=%d (want %d) drift=%v", r.Complete, len(r.Cells), want, r.Drift)
 	}
+	if r.Seed != 7 || len(r.Rounds) != 1 || len(r.Rounds[0].Order) == 0 {
+		t.Errorf("seed %d, rounds %+v", r.Seed, r.Rounds)
+	}
 	for _, c := range r.Cells {
 		if c.Status == results.StatusFailed {
 			t.Errorf("%s failed: %s", c.ID, c.Reason)
@@ -203,6 +211,12 @@ func TestEndToEnd(t *testing.T) {
 		}
 		if c.Variant == "" {
 			t.Errorf("%s: no variant", c.ID)
+		}
+		if tr.Round != 1 {
+			t.Errorf("%s: trial in round %d, want 1", c.ID, tr.Round)
+		}
+		if n, ok := c.Median[results.LastCount]; c.Scenario == config.Broadcast && (!ok || n <= 0) {
+			t.Errorf("%s: no count of time-to-last-subscriber samples", c.ID)
 		}
 	}
 	if variants {

@@ -89,8 +89,8 @@ func Rank(cells []*results.Cell, key string, higherIsBetter bool) *Ranked {
 }
 
 // Observations are the values of key over c's trials that count, each with
-// the round it was measured in: a trial's number is its round (the runner
-// measures trial n of every entry of a column in round n).
+// the round it was measured in (runs recorded before rounds were recorded
+// measured trial n of every cell in pass n: the trial's number).
 func Observations(c *results.Cell, key string) []stats.Obs {
 	m, ok := results.MetricByKey(key)
 	if !ok {
@@ -102,7 +102,11 @@ func Observations(c *results.Cell, key string) []stats.Obs {
 			continue
 		}
 		if v, ok := m.Get(t.Result); ok && v > 0 {
-			out = append(out, stats.Obs{Round: t.N, Value: v})
+			round := t.Round
+			if round == 0 {
+				round = t.N
+			}
+			out = append(out, stats.Obs{Round: round, Value: v})
 		}
 	}
 	return out

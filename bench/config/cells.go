@@ -45,16 +45,23 @@ type Cell struct {
 
 // ID names the cell uniquely within a run, e.g. gorilla/echo-closed/1024B/1000c,
 // or for a variant cell rest+new-conn/echo-closed/1024B/1000c.
-func (c Cell) ID() string {
-	row := c.Row()
+func (c Cell) ID() string { return c.Row() + "/" + c.Column() }
+
+// Column is the cell's ID without its row: the point of the matrix that
+// every row (library or variant) measures, e.g. echo-closed/1024B/1000c or
+// echo-open/1024B/1000c@50%. Cells of one column differ only by what their
+// row decides (library, protocol, variant, and with them the HTTP window
+// of 1 and a variant's polling interval); the runner measures a column's
+// cells back to back within a round.
+func (c Cell) Column() string {
 	if c.Scenario == Connect {
-		return fmt.Sprintf("%s/%s/%dc", row, c.Scenario, c.Conns)
+		return fmt.Sprintf("%s/%dc", c.Scenario, c.Conns)
 	}
-	id := fmt.Sprintf("%s/%s/%dB/%dc", row, c.Scenario, c.PayloadBytes, c.Conns)
+	col := fmt.Sprintf("%s/%dB/%dc", c.Scenario, c.PayloadBytes, c.Conns)
 	if c.Scenario == EchoOpen {
-		id += "@" + LoadLabel(c.Load, c.Rate)
+		col += "@" + LoadLabel(c.Load, c.Rate)
 	}
-	return id
+	return col
 }
 
 // LoadLabel names an open-loop cell's offered load: "50%" of capacity, or
@@ -199,9 +206,18 @@ func (k Costs) Estimate(c Cell) time.Duration {
 }
 
 // Plan is the time budget of a run, computed before it starts.
+//
+// The runner measures in rounds (round r runs trial r of every cell that
+// has one, column by column, the entries of a column back to back in that
+// round's random order) and every trial starts and stops its own server
+// whatever came before it, so the order adds nothing to the sum of the
+// trials' estimates: the plan is that sum, the drift check included. The
+// order decides when a trial runs, not how long it takes.
 type Plan struct {
-	Cells      int           `json:"cells"`
-	Trials     int           `json:"trials"` // trial runs in all, drift check included
+	Cells  int `json:"cells"`
+	Trials int `json:"trials"` // trial runs in all, drift check included
+	// Rounds is the largest trial count of a cell: the number of rounds.
+	Rounds     int           `json:"rounds,omitempty"`
 	Build      time.Duration `json:"-"`
 	Measure    time.Duration `json:"-"` // all trials, drift check included
 	Total      time.Duration `json:"-"`
@@ -217,6 +233,7 @@ func (c Config) PlanFor(cells []Cell, k Costs) Plan {
 	for _, cell := range cells {
 		p.Measure += time.Duration(cell.Trials) * k.Estimate(cell)
 		p.Trials += cell.Trials
+		p.Rounds = max(p.Rounds, cell.Trials)
 		libs[cell.Lib] = true
 	}
 	if c.Drift && len(cells) > 0 {
@@ -234,8 +251,8 @@ func (c Config) PlanFor(cells []Cell, k Costs) Plan {
 
 // String is the one-paragraph summary printed before a run starts.
 func (p Plan) String() string {
-	return fmt.Sprintf("planned: %d cells, %d trial runs; about %s (build %s + measuring %s, %s per library)",
-		p.Cells, p.Trials, round(p.Total), round(p.Build), round(p.Measure), round(p.PerLibrary))
+	return fmt.Sprintf("planned: %d cells, %d trial runs in %d rounds; about %s (build %s + measuring %s, %s per library)",
+		p.Cells, p.Trials, p.Rounds, round(p.Total), round(p.Build), round(p.Measure), round(p.PerLibrary))
 }
 
 func round(d time.Duration) time.Duration { return d.Round(time.Second) }

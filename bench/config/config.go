@@ -172,7 +172,19 @@ const DefaultWindow = 4
 // throughput cells, the headline, get 5; the other cells 4. The measured
 // interval is short (1 s after 0.25 s of warm-up) so that 14 libraries fit:
 // on a shared VM more trials of a cell resolve a difference better than
-// longer ones.
+// longer ones. The trials run in rounds, each column's entries back to
+// back in a random order per round (bench/runner), which costs no time
+// over any other order: every trial starts its own server.
+//
+// Broadcast publishes 20 messages/s for the measured second: about 20
+// samples of time to the last subscriber per trial, so its tail is a
+// maximum, not a p99 (results.LastCount records the count and
+// results.TailName names the figure). A p99 needs at least
+// results.TailSamples samples: ten times the publish rate would overload
+// the servers (at 20/s they already spend a third to a half of their CPU
+// on the 1,000 deliveries of each publish, SockJS xhr-polling all of it),
+// and ten times the interval would add nine seconds to every broadcast
+// trial, over ten minutes in all, beyond the 25-minute budget.
 func Default() Config {
 	c := Config{
 		Trials:   4,

@@ -45,7 +45,13 @@ func TestDefaultMatrixFitsItsBudget(t *testing.T) {
 		if cell.Trials < 4 {
 			t.Errorf("%s has %d trials: a rank test needs 4 to separate anything", cell.ID(), cell.Trials)
 		}
+		if cell.Scenario == EchoClosed && cell.Trials < 5 {
+			t.Errorf("%s has %d trials: closed-loop throughput, the headline, keeps 5", cell.ID(), cell.Trials)
+		}
 		trials += cell.Trials
+		if cell.Trials > plan.Rounds {
+			t.Errorf("%s has %d trials in a plan of %d rounds", cell.ID(), cell.Trials, plan.Rounds)
+		}
 	}
 	maxConns := map[Scenario]int{}
 	for _, cell := range cells {
@@ -101,6 +107,23 @@ func TestCellsAndIDs(t *testing.T) {
 	}
 	if !ids["coder/echo-closed/1024B/1000c"] || !ids["gobwas/connect/19000c"] || !ids["gobwas/echo-open/1024B/1000c@50%"] {
 		t.Errorf("ids: %v", ids)
+	}
+	// A column is the ID without the row: every library and variant
+	// measures the same columns.
+	columns := map[string][]string{}
+	for _, cell := range c.Cells(fourteenLibs) {
+		if cell.ID() != cell.Row()+"/"+cell.Column() {
+			t.Errorf("%s: row %s, column %s", cell.ID(), cell.Row(), cell.Column())
+		}
+		columns[cell.Column()] = append(columns[cell.Column()], cell.Row())
+	}
+	for col, rows := range columns {
+		if len(rows) < len(fourteenLibs) {
+			t.Errorf("column %s has %d rows, fewer than the %d libraries: %v", col, len(rows), len(fourteenLibs), rows)
+		}
+	}
+	if rows := columns["echo-closed/1024B/1000c"]; !slices.Contains(rows, "rest+new-conn") || !slices.Contains(rows, "gorilla+1-in-flight") {
+		t.Errorf("variant rows missing from their column: %v", rows)
 	}
 	for _, cell := range cells {
 		if cell.Scenario == Connect && (cell.Duration != 0 || cell.Warmup != 0 || cell.Hold == 0) {

@@ -63,6 +63,7 @@ const (
 	LastP99           = "fanout_last_p99_us"
 	LastP999          = "fanout_last_p999_us"
 	LastMax           = "fanout_last_max_us"
+	LastCount         = "fanout_last_count"
 	HandshakesPerSec  = "handshakes_per_sec"
 	ServerCPUUtil     = "server_cpu_util"
 	ServerCPUUSPerMsg = "server_cpu_us_per_msg"
@@ -108,6 +109,10 @@ var Metrics = []Metric{
 	{LastP99, "last p99", "µs", latency(last, func(l *result.Latency) float64 { return l.P99 })},
 	{LastP999, "last p99.9", "µs", latency(last, func(l *result.Latency) float64 { return l.P999 })},
 	{LastMax, "last max", "µs", latency(last, func(l *result.Latency) float64 { return l.Max })},
+	// The number of messages behind the time-to-last-subscriber
+	// percentiles: one per publish that every subscriber received. Below
+	// TailSamples a p99 is the maximum (see TailName).
+	{LastCount, "last n", "1", latency(last, func(l *result.Latency) float64 { return float64(l.Count) })},
 	{HandshakesPerSec, "handshakes/s", "1/s", positive(func(r *result.Result) float64 { return r.HandshakesPerSec })},
 	{ServerCPUUtil, "server CPU", "cores", server(func(p *result.Proc) float64 { return p.CPUUtil })},
 	{ServerCPUUSPerMsg, "server CPU/msg", "µs", server(func(p *result.Proc) float64 { return p.CPUUSPerMsg })},
@@ -154,4 +159,19 @@ func MetricByKey(key string) (Metric, bool) {
 		}
 	}
 	return Metric{}, false
+}
+
+// TailSamples is the fewest samples per trial behind a latency p99 that
+// may be called a p99: with fewer, the 99th percentile is the largest
+// sample or next to it. A broadcast trial has one time-to-last-subscriber
+// sample per publish (LastCount).
+const TailSamples = 200
+
+// TailName names the tail figure of a latency whose trials had count
+// samples each: "p99" from TailSamples up, "max" below.
+func TailName(count float64) string {
+	if count >= TailSamples {
+		return "p99"
+	}
+	return "max"
 }

@@ -26,8 +26,10 @@ const (
 	// StatusClientLimited: an open-loop point whose load generator did not
 	// keep its schedule (see clientLimited); drawn hollow, never ranked.
 	StatusClientLimited = "client-limited"
-	StatusNoisy         = "noisy" // a key metric's min–max spread exceeds 10% of its median
-	StatusOK            = "ok"
+	// StatusNoisy: a key metric's trials disagree more than the run's
+	// noise floor allows (see SummarizeAgainst).
+	StatusNoisy = "noisy"
+	StatusOK    = "ok"
 )
 
 // Run is the content of results.json.
@@ -40,14 +42,32 @@ type Run struct {
 	Interrupted bool        `json:"interrupted,omitempty"`
 	Complete    bool        `json:"complete"` // every planned trial ran
 	Environment Environment `json:"environment"`
-	Cells       []Cell      `json:"cells"`
-	Drift       *Drift      `json:"drift,omitempty"`
+	// Seed seeded the random order of the entries in every round (a PCG
+	// of math/rand/v2): bench -seed with it repeats the run's order.
+	Seed uint64 `json:"seed"`
+	// Rounds are the run's rounds in the order they ran; empty in runs
+	// recorded before rounds existed.
+	Rounds []Round `json:"rounds,omitempty"`
+	// NoiseFloor is, per "scenario/metric" key, the median over the run's
+	// cells of their round-adjusted spread (see Calibrate): the spread a
+	// cell of that scenario has on this machine in this run. Absent in runs
+	// without rounds.
+	NoiseFloor map[string]float64 `json:"noise_floor,omitempty"`
+	Cells      []Cell             `json:"cells"`
+	Drift      *Drift             `json:"drift,omitempty"`
 	// Warnings are things a reader must know (no CPU pinning, fewer than 3
 	// trials, drift above 10%...).
 	Warnings []string `json:"warnings,omitempty"`
-	// NoiseFloor is the run's own trial-to-trial spread per scenario
-	// metric (see noise.go); empty in runs recorded before it existed.
-	NoiseFloor map[string]float64 `json:"noise_floor,omitempty"`
+}
+
+// Round is one pass over the matrix: trial Index of every cell that has
+// that many, column by column in matrix order, the entries of each column
+// back to back in Order.
+type Round struct {
+	Index int `json:"index"` // 1-based
+	// Order is this round's random permutation of the entries (rows:
+	// libraries and variants, as in cell IDs).
+	Order []string `json:"order"`
 }
 
 // Environment is where and with what the numbers were made.
@@ -113,6 +133,11 @@ type Cell struct {
 	Max    map[string]float64 `json:"max,omitempty"`
 	// Spread is (max-min)/median of the cell's key metrics.
 	Spread map[string]float64 `json:"spread,omitempty"`
+	// RoundSpread is the same spread of the key metrics after dividing
+	// each trial by its round's reference (see Calibrate): what is left
+	// when a period that slowed every entry of the round is taken out.
+	// The noisy flag compares it with the run's NoiseFloor.
+	RoundSpread map[string]float64 `json:"round_spread,omitempty"`
 	// MedianTrial indexes Trials: the trial whose primary metric is closest
 	// to the median, the source of the cell's latency curve. -1 if none.
 	MedianTrial int `json:"median_trial"`
@@ -140,7 +165,10 @@ func (c *Cell) Row() string {
 
 // Trial is one run of the load generator against a fresh server.
 type Trial struct {
-	N         int     `json:"n"` // 1-based within its cell
+	N int `json:"n"` // 1-based within its cell
+	// Round is the round the trial ran in (Run.Rounds); 0 for a trial
+	// outside the rounds (the drift check) or recorded before rounds.
+	Round     int     `json:"round,omitempty"`
 	StartedAt string  `json:"started_at"`
 	WallS     float64 `json:"wall_s"` // whole trial: server start to server stop
 	Addr      string  `json:"addr"`   // where the server listened

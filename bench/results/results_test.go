@@ -115,7 +115,9 @@ func TestSaveLoad(t *testing.T) {
 	dir := t.TempDir()
 	c := echoCell(1, nil)
 	Summarize(&c, 1, 1)
-	in := &Run{Name: "x", Cells: []Cell{c}, Drift: &Drift{CellID: c.ID}}
+	c.Trials[0].Round = 1
+	in := &Run{Name: "x", Cells: []Cell{c}, Drift: &Drift{CellID: c.ID}, Seed: 1 << 63,
+		Rounds: []Round{{Index: 1, Order: []string{"gorilla"}}}, NoiseFloor: map[string]float64{"echo-closed/msgs_per_sec": 0.07}}
 	if err := Save(dir, in); err != nil {
 		t.Fatal(err)
 	}
@@ -125,6 +127,10 @@ func TestSaveLoad(t *testing.T) {
 	}
 	if out.Name != "x" || len(out.Cells) != 1 || out.Cells[0].Trials[0].Result.MsgsPerSec != c.Trials[0].Result.MsgsPerSec {
 		t.Errorf("round trip lost data: %+v", out)
+	}
+	if out.Seed != in.Seed || len(out.Rounds) != 1 || out.Rounds[0].Order[0] != "gorilla" || out.Cells[0].Trials[0].Round != 1 ||
+		out.NoiseFloor["echo-closed/msgs_per_sec"] != in.NoiseFloor["echo-closed/msgs_per_sec"] {
+		t.Errorf("round trip lost the rounds: seed %d rounds %+v floor %v", out.Seed, out.Rounds, out.NoiseFloor)
 	}
 	if _, err := Load(dir + "/nope"); err == nil {
 		t.Error("loaded a missing file")

@@ -24,7 +24,7 @@ const (
 	// of an open-loop point that is not client-limited.
 	LagShare = 0.20
 	// NoisySpread is the largest (max-min)/median of a key metric that is
-	// not flagged.
+	// not flagged, in runs without rounds (see SummarizeAgainst).
 	NoisySpread = 0.10
 )
 
@@ -98,8 +98,23 @@ func TrialProblem(sc config.Scenario, t Trial) string {
 
 // Summarize fills c's Median, Min, Max, Spread, MedianTrial, Status, Flags
 // and Reason from its trials. serverCPUs is the number of CPUs the server
-// was given; planned is the number of trials the cell should have had.
+// was given; planned is the number of trials the cell should have had. It
+// judges noise by the fixed NoisySpread rule, the only one a cell alone
+// allows; SummarizeAgainst judges it against the run's noise floor.
 func Summarize(c *Cell, serverCPUs, planned int) {
+	SummarizeAgainst(c, serverCPUs, planned, nil)
+}
+
+// SummarizeAgainst is Summarize with the noisy flag calibrated against
+// the run's noise floor (Run.NoiseFloor, set with c.RoundSpread by
+// Calibrate): a key metric marks the cell noisy when its noise (NoiseOf:
+// the smaller of its raw and round-adjusted spreads) stands out from its
+// scenario's floor (StandsOut); without a round-adjusted spread (too few
+// entries of its column counted in its rounds) its raw spread is judged
+// against the floor. A key metric without a floor (a run without rounds,
+// too few cells) falls back to the fixed rule: raw spread above
+// NoisySpread.
+func SummarizeAgainst(c *Cell, serverCPUs, planned int, floor map[string]float64) {
 	c.Median, c.Min, c.Max, c.Spread = nil, nil, nil, nil
 	c.MedianTrial = -1
 	c.Flags = nil
@@ -193,11 +208,30 @@ func Summarize(c *Cell, serverCPUs, planned int) {
 			}
 			s := (c.Max[k] - c.Min[k]) / math.Abs(med)
 			c.Spread[k] = s
-			if s > NoisySpread {
+			f, calibrated := floor[FloorKey(c, k)]
+			rs, adjusted := c.RoundSpread[k]
+			switch {
+			case calibrated && adjusted:
+				if StandsOut(NoiseOf(s, rs), f) {
+					noisy = append(noisy, fmt.Sprintf("%s spread %.0f%% (%.0f%% within rounds), over %g× the run's noise floor of %.0f%%",
+						k, s*100, rs*100, NoiseFactor, f*100))
+				}
+			case calibrated:
+				if StandsOut(s, f) {
+					noisy = append(noisy, fmt.Sprintf("%s spread %.0f%%, over %g× the run's noise floor of %.0f%%", k, s*100, NoiseFactor, f*100))
+				}
+			case s > NoisySpread:
 				noisy = append(noisy, fmt.Sprintf("%s spread %.0f%%", k, s*100))
 			}
 		}
-		if len(noisy) > 0 && !failed {
+		// Against a floor, only cells whose figures count are judged, as
+		// only they make the floor: a client-bound or client-limited
+		// point already says its figure is not the server's.
+		judged := !failed
+		if len(floor) > 0 {
+			judged = countingFlags(flags)
+		}
+		if len(noisy) > 0 && judged {
 			flags = append(flags, StatusNoisy)
 			reasons = append(reasons, strings.Join(noisy, ", "))
 		}

@@ -47,6 +47,9 @@ type Runner struct {
 	Cells  []config.Cell
 	Trials int
 	Drift  bool // measure the first cell again at the end
+	// Seed seeds the random order of the entries in every round (see
+	// schedule); the same seed and matrix give the same order.
+	Seed uint64
 
 	// Server is the server command; "-lib NAME -addr HOST:PORT" is appended.
 	Server []string
@@ -76,11 +79,13 @@ const (
 	interrupted                // the context was cancelled
 )
 
-// Run runs every trial, interleaved (trial 1 of every cell, then trial 2...)
-// so that a slow drift of the machine spreads over all libraries instead of
-// penalizing the last ones, then the drift check. It fills run.Cells,
-// run.Drift, run.Interrupted and run.Complete. It returns ctx's error if it
-// was interrupted.
+// Run runs every trial in rounds (see schedule): round r runs trial r of
+// every cell that has one, column by column, each column's entries back to
+// back in the round's random order, so that a slow period of the machine
+// hits the entries of a column alike and in no fixed order; then the drift
+// check. It fills run.Seed, run.Rounds, run.Cells, run.NoiseFloor,
+// run.Drift, run.Interrupted and run.Complete. It returns ctx's error if
+// it was interrupted.
 func (r *Runner) Run(ctx context.Context, run *results.Run) error {
 	r.defaults()
 	if err := os.MkdirAll(filepath.Join(r.Dir, "logs"), 0o755); err != nil {
@@ -88,13 +93,13 @@ func (r *Runner) Run(ctx context.Context, run *results.Run) error {
 	}
 	run.Cells = make([]results.Cell, len(r.Cells))
 	var total time.Duration
-	rounds := 0
 	for i, c := range r.Cells {
 		run.Cells[i] = results.CellFrom(c)
 		results.Summarize(&run.Cells[i], len(r.Split.ServerCPUs), r.trials(c))
 		total += time.Duration(r.trials(c)) * r.Costs.Estimate(c)
-		rounds = max(rounds, r.trials(c))
 	}
+	slots, rounds := schedule(r.Cells, r.trials, r.Seed)
+	run.Seed, run.Rounds = r.Seed, rounds
 	if r.Drift && len(r.Cells) > 0 {
 		total += time.Duration(r.trials(r.Cells[0])) * r.Costs.Estimate(r.Cells[0])
 	}
@@ -102,17 +107,13 @@ func (r *Runner) Run(ctx context.Context, run *results.Run) error {
 	defer r.Progress.Finish()
 
 	s := &state{failed: map[*results.Cell]bool{}, broken: map[string]string{}, run: run, cells: r.Cells}
-	for n := 1; n <= rounds; n++ {
-		for i, c := range r.Cells {
-			if n > r.trials(c) {
-				continue
-			}
-			if !r.step(ctx, s, c, &run.Cells[i], n, "") {
-				run.Interrupted = true
-				return ctx.Err()
-			}
+	for _, sl := range slots {
+		if !r.step(ctx, s, r.Cells[sl.cell], &run.Cells[sl.cell], sl.round, "") {
+			run.Interrupted = true
+			return ctx.Err()
 		}
 	}
+	r.calibrate(run)
 	if r.Drift && len(r.Cells) > 0 {
 		again := results.CellFrom(r.Cells[0])
 		for n := 1; n <= r.trials(r.Cells[0]); n++ {
@@ -148,9 +149,9 @@ type state struct {
 // offeredRate sets the rate of an open-loop cell given as a fraction of
 // capacity: that fraction of the median throughput of the library's
 // closed-loop cell at the same size and connection count, as measured so
-// far in this run (trials are interleaved, so that cell's trials of the
-// same round have run). The rate is fixed at the cell's first trial and
-// kept for the others, so that its trials are comparable.
+// far in this run (closed-loop columns come first in every round, so that
+// cell's trial of the same round has run). The rate is fixed at the cell's
+// first trial and kept for the others, so that its trials are comparable.
 func (s *state) offeredRate(c config.Cell, rc *results.Cell) (float64, string) {
 	if rc.Rate > 0 {
 		return rc.Rate, ""
@@ -179,8 +180,29 @@ func roundRate(r float64) float64 {
 	return math.Round(r/scale) * scale
 }
 
-// step runs (or skips) trial n of cell c into rc. It returns false when
-// the run was interrupted.
+// calibrate measures the run's noise floor from the trials so far and
+// judges every cell's noise against it (results.Calibrate).
+func (r *Runner) calibrate(run *results.Run) {
+	results.Calibrate(run)
+	for i, c := range r.Cells {
+		if i < len(run.Cells) {
+			results.SummarizeAgainst(&run.Cells[i], len(r.Split.ServerCPUs), r.trials(c), run.NoiseFloor)
+		}
+	}
+}
+
+// roundOf is the round of trial n: n itself, or 0 for a trial outside
+// the rounds (a prefixed one: the drift check).
+func roundOf(n int, prefix string) int {
+	if prefix != "" {
+		return 0
+	}
+	return n
+}
+
+// step runs (or skips) trial n of cell c into rc: round n of the rounds,
+// or with a prefix, a trial outside them (the drift check). It returns
+// false when the run was interrupted.
 func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.Cell, n int, prefix string) bool {
 	est := r.Costs.Estimate(c)
 	if ctx.Err() != nil {
@@ -191,7 +213,7 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 		return true
 	}
 	if why, ok := s.broken[c.Lib]; ok {
-		rc.Trials = append(rc.Trials, results.Trial{N: n, Error: "not run: " + why})
+		rc.Trials = append(rc.Trials, results.Trial{N: n, Round: roundOf(n, prefix), Error: "not run: " + why})
 		s.failed[rc] = true
 		results.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
 		r.Progress.End(est, "skipped: "+why)
@@ -201,7 +223,7 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 	if c.Load > 0 {
 		rate, why := s.offeredRate(c, rc)
 		if why != "" {
-			rc.Trials = append(rc.Trials, results.Trial{N: n, Error: "not run: " + why})
+			rc.Trials = append(rc.Trials, results.Trial{N: n, Round: roundOf(n, prefix), Error: "not run: " + why})
 			s.failed[rc] = true
 			results.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
 			r.Progress.End(est, "skipped: "+why)
@@ -215,6 +237,7 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 	if out == interrupted {
 		return false
 	}
+	t.Round = roundOf(n, prefix)
 	rc.Trials = append(rc.Trials, t)
 	problem := results.TrialProblem(c.Scenario, t)
 	if problem != "" {
@@ -224,6 +247,9 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 		}
 	}
 	results.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
+	if prefix == "" {
+		r.calibrate(s.run)
+	}
 	r.Progress.End(est, problem)
 	r.checkpoint()
 	return true

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,7 @@ func fakeRunner(t *testing.T, cfg config.Config, libs ...string) *Runner {
 		Cells:   cfg.Cells(ls),
 		Trials:  cfg.Trials,
 		Drift:   cfg.Drift,
+		Seed:    99,
 		Server:  []string{exe, "fake-server"},
 		Loadgen: []string{exe, "fake-loadgen"},
 		Split:   split,
@@ -151,6 +153,28 @@ func TestRunAllGood(t *testing.T) {
 	}
 	if run.Drift == nil || !run.Drift.Comparable || run.Drift.CellID != "alpha/echo-closed/64B/10c" {
 		t.Errorf("drift = %+v", run.Drift)
+	}
+	// The rounds are recorded with the seed, and every trial names its
+	// round; the drift check's trials are outside the rounds.
+	if run.Seed != r.Seed || len(run.Rounds) != 2 {
+		t.Errorf("seed %d (runner %d), %d rounds", run.Seed, r.Seed, len(run.Rounds))
+	}
+	for i, rd := range run.Rounds {
+		if rd.Index != i+1 || len(rd.Order) != 2 || !slices.Contains(rd.Order, "alpha") || !slices.Contains(rd.Order, "beta") {
+			t.Errorf("round %d: %+v", i+1, rd)
+		}
+	}
+	for _, c := range run.Cells {
+		for _, tr := range c.Trials {
+			if tr.Round != tr.N {
+				t.Errorf("%s trial %d: round %d", c.ID, tr.N, tr.Round)
+			}
+		}
+	}
+	for _, tr := range run.Drift.Again.Trials {
+		if tr.Round != 0 {
+			t.Errorf("drift trial %d in round %d", tr.N, tr.Round)
+		}
 	}
 	if want := 4*2 + 2; saves != want+1 {
 		t.Errorf("%d checkpoints, want %d", saves, want+1)
@@ -496,6 +520,29 @@ func TestRoundRate(t *testing.T) {
 	for in, want := range map[float64]float64{47561.5: 47600, 999.4: 999, 12.345: 12.3, 0: 0} {
 		if got := roundRate(in); math.Abs(got-want) > 1e-9 {
 			t.Errorf("roundRate(%v) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// With three entries per column the run measures its own noise floor and
+// every cell gets a round-adjusted spread.
+func TestRunMeasuresNoiseFloor(t *testing.T) {
+	r := fakeRunner(t, tinyConfig(2), "alpha", "beta", "gamma")
+	var run results.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range run.Cells {
+		if c.Status == results.StatusFailed {
+			t.Fatalf("%s failed: %s", c.ID, c.Reason)
+		}
+		for _, k := range results.KeyMetrics(c.Scenario) {
+			if _, ok := c.RoundSpread[k]; !ok {
+				t.Errorf("%s: no round spread of %s", c.ID, k)
+			}
+			if _, ok := run.NoiseFloor[results.FloorKey(&c, k)]; !ok {
+				t.Errorf("no noise floor for %s", results.FloorKey(&c, k))
+			}
 		}
 	}
 }
