@@ -72,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.DialTimeout, "dial-timeout", scenario.DefaultDialTimeout, "limit for one TCP connect plus handshake")
 	fs.DurationVar(&cfg.Hold, "hold", scenario.DefaultHold, "connect: how long the connections stay open and idle before the memory reading")
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process to measure (CPU, RSS) from /proc")
+	fs.Float64Var(&cfg.ServerCPUs, "server-cpus", 0, "CPUs the server may use, a CPU quota included, for the verdict client-bound (0: the CPUs of its affinity)")
+	fs.DurationVar(&cfg.Spin, "spin", scenario.DefaultSpin, "open loop: sleep until this long before each due time, then busy-poll until it (0: sleep until due; the load generator then wakes late by the kernel's wake-up latency)")
 	fs.StringVar(&jsonPath, "json", "", "write the result as JSON to this file (- for stdout)")
 	fs.DurationVar(&cfg.Timeout, "timeout", 0, "hard deadline for the whole run (default: ramp-up + warm-up + duration + drain + hold + a generous margin)")
 	fs.IntVar(&cfg.LocalAddrs, "local-addrs", 0, "spread connections over source addresses 127.0.0.1..N (0: automatic, when the connections approach the ephemeral port range)")

@@ -22,11 +22,11 @@ const FileName = "results.json"
 
 // Cell statuses, most severe first.
 const (
-	StatusFailed      = "failed"       // a trial failed, lost or corrupted messages: no number is given
-	StatusClientBound = "client-bound" // closed-loop throughput with the server below 90% of its CPUs
+	StatusFailed      = result.VerdictFailed      // a trial failed, lost or corrupted messages: no number is given
+	StatusClientBound = result.VerdictClientBound // closed-loop throughput with the server below 90% of its CPUs (of its quota)
 	// StatusClientLimited: an open-loop point whose load generator did not
-	// keep its schedule (see clientLimited); drawn hollow, never ranked.
-	StatusClientLimited = "client-limited"
+	// keep its schedule (result.Judge); drawn hollow, never ranked.
+	StatusClientLimited = result.VerdictClientLimited
 	StatusNoisy         = "noisy" // a key metric's min–max spread exceeds 10% of its median
 	StatusOK            = "ok"
 )
@@ -104,8 +104,16 @@ type Cell struct {
 	// Load is an open-loop cell's offered rate as a fraction of the
 	// closed-loop capacity measured in cell CapacityRef; Rate is then that
 	// fraction of its median throughput, fixed at the first trial.
-	Load            float64 `json:"load,omitempty"`
-	CapacityRef     string  `json:"capacity_ref,omitempty"`
+	Load        float64 `json:"load,omitempty"`
+	CapacityRef string  `json:"capacity_ref,omitempty"`
+	// CapacityScale is what CapacityRef's throughput was multiplied by
+	// before taking Load of it: the server's CPU quota over the CPUs that
+	// closed-loop cell used, when this cell ran under a quota and that one
+	// did not (0: not scaled).
+	CapacityScale float64 `json:"capacity_scale,omitempty"`
+	// ServerCPUQuota is the CPU quota (in CPUs, 0.5 = half of one) the
+	// server ran under in this cell's trials; 0: none.
+	ServerCPUQuota  float64 `json:"server_cpu_quota,omitempty"`
 	Publishers      int     `json:"publishers,omitempty"`
 	PollIntervalMS  float64 `json:"poll_interval_ms,omitempty"`
 	HoldS           float64 `json:"hold_s,omitempty"`
