@@ -81,6 +81,13 @@ type Split struct {
 	Pinned     bool   `json:"pinned"`            // taskset was used
 	Taskset    string `json:"taskset,omitempty"` // path of taskset
 	Note       string `json:"note,omitempty"`    // why not pinned, or why shared
+	// ServerCPUQuota is the CPU quota the server ran under in the
+	// open-loop echo cells, in CPUs (0.5: half of one CPU's time), with
+	// its CFS period; 0 when none was asked for or it could not be
+	// applied (QuotaNote then says why).
+	ServerCPUQuota float64 `json:"server_cpu_quota,omitempty"`
+	QuotaPeriodMS  float64 `json:"quota_period_ms,omitempty"`
+	QuotaNote      string  `json:"quota_note,omitempty"`
 }
 
 // Cell is one point of the matrix with all its trials.

@@ -97,6 +97,7 @@ func fakeLoadgen(args []string) int {
 	poll := fs.Duration("poll-interval", 0, "")
 	fs.Float64("connect-rate", 0, "")
 	fs.Int("dial-concurrency", 0, "")
+	fs.Float64("server-cpus", 0, "")
 	httpConn := fs.String("http-conn", "keepalive", "")
 	subscribe := fs.String("subscribe", "poll", "")
 	transport := fs.String("transport", "websocket", "")
