@@ -70,6 +70,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"extra"},
 		{"-budget", "1s"},
 		{"-server-cpus", "a"},
+		{"-server-cpu-quota", "-0.5"},
+		{"-quota-period", "100us"},
 	} {
 		code, _, errs := runBench(t, append(args, "-results", t.TempDir())...)
 		if code != 2 {

@@ -16,9 +16,13 @@ import (
 // milliseconds of throttling to the latencies measured).
 const DefaultQuotaPeriod = 10 * time.Millisecond
 
-// cgroupRoot is where cgroup file systems are mounted (a variable for
-// tests).
-var cgroupRoot = "/sys/fs/cgroup"
+// cgroupRoot is where cgroup file systems are mounted, and removeDir how a
+// cgroup is removed (variables for tests, whose fake cgroups are plain
+// directories with files in them).
+var (
+	cgroupRoot = "/sys/fs/cgroup"
+	removeDir  = os.Remove
+)
 
 // cpuQuota is a cgroup that limits the CPU time of the processes put in
 // it: CPUs of one CPU's time per period (0.5: half of one CPU), as a
@@ -98,7 +102,7 @@ func (q *cpuQuota) remove() error {
 	for try := 0; try < 50; try++ {
 		// rmdir on a cgroup whose last process is being reaped can fail
 		// with EBUSY for a moment.
-		if err = os.Remove(q.dir); err == nil || errors.Is(err, os.ErrNotExist) {
+		if err = removeDir(q.dir); err == nil || errors.Is(err, os.ErrNotExist) {
 			return nil
 		}
 		time.Sleep(10 * time.Millisecond)

@@ -25,9 +25,11 @@ import (
 //     measured. So the loop sleeps only until Config.Spin before the next
 //     due time and then busy-polls epoll with a zero timeout (reading what
 //     arrives) until the message is due: it is late by the time of one
-//     poll, not of one wake-up. The loop's thread is locked to it, and the
-//     load generator runs on CPUs of its own, so its CPU use then says
-//     nothing about keeping up: the send lag does;
+//     poll, not of one wake-up. The load generator runs on CPUs of its
+//     own, so its CPU use then says nothing about keeping up: the send
+//     lag does. (The loop does not lock its thread: with one CPU, a
+//     goroutine that preempts a locked loop would hand the CPU back
+//     through a thread wake-up, the very lateness spinning avoids.)
 //   - open loop: on each wake-up it sends every message that has fallen due
 //     since the last one, stamped with its intended send time, and writes
 //     each connection's due messages with one write;
@@ -156,10 +158,6 @@ func (l *evloop) close() {
 // time, read what is ready; until every peer is done or the drain ends.
 func (l *evloop) run() {
 	r := l.r
-	if l.open && r.cfg.Spin > 0 {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-	}
 	spin := int64(r.cfg.Spin)
 	end := r.t1 + int64(r.cfg.Drain)
 	for _, lp := range l.peers {

@@ -98,10 +98,19 @@ func TestEchoOpenGorilla(t *testing.T) {
 	addr := startLib(t, "gorilla")
 	cfg := short("ws://" + addr)
 	cfg.Rate = 2000
+	cfg.Spin = DefaultSpin
 	res := run(t, cfg)
 	clean(t, res)
 	if res.Mode != "open" || res.RateShort || res.RateAchieved < 1800 || res.RateAchieved > 2200 || res.SendLagUS == nil {
 		t.Fatalf("rate: target %v achieved %v short %v lag %+v", res.RateTarget, res.RateAchieved, res.RateShort, res.SendLagUS)
+	}
+	if res.SpinUS != float64(DefaultSpin.Microseconds()) {
+		t.Errorf("spin %v µs, want %v", res.SpinUS, DefaultSpin)
+	}
+	// The verdict is there; whether this loaded test machine kept the
+	// schedule is not asserted.
+	if v := res.Verdict; v == nil || v.Status == result.VerdictFailed || v.Status == result.VerdictClientBound {
+		t.Errorf("verdict %+v", v)
 	}
 }
 
