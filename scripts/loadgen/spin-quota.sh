@@ -6,18 +6,22 @@
 # verdict; plus one point with -spin 0 (sleep until due) for comparison.
 # A fresh server per run, pinned to SERVER_CPU; the load generator pinned
 # to CLIENT_CPU. Needs root (cgroup v1 cpu controller or cgroup v2), jq,
-# curl and taskset.
+# curl, taskset and python3 (to pick a free port).
 #
 #   scripts/loadgen/spin-quota.sh [OUT_DIR]
 #
 # Environment: LIB (gorilla), CONNS (1000), SIZE (1024), QUOTA (0.5 CPU),
 # PERIOD_US (10000), RATES ("5000 10000"), DURATION (3s), WARMUP (1s),
-# SERVER_CPU (0), CLIENT_CPU (1).
+# SERVER_CPU (0), CLIENT_CPU (1), NICE (unset; e.g. -10 runs both processes
+# at a higher priority, to approximate CPUs of their own on a machine that
+# other work shares: say so beside the figures).
 set -euo pipefail
 LIB=${LIB:-gorilla} CONNS=${CONNS:-1000} SIZE=${SIZE:-1024}
 QUOTA=${QUOTA:-0.5} PERIOD_US=${PERIOD_US:-10000}
 RATES=${RATES:-"5000 10000"} DURATION=${DURATION:-3s} WARMUP=${WARMUP:-1s}
 SERVER_CPU=${SERVER_CPU:-0} CLIENT_CPU=${CLIENT_CPU:-1}
+prio=()
+if [ -n "${NICE:-}" ]; then prio=(nice -n "$NICE"); fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$root/results/loadgen/$(date -u +%Y-%m-%d)-spin}
 mkdir -p "$out"
@@ -56,31 +60,37 @@ fi
 	echo "kernel: $(uname -r)"
 	echo "go: $(go version)"
 	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	if [ -n "${NICE:-}" ]; then echo "priority: nice $NICE, server and load generator (the machine is shared)"; else echo "priority: default (the machine is shared)"; fi
 	echo "server: $LIB on CPU $SERVER_CPU, GOMAXPROCS=1, cgroup CPU quota $QUOTA CPU per ${PERIOD_US} µs ($cg)"
 	echo "load generator: CPU $CLIENT_CPU, $CONNS connections, $SIZE B, warm-up $WARMUP, measured $DURATION"
 } >"$out/environment.txt"
 
-# start_server starts a fresh server in the cgroup and waits for /healthz.
+# start_server starts a fresh server in the cgroup on a free port and
+# waits for /healthz (a port taken in between: another one).
 start_server() {
-	port=$((20000 + RANDOM % 20000))
-	GOMAXPROCS=1 taskset -c "$SERVER_CPU" "$bin/servers" -lib "$LIB" -addr "127.0.0.1:$port" >>"$out/server.log" 2>&1 &
-	srv=$!
-	echo "$srv" >"$cg/cgroup.procs"
-	for _ in $(seq 100); do
-		curl -fsS -m 1 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
-		sleep 0.1
+	for _ in 1 2 3; do
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		GOMAXPROCS=1 "${prio[@]}" taskset -c "$SERVER_CPU" "$bin/servers" -lib "$LIB" -addr "127.0.0.1:$port" >>"$out/server.log" 2>&1 &
+		srv=$!
+		echo "$srv" >"$cg/cgroup.procs"
+		for _ in $(seq 100); do
+			curl -fsS -m 1 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+			kill -0 "$srv" 2>/dev/null || break
+			sleep 0.1
+		done
+		stop_server 2>/dev/null || true
 	done
 	echo "spin-quota: server did not become healthy" >&2
 	exit 1
 }
-stop_server() { kill "$srv"; wait "$srv" 2>/dev/null || true; srv=""; }
+stop_server() { kill "$srv" 2>/dev/null || true; wait "$srv" 2>/dev/null || true; srv=""; }
 
 # run NAME LOADGEN_FLAGS...: one load generator run against a fresh server.
 run() {
 	local name=$1
 	shift
 	start_server
-	GOMAXPROCS=1 taskset -c "$CLIENT_CPU" "$bin/loadgen" -url "ws://127.0.0.1:$port" -conns "$CONNS" -size "$SIZE" \
+	GOMAXPROCS=1 "${prio[@]}" taskset -c "$CLIENT_CPU" "$bin/loadgen" -url "ws://127.0.0.1:$port" -conns "$CONNS" -size "$SIZE" \
 		-warmup "$WARMUP" -duration "$DURATION" -server-pid "$srv" -server-cpus "$QUOTA" -json "$out/$name.json" "$@" \
 		>"$out/$name.log" 2>&1 || true
 	stop_server
