@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -224,6 +225,14 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	e := r.Environment
+	// The echo-open servers ran under the default CPU quota, or the run
+	// says why not; either way no cgroup is left.
+	if e.Split.ServerCPUQuota == 0 && !strings.Contains(e.Split.QuotaNote, "not applied") {
+		t.Errorf("quota: %+v", e.Split)
+	}
+	if left, _ := filepath.Glob("/sys/fs/cgroup/cpu/wsbench-" + strconv.Itoa(os.Getpid())); len(left) > 0 {
+		t.Errorf("cgroup left behind: %v", left)
+	}
 	if e.Libraries["gorilla"].Version == "" || e.Libraries["gorilla"].Version == "unknown" || e.CPUModel == "" || e.Kernel == "" {
 		t.Errorf("environment: %+v", e)
 	}
