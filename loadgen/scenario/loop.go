@@ -174,12 +174,16 @@ func (l *evloop) run() {
 			return // drain over: what is missing counts as lost
 		}
 		if l.pc != nil {
-			if now >= r.t1 {
+			// Every message due before t1 goes out, late if the loop was
+			// held up past t1: dropping them would hide the stall from
+			// the latencies (and short the rate sent).
+			switch due := l.sendDue(now); {
+			case now >= r.t1:
 				l.stopSending()
-			} else if due := l.sendDue(now); due < r.t1 {
+			case due < r.t1:
 				wait = min(wait, sleepFor(due-r.now(), spin))
-			} else {
-				wait = min(wait, sleepFor(r.t1-r.now(), spin))
+			default:
+				wait = min(wait, r.t1-r.now())
 			}
 		}
 		// Wake at least every 50 ms to notice an aborted run.

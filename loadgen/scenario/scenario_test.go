@@ -540,7 +540,10 @@ func TestVariants(t *testing.T) {
 				t.Fatalf("variant %q publishers %d sent %d expected %d", res.Variant, res.Publishers, res.Sent, res.Expected)
 			}
 			// One publisher at a fixed rate: rate x duration messages.
-			if want := rate * cfg.Duration.Seconds(); float64(res.Sent) < 0.95*want || float64(res.Sent) > 1.05*want || res.RateShort {
+			// (rate_short is not asserted: on a loaded machine a
+			// publisher held up for 1% of the interval is short.)
+			if want := rate * cfg.Duration.Seconds(); float64(res.Sent) < 0.95*want || float64(res.Sent) > 1.05*want ||
+				res.RateShort != (res.RateAchieved < (1-result.RateTolerance)*res.RateTarget) {
 				t.Fatalf("one publisher at %d/s for %v sent %d", rate, cfg.Duration, res.Sent)
 			}
 			if (tc.variant == "poll") != (res.PollInterval == 20) {
