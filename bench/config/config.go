@@ -164,12 +164,12 @@ const DefaultWindow = 4
 // idle connections, within 25 minutes on a 2-core machine.
 //
 // Latency against load (echo-open, its servers under bench's CPU quota,
-// 0.5 CPU by default): DefaultOpenRates are the same for every library, so that
-// latencies are compared at the same absolute rate; they double from a
-// light load to one past the open-loop saturation of the libraries under
-// the quota (an open-loop echo costs a server two to six times the CPU of
-// a closed-loop one, so gorilla, 141,000 msgs per CPU-second in closed
-// loop, saturates half a CPU somewhere between 20,000 and 40,000/s). The
+// 0.5 CPU by default): DefaultOpenRates are the same for every library,
+// so that latencies are compared at the same absolute rate. They double
+// from a light load to one past the open-loop saturation of the libraries
+// under the quota: an open-loop echo costs a server two to six times the
+// CPU of a closed-loop one (at low rates it batches nothing), which puts
+// the saturation of half a CPU in the tens of thousands per second. The
 // two DefaultOpenLoads, 25% and 50% of each library's own closed-loop
 // capacity (scaled to the quota), are points of its own curve light
 // enough to be valid for every library; 75% and 90% were overload.
