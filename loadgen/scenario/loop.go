@@ -173,6 +173,7 @@ func (l *evloop) run() {
 		if wait <= 0 {
 			return // drain over: what is missing counts as lost
 		}
+		next := end // due time of the next message to send
 		if l.pc != nil {
 			// Every message due before t1 goes out, late if the loop was
 			// held up past t1: dropping them would hide the stall from
@@ -181,6 +182,7 @@ func (l *evloop) run() {
 			case now >= r.t1:
 				l.stopSending()
 			case due < r.t1:
+				next = due
 				wait = min(wait, sleepFor(due-r.now(), spin))
 			default:
 				wait = min(wait, r.t1-r.now())
@@ -196,6 +198,16 @@ func (l *evloop) run() {
 			lp := l.peers[ev.Fd]
 			if !lp.done {
 				l.read(lp)
+			}
+			// A burst of echoes (a server let off its CPU quota writes
+			// milliseconds' worth at once) takes a while to read: send
+			// what fell due meanwhile rather than after the last read.
+			if next < end {
+				if now := r.now(); now >= next && now < r.t1 {
+					if next = l.sendDue(now); next >= r.t1 {
+						next = end
+					}
+				}
 			}
 		}
 		if !l.open {
