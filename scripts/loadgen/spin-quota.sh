@@ -3,7 +3,7 @@
 # and the load generator spinning before each due time: the closed-loop
 # capacity under the same quota, then open-loop points at 25% and 50% of it
 # and at absolute rates, each with send lag, latency and the trial's
-# verdict; plus one point with -spin 0 (sleep until due) for comparison.
+# verdict; plus two points with -spin 0 (sleep until due) for comparison.
 # A fresh server per run, pinned to SERVER_CPU; the load generator pinned
 # to CLIENT_CPU. Needs root (cgroup v1 cpu controller or cgroup v2), jq,
 # curl, taskset and python3 (to pick a free port).
@@ -108,6 +108,11 @@ for rate in $RATES; do
 	run "open-$rate" -rate "$rate"
 	points+=("open-$rate")
 done
+# Sleeping until each due time, at the lowest rate (where the loop sleeps
+# most) and at 25%.
+low=${RATES%% *}
+run "open-$low-nospin" -rate "$low" -spin 0
+points+=("open-$low-nospin")
 rate=$(awk -v c="$capacity" 'BEGIN { printf "%d", c / 4 }')
 run "open-at25-nospin" -rate "$rate" -spin 0
 points+=("open-at25-nospin")
