@@ -77,7 +77,7 @@ type Config struct {
 
 	ServerPID  int           // server process to measure (0: none)
 	ServerCPUs float64       // CPUs the server may use, a CPU quota included (0: its affinity); decides the verdict "client-bound"
-	Spin       time.Duration // open loop: busy-poll this long before each due time instead of sleeping (0: sleep until due)
+	Spin       time.Duration // open-loop echo on event loops (WebSocket, SockJS websocket, TCP): busy-poll this long before each due time instead of sleeping (0: sleep until due); the goroutine senders (HTTP, SockJS xhr) always sleep
 	LocalAddrs int           // source addresses 127.0.0.1..N (0: automatic)
 	Timeout    time.Duration // hard deadline of the whole run (0: automatic)
 
