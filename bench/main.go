@@ -68,6 +68,8 @@ type options struct {
 	resultsDir, name                         string
 	budget                                   time.Duration
 	serverCPUs, clientCPUs                   string
+	serverCPUQuota                           float64
+	quotaPeriod                              time.Duration
 	serversBin, loadgenBin                   string
 	compareRuns                              [2]string
 	seed                                     uint64
@@ -114,6 +116,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		o.seed, o.seedSet = n, true
 		return nil
 	})
+	fs.Float64Var(&o.serverCPUQuota, "server-cpu-quota", 0.5, "run the servers of echo-open cells under a cgroup CPU quota of this many `CPUs` (0.5: half of one), as a container with a CPU limit, so that the load generator keeps its schedule; 0: none")
+	fs.DurationVar(&o.quotaPeriod, "quota-period", runner.DefaultQuotaPeriod, "CFS period of -server-cpu-quota (1ms to 1s)")
 	fs.StringVar(&o.serversBin, "servers-bin", "", "use this servers `binary` instead of building ./servers")
 	fs.StringVar(&o.loadgenBin, "loadgen-bin", "", "use this loadgen `binary` instead of building ./loadgen")
 	fs.Usage = func() {
@@ -139,6 +143,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		}
 		o.compareRuns = [2]string{pos[0], pos[1]}
 		return o, nil
+	}
+	if o.serverCPUQuota < 0 || o.quotaPeriod < time.Millisecond || o.quotaPeriod > time.Second {
+		err := errors.New("-server-cpu-quota must be 0 (none) or positive, -quota-period between 1ms and 1s")
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return nil, err
 	}
 	if o.compareJSON != "" {
 		err := errors.New("-json goes with -compare")
@@ -469,6 +478,9 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		Dir:      dir,
 		Costs:    costs,
 		Progress: progress,
+
+		ServerCPUQuota: o.serverCPUQuota,
+		QuotaPeriod:    o.quotaPeriod,
 		Checkpoint: func() {
 			rec.ElapsedS = time.Since(start).Seconds()
 			if err := results.Save(dir, rec); err != nil {

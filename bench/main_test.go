@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"-budget", "1s"},
 		{"-server-cpus", "a"},
 		{"-seed", "-1"},
+		{"-server-cpu-quota", "-0.5"},
+		{"-quota-period", "100us"},
 	} {
 		code, _, errs := runBench(t, append(args, "-results", t.TempDir())...)
 		if code != 2 {
@@ -236,6 +239,14 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	e := r.Environment
+	// The echo-open servers ran under the default CPU quota, or the run
+	// says why not; either way no cgroup is left.
+	if e.Split.ServerCPUQuota == 0 && !strings.Contains(e.Split.QuotaNote, "not applied") {
+		t.Errorf("quota: %+v", e.Split)
+	}
+	if left, _ := filepath.Glob("/sys/fs/cgroup/cpu/wsbench-" + strconv.Itoa(os.Getpid())); len(left) > 0 {
+		t.Errorf("cgroup left behind: %v", left)
+	}
 	if e.Libraries["gorilla"].Version == "" || e.Libraries["gorilla"].Version == "unknown" || e.CPUModel == "" || e.Kernel == "" {
 		t.Errorf("environment: %+v", e)
 	}

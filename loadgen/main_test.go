@@ -65,6 +65,8 @@ func TestVariantFlagErrors(t *testing.T) {
 		{[]string{"-url", "http://127.0.0.1:1", "-subscribe", "longpoll"}, "-subscribe longpoll is for the broadcast scenario"},
 		{[]string{"-url", "ws://127.0.0.1:1", "-transport", "xhr-polling"}, "-transport xhr-polling is for -proto sockjs"},
 		{[]string{"-url", "ws://127.0.0.1:1", "-proto", "sockjs", "-scenario", "connect", "-transport", "xhr-streaming"}, "connect scenario opens websocket sessions only"},
+		{[]string{"-url", "ws://127.0.0.1:1", "-rate", "10", "-spin", "-1us"}, "-spin must be between 0"},
+		{[]string{"-url", "ws://127.0.0.1:1", "-server-cpus", "-0.5"}, "-server-cpus must be 0"},
 	}
 	for _, c := range cases {
 		code, _, stderr := runMain(c.args...)

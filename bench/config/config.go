@@ -161,9 +161,19 @@ type Config struct {
 const DefaultWindow = 4
 
 // Default is the reference matrix: every library, all four scenarios, 1,000
-// connections for echo and broadcast, latency against load at 1 KiB (four
-// fractions of each library's own capacity and two rates common to all),
-// 19,000 idle connections, within 25 minutes on a 2-core machine.
+// connections for echo and broadcast, latency against load at 1 KiB, 19,000
+// idle connections, within 25 minutes on a 2-core machine.
+//
+// Latency against load (echo-open, its servers under bench's CPU quota,
+// 0.5 CPU by default): DefaultOpenRates are the same for every library,
+// so that latencies are compared at the same absolute rate. They double
+// from a light load to one past the open-loop saturation of the libraries
+// under the quota: an open-loop echo costs a server two to six times the
+// CPU of a closed-loop one (at low rates it batches nothing), which puts
+// the saturation of half a CPU in the tens of thousands per second. The
+// two DefaultOpenLoads, 25% and 50% of each library's own closed-loop
+// capacity (scaled to the quota), are points of its own curve light
+// enough to be valid for every library; 75% and 90% were overload.
 //
 // Trials: libraries are ranked only where a rank test over the trials
 // separates them (bench/stats). With 5 trials a side the Mann-Whitney U test
@@ -194,7 +204,7 @@ func Default() Config {
 		Scenarios: []Spec{
 			{Scenario: EchoClosed, Sizes: []int{64, 1024, 16384}, Conns: []int{1000}, Window: DefaultWindow, Trials: 5},
 			{Scenario: EchoOpen, Sizes: []int{1024}, Conns: []int{1000},
-				Loads: []float64{0.1, 0.5, 0.75, 0.9}, Rates: []float64{5000, 25000}},
+				Loads: DefaultOpenLoads, Rates: DefaultOpenRates},
 			{Scenario: Broadcast, Sizes: []int{1024}, Conns: []int{1000}, Rate: 20, Publishers: 1,
 				PollInterval: D(250 * time.Millisecond)},
 			{Scenario: Connect, Conns: []int{19000}, Hold: D(time.Second)},
@@ -203,6 +213,13 @@ func Default() Config {
 	c.AddClaimVariants(50*time.Millisecond, 250*time.Millisecond)
 	return c
 }
+
+// DefaultOpenRates and DefaultOpenLoads are the reference matrix's
+// echo-open ladder (see Default).
+var (
+	DefaultOpenRates = []float64{5000, 10000, 20000, 40000}
+	DefaultOpenLoads = []float64{0.25, 0.5}
+)
 
 // Quick is the smoke matrix behind `make bench-quick`: every library and
 // scenario, small counts, one trial, within 2 minutes; the

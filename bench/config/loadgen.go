@@ -19,6 +19,7 @@ func (c Cell) Loadgen() scenario.Config {
 		Warmup:   c.Warmup,
 		Duration: c.Duration,
 		Hold:     c.Hold,
+		Spin:     scenario.DefaultSpin,
 
 		Publishers:      c.Publishers,
 		PollInterval:    c.PollInterval,

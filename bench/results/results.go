@@ -21,11 +21,11 @@ const FileName = "results.json"
 
 // Cell statuses, most severe first.
 const (
-	StatusFailed      = "failed"       // a trial failed, lost or corrupted messages: no number is given
-	StatusClientBound = "client-bound" // closed-loop throughput with the server below 90% of its CPUs
+	StatusFailed      = result.VerdictFailed      // a trial failed, lost or corrupted messages: no number is given
+	StatusClientBound = result.VerdictClientBound // closed-loop throughput with the server below 90% of its CPUs (of its quota)
 	// StatusClientLimited: an open-loop point whose load generator did not
-	// keep its schedule (see clientLimited); drawn hollow, never ranked.
-	StatusClientLimited = "client-limited"
+	// keep its schedule (result.Judge); drawn hollow, never ranked.
+	StatusClientLimited = result.VerdictClientLimited
 	// StatusNoisy: a key metric's trials disagree more than the run's
 	// noise floor allows (see SummarizeAgainst).
 	StatusNoisy = "noisy"
@@ -103,6 +103,13 @@ type Split struct {
 	Pinned     bool   `json:"pinned"`            // taskset was used
 	Taskset    string `json:"taskset,omitempty"` // path of taskset
 	Note       string `json:"note,omitempty"`    // why not pinned, or why shared
+	// ServerCPUQuota is the CPU quota the server ran under in the
+	// open-loop echo cells, in CPUs (0.5: half of one CPU's time), with
+	// its CFS period; 0 when none was asked for or it could not be
+	// applied (QuotaNote then says why).
+	ServerCPUQuota float64 `json:"server_cpu_quota,omitempty"`
+	QuotaPeriodMS  float64 `json:"quota_period_ms,omitempty"`
+	QuotaNote      string  `json:"quota_note,omitempty"`
 }
 
 // Cell is one point of the matrix with all its trials: the matrix's cell
@@ -120,6 +127,14 @@ type Cell struct {
 	// CapacityRef is the closed-loop cell whose median throughput an
 	// open-loop cell's Load is a fraction of.
 	CapacityRef string `json:"capacity_ref,omitempty"`
+	// CapacityScale is what CapacityRef's throughput was multiplied by
+	// before taking Load of it: the server's CPU quota over the CPUs that
+	// closed-loop cell used, when this cell ran under a quota and that one
+	// did not (0: not scaled).
+	CapacityScale float64 `json:"capacity_scale,omitempty"`
+	// ServerCPUQuota is the CPU quota (in CPUs, 0.5 = half of one) the
+	// server ran under in this cell's trials; 0: none.
+	ServerCPUQuota float64 `json:"server_cpu_quota,omitempty"`
 
 	Status string   `json:"status"`          // ok, failed, client-bound, noisy
 	Flags  []string `json:"flags,omitempty"` // every status that applies, most severe first

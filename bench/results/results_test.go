@@ -215,3 +215,54 @@ func TestSummarizeClientLimited(t *testing.T) {
 		}
 	}
 }
+
+// TestSummarizeTrialVerdicts: trials that carry the load generator's
+// verdict are not judged again; the cell takes a flag when at least half of
+// its counted trials carry it.
+func TestSummarizeTrialVerdicts(t *testing.T) {
+	open := func(verdicts ...result.Verdict) Cell {
+		c := echoCell(len(verdicts), func(n int, r *result.Result) {
+			r.Mode, r.RateTarget, r.RateAchieved = "open", 1000, 1000
+			// The legacy rule would call this client-limited (lag over 20%
+			// of the latency p99, a busy client); the verdict does not.
+			r.Client.CPUUtil, r.ClientGOMAXPROCS = 1, 1
+			r.LatencyUS.P99, r.SendLagUS = 400, &result.Latency{P99: 150, Count: 10}
+			v := verdicts[n-1]
+			r.Verdict = &v
+		})
+		c.Scenario, c.Rate = config.EchoOpen, 1000
+		return c
+	}
+	ok := result.Verdict{Status: result.VerdictOK}
+	late := result.Verdict{Status: result.VerdictClientLimited, Reason: "send lag p99 900 µs is over 200 µs"}
+	for _, tc := range []struct {
+		name   string
+		c      Cell
+		status string
+		reason string
+	}{
+		{"all ok", open(ok, ok, ok), StatusOK, ""},
+		{"one of three late", open(ok, late, ok), StatusOK, ""},
+		{"two of three late", open(late, ok, late), StatusClientLimited, "client-limited in 2 of 3 trials: trial 1: send lag p99 900"},
+		{"half of two", open(ok, late), StatusClientLimited, "trial 2: send lag"},
+		{"failed", open(ok, result.Verdict{Status: result.VerdictFailed, Reason: "3 messages lost"}, ok), StatusFailed, "trial 2: load generator: 3 messages lost"},
+	} {
+		Summarize(&tc.c, 1, len(tc.c.Trials))
+		if tc.c.Status != tc.status || !strings.Contains(tc.c.Reason, tc.reason) || (tc.reason == "") != (tc.c.Reason == "") {
+			t.Errorf("%s: %s %q, want %s %q", tc.name, tc.c.Status, tc.c.Reason, tc.status, tc.reason)
+		}
+	}
+
+	// Closed loop: the verdict, computed against the server's quota, wins
+	// over the CPU count bench passes.
+	bound := result.Verdict{Status: result.VerdictClientBound, Reason: "server used 0.30 of 0.50 CPU(s)"}
+	c := echoCell(3, func(n int, r *result.Result) {
+		r.Server.CPUUtil = 0.3
+		v := []result.Verdict{bound, bound, ok}[n-1]
+		r.Verdict = &v
+	})
+	Summarize(&c, 1, 3)
+	if c.Status != StatusClientBound || !strings.Contains(c.Reason, "0.30 of 0.50") {
+		t.Errorf("closed loop: %s %q", c.Status, c.Reason)
+	}
+}

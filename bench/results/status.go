@@ -8,20 +8,26 @@ import (
 	"strings"
 
 	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/loadgen/result"
 )
 
-// Thresholds of the status rules (README, "Methodology": saturation check,
-// repeat and report spread, open-loop schedule).
+// Thresholds of the status rules (README, "Methodology"). A trial's
+// verdict (ok, failed, client-bound, client-limited) is the load
+// generator's, with the thresholds of loadgen/result (result.Judge); only
+// results written before trials carried a verdict are judged here, by the
+// rule of their time (legacyVerdicts).
 const (
-	// SaturationFraction is the share of its CPUs a server must use for a
-	// closed-loop throughput figure to count, and the share of its CPUs
-	// the load generator must stay below for an open-loop point to count.
-	SaturationFraction = 0.90
-	// RateTolerance is how far below the offered rate an open loop may
-	// send before its point is client-limited.
-	RateTolerance = 0.01
-	// LagShare is the largest send lag p99, as a share of the latency p99,
-	// of an open-loop point that is not client-limited.
+	// SaturationFraction is result.SaturationFraction, for the legacy
+	// rule: the share of its CPUs a server must use for a closed-loop
+	// throughput figure to count, and the share of its CPUs the load
+	// generator had to stay below for an open-loop point to count.
+	SaturationFraction = result.SaturationFraction
+	// RateTolerance is result.RateTolerance, for the legacy rule.
+	RateTolerance = result.RateTolerance
+	// LagShare is the legacy rule's largest send lag p99, as a share of
+	// the latency p99, of an open-loop point that is not client-limited.
+	// It let slow servers through; the verdict now bounds the lag by the
+	// offered schedule (result.LagBound).
 	LagShare = 0.20
 	// NoisySpread is the largest (max-min)/median of a key metric that is
 	// not flagged, in runs without rounds (see SummarizeAgainst).
@@ -68,6 +74,9 @@ func TrialProblem(sc config.Scenario, t Trial) string {
 	r := t.Result
 	if r == nil {
 		return "no result from the load generator"
+	}
+	if v := r.Verdict; v != nil && v.Status == result.VerdictFailed {
+		return "load generator: " + v.Reason
 	}
 	if r.Failed {
 		if r.Failure != "" {
@@ -182,19 +191,13 @@ func SummarizeAgainst(c *Cell, serverCPUs, planned int, floor map[string]float64
 	if failed {
 		flags = append(flags, StatusFailed)
 	}
-	if !failed && c.Scenario == config.EchoClosed {
-		if u, ok := c.Median[ServerCPUUtil]; !ok {
-			flags = append(flags, StatusClientBound)
-			reasons = append(reasons, "server CPU not measured, saturation unknown")
-		} else if limit := SaturationFraction * float64(serverCPUs); u < limit {
-			flags = append(flags, StatusClientBound)
-			reasons = append(reasons, fmt.Sprintf("server used %.2f of %d CPU(s) (< %.0f%%), client %.2f",
-				u, serverCPUs, SaturationFraction*100, c.Median[ClientCPUUtil]))
+	if !failed && (c.Scenario == config.EchoClosed || c.Scenario == config.EchoOpen) {
+		flag, why := legacyVerdict(c, serverCPUs)
+		if judged(c, good) {
+			flag, why = trialVerdicts(c, good)
 		}
-	}
-	if !failed && c.Scenario == config.EchoOpen {
-		if why := clientLimited(c); why != "" {
-			flags = append(flags, StatusClientLimited)
+		if flag != "" {
+			flags = append(flags, flag)
 			reasons = append(reasons, why)
 		}
 	}
@@ -246,8 +249,61 @@ func SummarizeAgainst(c *Cell, serverCPUs, planned int, floor map[string]float64
 	c.Reason = strings.Join(reasons, "; ")
 }
 
-// clientLimited says why an open-loop cell's load generator did not keep
-// its schedule (from the medians of its trials), or "": its CPU at or above
+// judged reports whether every counted trial carries the load generator's
+// verdict.
+func judged(c *Cell, good []int) bool {
+	for _, i := range good {
+		if c.Trials[i].Result.Verdict == nil {
+			return false
+		}
+	}
+	return len(good) > 0
+}
+
+// trialVerdicts turns the verdicts of the counted trials into the cell's
+// flag: client-bound or client-limited when at least half of them say so
+// (the cell's median would otherwise come from such trials), with every
+// such trial's reason; "" when most trials are ok.
+func trialVerdicts(c *Cell, good []int) (flag, why string) {
+	n := map[string]int{}
+	var reasons []string
+	for _, i := range good {
+		v := c.Trials[i].Result.Verdict
+		if v.Status == StatusClientBound || v.Status == StatusClientLimited {
+			n[v.Status]++
+			reasons = append(reasons, fmt.Sprintf("trial %d: %s", c.Trials[i].N, v.Reason))
+		}
+	}
+	for _, s := range []string{StatusClientBound, StatusClientLimited} {
+		if n[s] > 0 && 2*n[s] >= len(good) {
+			return s, fmt.Sprintf("%s in %d of %d trials: %s", s, n[s], len(good), strings.Join(reasons, "; "))
+		}
+	}
+	return "", ""
+}
+
+// legacyVerdict is the rule applied to results written before trials
+// carried a verdict, so that committed runs render as they did: closed
+// loop, client-bound when the median server CPU is below
+// SaturationFraction of serverCPUs; open loop, clientLimited.
+func legacyVerdict(c *Cell, serverCPUs int) (flag, why string) {
+	if c.Scenario == config.EchoOpen {
+		if why := clientLimited(c); why != "" {
+			return StatusClientLimited, why
+		}
+		return "", ""
+	}
+	if u, ok := c.Median[ServerCPUUtil]; !ok {
+		return StatusClientBound, "server CPU not measured, saturation unknown"
+	} else if limit := SaturationFraction * float64(serverCPUs); u < limit {
+		return StatusClientBound, fmt.Sprintf("server used %.2f of %d CPU(s) (< %.0f%%), client %.2f",
+			u, serverCPUs, SaturationFraction*100, c.Median[ClientCPUUtil])
+	}
+	return "", ""
+}
+
+// clientLimited is the legacy open-loop rule: why an open-loop cell's load
+// generator did not keep its schedule (from the medians of its trials), or "": its CPU at or above
 // SaturationFraction of its CPUs, the rate sent more than RateTolerance
 // short of the offered rate, or its send lag p99 above LagShare of the
 // latency p99. Such a point is drawn hollow and never ranked.

@@ -21,8 +21,9 @@ var live = struct {
 	m map[*child]struct{}
 }{m: map[*child]struct{}{}}
 
-// KillAll sends SIGKILL to the process group of every child still running
-// and waits (briefly) for them to be reaped. Safe to call at any time and
+// KillAll sends SIGKILL to the process group of every child still running,
+// waits (briefly) for them to be reaped and removes the run's CPU quota
+// cgroup. Safe to call at any time and
 // more than once.
 func KillAll() {
 	live.Lock()
@@ -40,6 +41,7 @@ func KillAll() {
 		case <-time.After(5 * time.Second):
 		}
 	}
+	removeQuotas()
 }
 
 // child is a process started in its own process group, with stdout and

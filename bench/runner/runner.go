@@ -57,6 +57,15 @@ type Runner struct {
 	Loadgen []string
 	// Split says which CPUs each side gets and whether to use taskset.
 	Split results.Split
+	// ServerCPUQuota, when positive, runs the servers of open-loop echo
+	// cells under a cgroup CPU quota of that many CPUs (0.5: half of one),
+	// per QuotaPeriod (DefaultQuotaPeriod when zero), as a container with a
+	// CPU limit: on a small machine that leaves the load generator the CPU
+	// it needs to keep its schedule. Where no cgroup can be made the run
+	// goes on without it and says why.
+	ServerCPUQuota float64
+	QuotaPeriod    time.Duration
+	quota          *cpuQuota
 	// Dir is the run directory; per-trial logs and JSON go to Dir/logs.
 	Dir string
 
@@ -91,6 +100,8 @@ func (r *Runner) Run(ctx context.Context, run *results.Run) error {
 	if err := os.MkdirAll(filepath.Join(r.Dir, "logs"), 0o755); err != nil {
 		return err
 	}
+	r.setupQuota(run)
+	defer r.dropQuota(run)
 	run.Cells = make([]results.Cell, len(r.Cells))
 	var total time.Duration
 	for i, c := range r.Cells {
@@ -164,6 +175,16 @@ func (s *state) offeredRate(c config.Cell, rc *results.Cell) (float64, string) {
 		if !ok || capacity <= 0 {
 			return 0, fmt.Sprintf("no closed-loop capacity to take %s of: %s has no good trial", config.LoadLabel(c.Load, 0), k.ID())
 		}
+		if rc.ServerCPUQuota > 0 {
+			// The closed loop ran without the quota: its capacity per CPU
+			// used, times the quota.
+			used := s.run.Cells[i].Median[results.ServerCPUUtil]
+			if used <= 0 {
+				return 0, fmt.Sprintf("no server CPU figure in %s to scale its capacity to the CPU quota", k.ID())
+			}
+			rc.CapacityScale = rc.ServerCPUQuota / used
+			capacity *= rc.CapacityScale
+		}
 		rc.Rate = roundRate(c.Load * capacity)
 		rc.CapacityRef = k.ID()
 		return rc.Rate, ""
@@ -220,6 +241,7 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 		r.checkpoint()
 		return true
 	}
+	rc.ServerCPUQuota = r.quotaFor(c)
 	if c.Load > 0 {
 		rate, why := s.offeredRate(c, rc)
 		if why != "" {
@@ -313,6 +335,13 @@ func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string)
 		return t, startFailed
 	}
 	t.ServerPID = srv.pid()
+	if r.quotaFor(c) > 0 {
+		if err := r.quota.add(srv.pid()); err != nil {
+			srv.stop(r.StopGrace)
+			t.Error = err.Error()
+			return t, completed
+		}
+	}
 	defer func() {
 		if srv.stop(r.StopGrace) {
 			t.Notes = append(t.Notes, fmt.Sprintf("server did not exit within %s of SIGTERM; killed", r.StopGrace))
@@ -324,7 +353,7 @@ func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string)
 	// The load generator's own deadline comes first, so that it can still
 	// write its JSON with the failure; the hard deadline is the backstop.
 	jsonPath := base + ".json"
-	args := LoadgenArgs(c, addr, srv.pid(), jsonPath, 2*r.Costs.Estimate(c)+r.Slack/2)
+	args := LoadgenArgs(c, addr, srv.pid(), r.serverCPUs(c), jsonPath, 2*r.Costs.Estimate(c)+r.Slack/2)
 	lg, err := startChild("load generator", r.pinned(r.Split.ClientCPUs, r.Loadgen, args), r.env(len(r.Split.ClientCPUs)), base+".loadgen.log")
 	if err != nil {
 		t.Error = err.Error()

@@ -401,7 +401,7 @@ func TestLoadgenArgs(t *testing.T) {
 		if c.Load > 0 {
 			c.Rate = 1234 // the runner sets it from the measured capacity
 		}
-		args := LoadgenArgs(c, "127.0.0.1:9", 42, "/tmp/x.json", 10*time.Second)
+		args := LoadgenArgs(c, "127.0.0.1:9", 42, 0.5, "/tmp/x.json", 10*time.Second)
 		a := strings.Join(args, " ")
 		if !strings.HasSuffix(a, " -json /tmp/x.json") {
 			t.Errorf("%s: args %q do not end with -json", c.ID(), a)
@@ -413,7 +413,7 @@ func TestLoadgenArgs(t *testing.T) {
 			continue
 		}
 		want := c.Loadgen()
-		want.URL, want.ServerPID, want.Timeout = baseURL(c.Proto, "127.0.0.1:9"), 42, 10*time.Second
+		want.URL, want.ServerPID, want.ServerCPUs, want.Timeout = baseURL(c.Proto, "127.0.0.1:9"), 42, 0.5, 10*time.Second
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %q reads as\n%+v, want\n%+v", c.ID(), a, got, want)
 		}

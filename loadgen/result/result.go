@@ -117,9 +117,9 @@ type Result struct {
 
 	// Added with the load generator.
 
-	// RateShort is set when an open loop sent more than 5% below
-	// RateTarget (the sender fell behind; its latencies still count from
-	// the intended send times).
+	// RateShort is set when an open loop sent more than RateTolerance
+	// below RateTarget (the sender fell behind; its latencies still count
+	// from the intended send times).
 	RateShort bool `json:"rate_short,omitempty"`
 	// SendLagUS is, in open loops (echo and broadcast publishers), how
 	// late each message left compared with its intended send time.
@@ -137,6 +137,16 @@ type Result struct {
 	// interval (echo: echoes received per connection; broadcast:
 	// deliveries per subscriber); absent for connect.
 	PerConn *PerConn `json:"per_conn,omitempty"`
+	// Verdict is whether this run's figures count, and why not (Judge).
+	// Absent from results written before it existed.
+	Verdict *Verdict `json:"verdict,omitempty"`
+	// ServerCPUs is the CPUs the server was allowed (a CPU quota
+	// included) that the verdict measured its CPU use against; 0 when
+	// unknown.
+	ServerCPUs float64 `json:"server_cpus,omitempty"`
+	// SpinUS is the open loop's busy-poll window before each due time, in
+	// microseconds (0: it slept until due).
+	SpinUS float64 `json:"spin_us,omitempty"`
 }
 
 // PerConn is the distribution over connections of messages per second

@@ -46,6 +46,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	shows(fs, "dial-timeout", DefaultDialTimeout.String())
 	fs.DurationVar(&c.Hold, "hold", DefaultHold, "connect: how long the connections stay open and idle before the memory reading")
 	fs.IntVar(&c.ServerPID, "server-pid", 0, "server process to measure (CPU, RSS) from /proc")
+	fs.Float64Var(&c.ServerCPUs, "server-cpus", 0, "CPUs the server may use, a CPU quota included, for the verdict client-bound (0: the CPUs of its affinity)")
+	fs.DurationVar(&c.Spin, "spin", DefaultSpin, "open loop: sleep until this long before each due time, then busy-poll until it (0: sleep until due; the load generator then wakes late by the kernel's wake-up latency)")
 	fs.DurationVar(&c.Timeout, "timeout", 0, "hard deadline for the whole run (default: ramp-up + warm-up + duration + drain + hold + a generous margin)")
 	fs.IntVar(&c.LocalAddrs, "local-addrs", 0, "spread connections over source addresses 127.0.0.1..N (0: automatic, when the connections approach the ephemeral port range)")
 	fs.Var((*httpConnFlag)(&c.HTTP.NewConnPerRequest), "http-conn", "HTTP connection `policy`: keepalive, or new (a new TCP connection for every request; an SSE stream is one request)")
@@ -115,6 +117,8 @@ func (c Config) Args() []string {
 	dur("dial-timeout", c.DialTimeout, 0)
 	dur("hold", c.Hold, DefaultHold)
 	num("server-pid", c.ServerPID)
+	rate("server-cpus", c.ServerCPUs)
+	dur("spin", c.Spin, DefaultSpin)
 	dur("timeout", c.Timeout, 0)
 	num("local-addrs", c.LocalAddrs)
 	if c.HTTP.NewConnPerRequest {

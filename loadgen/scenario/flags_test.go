@@ -49,13 +49,15 @@ func TestArgsRoundTrip(t *testing.T) {
 }
 
 func TestArgsLeaveOutDefaults(t *testing.T) {
-	c := Config{Warmup: DefaultWarmup, Hold: DefaultHold}
+	c := Config{Warmup: DefaultWarmup, Hold: DefaultHold, Spin: DefaultSpin}
 	if a := c.Args(); len(a) != 0 {
 		t.Errorf("a config of defaults has flags %q", a)
 	}
+	// Zero is meaningful for these three (no warm-up, no hold, sleep
+	// until due): it is written out.
 	c = Config{}
-	if a := c.Args(); !slices.Equal(a, []string{"-warmup", "0s", "-hold", "0s"}) {
-		t.Errorf("no warm-up and no hold: %q", a)
+	if a := c.Args(); !slices.Equal(a, []string{"-warmup", "0s", "-hold", "0s", "-spin", "0s"}) {
+		t.Errorf("no warm-up, no hold, no spin: %q", a)
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/wsbench/wsbench/loadgen/histo"
 	"github.com/wsbench/wsbench/loadgen/payload"
 	"github.com/wsbench/wsbench/loadgen/procstat"
@@ -476,7 +478,7 @@ func (r *runner) finish() {
 		res.MBPerSec = round(float64(res.Received) * float64(res.PayloadBytes) / 1e6 / secs)
 		if res.Mode == "open" {
 			res.RateAchieved = round(float64(res.Sent) / secs)
-			res.RateShort = res.RateAchieved < 0.95*res.RateTarget
+			res.RateShort = res.RateAchieved < (1-result.RateTolerance)*res.RateTarget
 		} else {
 			res.RateAchieved = round(float64(res.Sent) / secs)
 		}
@@ -570,6 +572,28 @@ func (r *runner) finish() {
 		res.Failed = true
 		res.Failure = strings.Join(problems, "; ")
 	}
+	if res.Mode == "open" && res.Scenario == Echo {
+		res.SpinUS = float64(r.cfg.Spin) / 1e3
+	}
+	res.ServerCPUs = r.serverCPUs()
+	v := result.Judge(res, res.ServerCPUs)
+	res.Verdict = &v
+}
+
+// serverCPUs is what the server may use: Config.ServerCPUs, else the
+// number of CPUs in its affinity mask, else 0 (unknown).
+func (r *runner) serverCPUs() float64 {
+	if r.cfg.ServerCPUs > 0 {
+		return r.cfg.ServerCPUs
+	}
+	if r.cfg.ServerPID <= 0 {
+		return 0
+	}
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(r.cfg.ServerPID, &set); err != nil {
+		return 0
+	}
+	return float64(set.Count())
 }
 
 func round(v float64) float64 {

@@ -98,10 +98,19 @@ func TestEchoOpenGorilla(t *testing.T) {
 	addr := startLib(t, "gorilla")
 	cfg := short("ws://" + addr)
 	cfg.Rate = 2000
+	cfg.Spin = DefaultSpin
 	res := run(t, cfg)
 	clean(t, res)
 	if res.Mode != "open" || res.RateShort || res.RateAchieved < 1800 || res.RateAchieved > 2200 || res.SendLagUS == nil {
 		t.Fatalf("rate: target %v achieved %v short %v lag %+v", res.RateTarget, res.RateAchieved, res.RateShort, res.SendLagUS)
+	}
+	if res.SpinUS != float64(DefaultSpin.Microseconds()) {
+		t.Errorf("spin %v µs, want %v", res.SpinUS, DefaultSpin)
+	}
+	// The verdict is there; whether this loaded test machine kept the
+	// schedule is not asserted.
+	if v := res.Verdict; v == nil || v.Status == result.VerdictFailed || v.Status == result.VerdictClientBound {
+		t.Errorf("verdict %+v", v)
 	}
 }
 
@@ -531,7 +540,10 @@ func TestVariants(t *testing.T) {
 				t.Fatalf("variant %q publishers %d sent %d expected %d", res.Variant, res.Publishers, res.Sent, res.Expected)
 			}
 			// One publisher at a fixed rate: rate x duration messages.
-			if want := rate * cfg.Duration.Seconds(); float64(res.Sent) < 0.95*want || float64(res.Sent) > 1.05*want || res.RateShort {
+			// (rate_short is not asserted: on a loaded machine a
+			// publisher held up for 1% of the interval is short.)
+			if want := rate * cfg.Duration.Seconds(); float64(res.Sent) < 0.95*want || float64(res.Sent) > 1.05*want ||
+				res.RateShort != (res.RateAchieved < (1-result.RateTolerance)*res.RateTarget) {
 				t.Fatalf("one publisher at %d/s for %v sent %d", rate, cfg.Duration, res.Sent)
 			}
 			if (tc.variant == "poll") != (res.PollInterval == 20) {
