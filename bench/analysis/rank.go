@@ -34,12 +34,23 @@ type Ranked struct {
 	// (libraries and our own implementations): Valid of them have a valid
 	// point.
 	Valid, Total int
-	cells        map[string]*results.Cell
+	// MinTrials is the fewest trials behind any ranked entry's point.
+	MinTrials int
+	cells     map[string]*results.Cell
 }
+
+// MinRankTrials is the fewest trials an entry needs for its point to be
+// tested against another's.
+const MinRankTrials = 3
 
 // Enough reports whether the ranking may be shown as one: at least half
 // of the entries it concerns have a valid point, and at least two do.
-func (r *Ranked) Enough() bool { return r.Valid >= 2 && 2*r.Valid >= r.Total }
+//
+// It also needs MinRankTrials trials behind every point: with fewer, no
+// test can separate anything, and a smoke run must not read as a tie.
+func (r *Ranked) Enough() bool {
+	return r.Valid >= 2 && 2*r.Valid >= r.Total && r.MinTrials >= MinRankTrials
+}
 
 // TierOf is lib's tier, 0 when it is not ranked.
 func (r *Ranked) TierOf(lib string) int { return r.Tier[lib] }
@@ -76,6 +87,9 @@ func Rank(cells []*results.Cell, key string, higherIsBetter bool) *Ranked {
 		}
 		r.Valid++
 		samples[c.Lib] = Observations(c, key)
+		if n := len(samples[c.Lib]); r.Valid == 1 || n < r.MinTrials {
+			r.MinTrials = n
+		}
 	}
 	sort.Strings(r.References)
 	r.Stats = stats.Rank(samples, higherIsBetter, Options)

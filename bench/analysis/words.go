@@ -34,8 +34,12 @@ func leadTitle(subject string, f func(float64) string, unit string) func(*Ranked
 		case len(lead) == 1:
 			return fmt.Sprintf("%s leads %s: %s", lead[0], subject, value)
 		case len(lead) == r.Valid:
-			return fmt.Sprintf("No server beats another by %s in %s: all %d valid points share one tier (%s %s)",
-				format.Percent(Options.Margin), subject, r.Valid, bound, value)
+			all := fmt.Sprintf("all %d", r.Valid)
+			if r.Valid == 2 {
+				all = "both"
+			}
+			return fmt.Sprintf("No server beats another by %s in %s: %s valid points share one tier (%s %s)",
+				format.Percent(Options.Margin), subject, all, bound, value)
 		case len(lead) <= maxNamed:
 			return fmt.Sprintf("%s share the lead in %s (%s %s)", format.List(lead), subject, bound, value)
 		}
@@ -60,6 +64,9 @@ func validCount(r *Ranked) string {
 	s := fmt.Sprintf("%d of %d points valid", r.Valid, r.Total)
 	if len(parts) > 0 {
 		s += " (" + format.List(parts) + ")"
+	}
+	if r.Valid > 0 && r.MinTrials < MinRankTrials {
+		s += fmt.Sprintf(", %s behind a point, too few to test", plural(r.MinTrials, "trial"))
 	}
 	return s
 }
@@ -101,4 +108,12 @@ func curveTitle(subject string) func(*Ranked) string {
 		}
 		return fmt.Sprintf("%s: %s, p99 %s to %s", capitalize(subject), validCount(r), format.US(lo), format.US(hi))
 	}
+}
+
+// plural is "1 trial", "3 trials".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

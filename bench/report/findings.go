@@ -35,7 +35,11 @@ func findingsSection(w io.Writer, m *analysis.Model) {
 			on = append(on, fmt.Sprintf("%d of %d points valid", f.ValidEntries, f.TotalEntries))
 		}
 		if len(f.Ranking) > 0 {
-			on = append(on, fmt.Sprintf("%d tiers", f.Ranking[len(f.Ranking)-1].Tier))
+			if n := f.Ranking[len(f.Ranking)-1].Tier; n == 1 {
+				on = append(on, "1 tier")
+			} else {
+				on = append(on, fmt.Sprintf("%d tiers", n))
+			}
 		}
 		if len(on) > 0 {
 			fmt.Fprintf(w, " (%s)", strings.Join(on, "; "))

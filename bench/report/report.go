@@ -174,7 +174,12 @@ const howToRead = `## How to read this report
     lost, duplicated, reordered or corrupt). A failed cell shows *failed* and no number: its trials are never averaged in.
   - **client-bound** (closed-loop throughput only): the server used less than 90% of its CPUs, so something other
     than the server (the load generator, or too few messages in flight) set the pace; the number is a lower bound.
-  - **noisy**: a key metric varied by more than 10% (max−min over median) between trials; do not rank on small differences.
+  - **client-limited** (open loop): the load generator did not keep its schedule (it sent more than 1% short of the
+    offered rate, or its send lag p99 exceeded the larger of 500 µs and one interval between messages); the point is
+    drawn hollow and never ranked, titled or picked.
+  - **noisy**: a key metric's trials disagree more than this machine's own noise floor in the same run allows
+    (more than twice the floor, after removing what each round's entries share; see "Findings"): the exception,
+    not the rule. Runs recorded before rounds use the older rule, a spread above 10%.
 - Latency is in µs/ms from HDR histograms. Open-loop latency counts from each message's intended send time, so a
   stalled server cannot hide its queueing (no coordinated omission).
 - The load generator, the payloads and the slow-subscriber policy are the same for every library; only the server changes.
