@@ -37,25 +37,25 @@ test:
 	$(GO) test -race ./...
 
 build:
-	$(GO) build -o bin/ ./servers ./loadgen ./bench
+	$(GO) build -o bin/ ./cmd/servers ./cmd/loadgen ./cmd/bench
 
 bench:
-	$(GO) run ./bench -budget 25m $(BENCH_FLAGS)
+	$(GO) run ./cmd/bench -budget 25m $(BENCH_FLAGS)
 
 bench-quick:
-	$(GO) run ./bench -quick -results results/quick -budget 2m $(BENCH_FLAGS)
+	$(GO) run ./cmd/bench -quick -results results/quick -budget 2m $(BENCH_FLAGS)
 
 report:
 	@if [ -z "$(RUN)" ]; then echo "usage: make report RUN=results/<run>" >&2; exit 2; fi
-	$(GO) run ./bench -report $(RUN)
+	$(GO) run ./cmd/bench -report $(RUN)
 
 compare:
 	@if [ -z "$(A)" ] || [ -z "$(B)" ]; then echo "usage: make compare A=results/<run> B=results/<run> [JSON=file]" >&2; exit 2; fi
-	$(GO) run ./bench -compare $(if $(JSON),-json $(JSON)) $(A) $(B)
+	$(GO) run ./cmd/bench -compare $(if $(JSON),-json $(JSON)) $(A) $(B)
 
 slides:
 	@if [ -z "$(RUN)" ]; then echo "usage: make slides RUN=results/<run>" >&2; exit 2; fi
-	$(GO) run ./bench/cmd/slides -run $(RUN)
+	$(GO) run ./cmd/slides -run $(RUN)
 
 slides-check:
 	WSBENCH_BROWSER=1 $(GO) test -count=1 -run Browser ./bench/slides/check/
@@ -64,24 +64,23 @@ gobench:
 	mkdir -p $(GOBENCH_OUT)
 	{ echo "date: $$(date -u +%FT%TZ)"; echo "commit: $$(git rev-parse HEAD 2>/dev/null)"; $(GO) version; \
 	  echo "kernel: $$(uname -sr)"; echo "cpus: $$(nproc)"; grep -m1 'model name' /proc/cpuinfo; \
-	  echo "command: go test -run='^$$' -bench='$(GOBENCH)' -benchtime=$(GOBENCH_TIME) -count=$(GOBENCH_COUNT) ./bench/"; } > $(GOBENCH_OUT)/environment.txt
-	$(GO) test -run='^$$' -bench='$(GOBENCH)' -benchtime=$(GOBENCH_TIME) -count=$(GOBENCH_COUNT) ./bench/ | tee $(GOBENCH_OUT)/bench.txt
+	  echo "command: go test -run='^$$' -bench='$(GOBENCH)' -benchtime=$(GOBENCH_TIME) -count=$(GOBENCH_COUNT) ./servers/registry/"; } > $(GOBENCH_OUT)/environment.txt
+	$(GO) test -run='^$$' -bench='$(GOBENCH)' -benchtime=$(GOBENCH_TIME) -count=$(GOBENCH_COUNT) ./servers/registry/ | tee $(GOBENCH_OUT)/bench.txt
 	$(GO) tool benchstat -col /lib $(GOBENCH_OUT)/bench.txt | tee $(GOBENCH_OUT)/benchstat.txt
 
 gobench-smoke:
 	$(GO) test -run='^$$' -bench=. -benchtime=10x ./servers/...
-	$(GO) test -run='^$$' -bench=Ablation -benchtime=1x ./bench/
 
 ablation:
 	scripts/tuning/ablation.sh
 
 thirdparty:
-	$(GO) build -o bin/ ./servers
+	$(GO) build -o bin/ ./cmd/servers
 	cd scripts/thirdparty && npm install --no-audit --no-fund --silent && node check.mjs ../../bin/servers
 
 conformance:
-	$(GO) run ./bench/conformance $(CONFORMANCE_FLAGS)
+	$(GO) run ./cmd/conformance $(CONFORMANCE_FLAGS)
 
 browser:
 	cd scripts/thirdparty && npm install --no-audit --no-fund --silent
-	$(GO) run ./bench/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js
+	$(GO) run ./cmd/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/wsbench/wsbench/bench/analysis"
-	"github.com/wsbench/wsbench/bench/internal/demo"
 	"github.com/wsbench/wsbench/bench/slides"
+	"github.com/wsbench/wsbench/internal/demo"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")

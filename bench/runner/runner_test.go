@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/internal/proctest"
 	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/internal/proctest"
 	"github.com/wsbench/wsbench/loadgen/scenario"
 )
 

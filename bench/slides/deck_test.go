@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/wsbench/wsbench/bench/analysis"
-	"github.com/wsbench/wsbench/bench/internal/demo"
 	"github.com/wsbench/wsbench/bench/palette"
 	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/internal/demo"
 )
 
 func ids(d *Deck) []string {

@@ -35,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-(cd "$root" && go build -o "$bin/" ./servers ./loadgen)
+(cd "$root" && go build -o "$bin/" ./cmd/servers ./cmd/loadgen)
 
 # The quota's cgroup: v1's cpu controller, else v2.
 quota_us=$(awk -v q="$QUOTA" -v p="$PERIOD_US" 'BEGIN { printf "%d", q * p }')

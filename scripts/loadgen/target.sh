@@ -15,9 +15,9 @@ tmp=$(mktemp -d)
 trap 'git worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 git worktree add --detach "$tmp/old" "$rev" >/dev/null
 (cd "$tmp/old" && go build -o "$tmp/loadgen-old" ./loadgen)
-go build -o "$tmp/" ./servers ./loadgen
+go build -o "$tmp/" ./cmd/servers ./cmd/loadgen
 stamp=$(date +%Y-%m-%dT%H%M%S)
-go run ./bench -config scripts/loadgen/target.json -results results/loadgen -name "$stamp-before-$rev" \
+go run ./cmd/bench -config scripts/loadgen/target.json -results results/loadgen -name "$stamp-before-$rev" \
 	-servers-bin "$tmp/servers" -loadgen-bin "$tmp/loadgen-old"
-go run ./bench -config scripts/loadgen/target.json -results results/loadgen -name "$stamp-after" \
+go run ./cmd/bench -config scripts/loadgen/target.json -results results/loadgen -name "$stamp-after" \
 	-servers-bin "$tmp/servers" -loadgen-bin "$tmp/loadgen"

@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 srv=""
 cleanup() { [ -n "$srv" ] && kill "$srv" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-go build -o "$tmp/" ./servers ./loadgen ./scripts/refclient
+go build -o "$tmp/" ./cmd/servers ./cmd/loadgen ./scripts/refclient
 start() {
 	port=$((20000 + RANDOM % 20000))
 	GOMAXPROCS=1 taskset -c 0 "$tmp/servers" -lib "$lib" -addr "127.0.0.1:$port" >/dev/null 2>&1 &

@@ -15,7 +15,7 @@ benchtime=${3:-0.3s}
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-go test -c -o "$tmp/bench.test" ./bench/
+go test -c -o "$tmp/bench.test" ./servers/registry/
 {
 	echo "date: $(date -u +%FT%TZ)"
 	echo "commit: $(git rev-parse HEAD 2>/dev/null)$(git diff --quiet HEAD -- servers bench 2>/dev/null || echo ' (with uncommitted changes)')"
@@ -24,7 +24,7 @@ go test -c -o "$tmp/bench.test" ./bench/
 	echo "cpus: $(nproc)"
 	grep -m1 'model name' /proc/cpuinfo
 	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "timing: for pass in 1..$count: bench.test -test.run '^\$' -test.bench Ablation -test.benchtime $benchtime -test.count 1 (bench.test = go test -c ./bench/)"
+	echo "timing: for pass in 1..$count: bench.test -test.run '^\$' -test.bench Ablation -test.benchtime $benchtime -test.count 1 (bench.test = go test -c ./servers/registry/)"
 	echo "syscalls: scripts/tuning/syscalls.sh . 200x"
 	echo "tables: go tool benchstat -filter /lib:NAME -col /variant bench.txt (and syscalls.txt)"
 } >"$out/environment.txt"

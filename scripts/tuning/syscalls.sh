@@ -19,7 +19,7 @@ benchtime=${2:-200x}
 command -v strace >/dev/null || { echo "syscalls.sh: strace not found" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-go test -c -o "$tmp/bench.test" ./bench/
+go test -c -o "$tmp/bench.test" ./servers/registry/
 strace -f -qq -yy -s 160 -e trace=write,writev,sendto,sendmsg -o "$tmp/trace" \
 	"$tmp/bench.test" -test.run '^$' -test.bench "Ablation/$pattern" -test.benchtime "$benchtime" >"$tmp/out"
 awk '

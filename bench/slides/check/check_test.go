@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wsbench/wsbench/bench/internal/demo"
 	"github.com/wsbench/wsbench/bench/slides"
+	"github.com/wsbench/wsbench/internal/demo"
 )
 
 // browser returns Chromium's path, or skips the test when there is none;

@@ -2,13 +2,13 @@
 // every server under test. It runs one scenario against one server and
 // prints a summary (and, with -json, a result.Result).
 //
-//	go run ./loadgen -url ws://127.0.0.1:8080 -scenario echo -conns 50 -window 8 -duration 10s
-//	go run ./loadgen -url ws://127.0.0.1:8080 -scenario echo -rate 20000
-//	go run ./loadgen -url ws://127.0.0.1:8080 -scenario broadcast -conns 1000 -rate 100
-//	go run ./loadgen -url ws://127.0.0.1:8080 -scenario connect -conns 10000 -server-pid PID
-//	go run ./loadgen -url http://127.0.0.1:8080 -scenario echo -conns 50 -http-conn new
-//	go run ./loadgen -url http://127.0.0.1:8080 -scenario broadcast -rate 20 -subscribe sse
-//	go run ./loadgen -url ws://127.0.0.1:8080 -proto sockjs -scenario broadcast -rate 20 -transport xhr-streaming
+//	go run ./cmd/loadgen -url ws://127.0.0.1:8080 -scenario echo -conns 50 -window 8 -duration 10s
+//	go run ./cmd/loadgen -url ws://127.0.0.1:8080 -scenario echo -rate 20000
+//	go run ./cmd/loadgen -url ws://127.0.0.1:8080 -scenario broadcast -conns 1000 -rate 100
+//	go run ./cmd/loadgen -url ws://127.0.0.1:8080 -scenario connect -conns 10000 -server-pid PID
+//	go run ./cmd/loadgen -url http://127.0.0.1:8080 -scenario echo -conns 50 -http-conn new
+//	go run ./cmd/loadgen -url http://127.0.0.1:8080 -scenario broadcast -rate 20 -subscribe sse
+//	go run ./cmd/loadgen -url ws://127.0.0.1:8080 -proto sockjs -scenario broadcast -rate 20 -transport xhr-streaming
 //
 // Exit status: 0 the run passed, 1 it failed (lost, duplicated, reordered
 // or corrupt messages, errors, timeout; the JSON is still written), 2 bad

@@ -1,4 +1,4 @@
-package main
+package registry_test
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 )
 
 // The cross-library benchmarks: every registered library under lib=NAME,
-// for `go test -run='^$' -bench=. ./bench/ | go tool benchstat -col /lib -`.
+// for `go test -run='^$' -bench=. ./servers/registry/ | go tool benchstat -col /lib -`.
 
 func BenchmarkEcho(b *testing.B)      { benchtest.ForEachLib(b, benchtest.Echo) }
 func BenchmarkBroadcast(b *testing.B) { benchtest.ForEachLib(b, benchtest.Broadcast) }

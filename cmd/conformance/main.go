@@ -2,10 +2,10 @@
 // registered server (in-process, on loopback) and writes
 // results/conformance/<date-host>/conformance.json and CONFORMANCE.md.
 //
-//	go run ./bench/conformance                 # full form, every library
-//	go run ./bench/conformance -short          # the CI form
-//	go run ./bench/conformance -libs gorilla,sockjs -out /tmp/c
-//	go run ./bench/conformance -validates results/conformance/<run>/conformance.json
+//	go run ./cmd/conformance                 # full form, every library
+//	go run ./cmd/conformance -short          # the CI form
+//	go run ./cmd/conformance -libs gorilla,sockjs -out /tmp/c
+//	go run ./cmd/conformance -validates results/conformance/<run>/conformance.json
 package main
 
 import (

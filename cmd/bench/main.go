@@ -2,12 +2,12 @@
 // payload size × connection count), then writes results/<run>/ with
 // results.json, results.csv, REPORT.md and SVG charts.
 //
-//	go run ./bench                         # the reference matrix (≤ 25 min on 2 cores)
-//	go run ./bench -quick -results results/quick
-//	go run ./bench -libs gorilla,coder -scenarios echo-closed -sizes 1024 -trials 5
-//	go run ./bench -config matrix.json -dry-run
-//	go run ./bench -report results/<run>   # rebuild tables and charts only
-//	go run ./bench -compare results/A results/B [-json FILE]
+//	go run ./cmd/bench                         # the reference matrix (≤ 25 min on 2 cores)
+//	go run ./cmd/bench -quick -results results/quick
+//	go run ./cmd/bench -libs gorilla,coder -scenarios echo-closed -sizes 1024 -trials 5
+//	go run ./cmd/bench -config matrix.json -dry-run
+//	go run ./cmd/bench -report results/<run>   # rebuild tables and charts only
+//	go run ./cmd/bench -compare results/A results/B [-json FILE]
 package main
 
 import (
@@ -623,13 +623,13 @@ func binaries(ctx context.Context, repo string, o *options, stdout io.Writer) (s
 	}
 	if servers == "" {
 		servers = filepath.Join(tmp, "servers")
-		if err := build("./servers", servers); err != nil {
+		if err := build("./cmd/servers", servers); err != nil {
 			return "", "", cleanup, err
 		}
 	}
 	if loadgen == "" {
 		loadgen = filepath.Join(tmp, "loadgen")
-		if err := build("./loadgen", loadgen); err != nil {
+		if err := build("./cmd/loadgen", loadgen); err != nil {
 			return "", "", cleanup, err
 		}
 	}

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/internal/proctest"
 	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/internal/proctest"
 	"github.com/wsbench/wsbench/servers/registry"
 )
 
@@ -151,17 +151,14 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(root, "loadgen", "main.go")); err != nil {
-		t.Skip("the load generator (loadgen/main.go) is not there yet")
-	}
 	proctest.Mark(t)
 	parent := t.TempDir()
 	bin := t.TempDir()
 	for _, pkg := range []string{"servers", "loadgen"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, pkg), "./"+pkg)
+		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, pkg), "./cmd/"+pkg)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build ./%s: %v\n%s", pkg, err, out)
+			t.Fatalf("go build ./cmd/%s: %v\n%s", pkg, err, out)
 		}
 	}
 	matrix := filepath.Join(parent, "matrix.json")
@@ -283,7 +280,7 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func TestCompareCommand(t *testing.T) {
-	run := "report/testdata/results.json"
+	run := "../../bench/report/testdata/results.json"
 	out := filepath.Join(t.TempDir(), "c.json")
 	code, stdout, errs := runBench(t, "-compare", run, run, "-json", out)
 	if code != 0 || !strings.Contains(stdout, "rank agreement (Kendall's tau, weighted by pairs): 1.000") {

@@ -3,7 +3,7 @@
 // slide at 1920×1080 and 1280×720 and writes a screenshot of each
 // (slides/NN.png next to the deck).
 //
-//	go run ./bench/cmd/slides -run results/<run> [-check=false]
+//	go run ./cmd/slides -run results/<run> [-check=false]
 //
 // Exit status: 0 the deck passed, 1 it failed its check or could not be
 // made, 2 bad usage.

@@ -1,8 +1,8 @@
 // Command servers runs one library's echo and broadcast server:
 //
-//	go run ./servers -lib gorilla -addr 127.0.0.1:8080
-//	go run ./servers -list
-//	go run ./servers -checks
+//	go run ./cmd/servers -lib gorilla -addr 127.0.0.1:8080
+//	go run ./cmd/servers -list
+//	go run ./cmd/servers -checks
 package main
 
 import (

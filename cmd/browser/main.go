@@ -5,7 +5,7 @@
 // against every SockJS server. Servers run in-process on loopback; the test
 // page and the sockjs-client bundle are served from loopback too.
 //
-//	go run ./bench/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js
+//	go run ./cmd/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js
 //
 // One line per server and transport; exit 1 on any failure, 2 on bad usage.
 package main
