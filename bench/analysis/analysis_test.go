@@ -7,55 +7,55 @@ import (
 	"testing"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/loadgen/result"
 )
 
 // echoCell is a closed-loop 1 KiB echo cell of lib whose trial n (round n)
 // measured vals[n-1] msgs/s.
-func echoCell(lib string, vals ...float64) results.Cell {
-	c := results.Cell{ID: lib + "/echo-closed/1024B/1000c", Cell: config.Cell{Lib: lib, Proto: "ws", Scenario: config.EchoClosed, PayloadBytes: 1024, Conns: 1000}, Status: results.StatusOK}
+func echoCell(lib string, vals ...float64) record.Cell {
+	c := record.Cell{ID: lib + "/echo-closed/1024B/1000c", Cell: config.Cell{Lib: lib, Proto: "ws", Scenario: config.EchoClosed, PayloadBytes: 1024, Conns: 1000}, Status: record.StatusOK}
 	if lib == "tcp" {
 		c.Proto = "tcp"
 	}
 	c.Median, c.Min, c.Max = map[string]float64{}, map[string]float64{}, map[string]float64{}
 	for i, v := range vals {
 		r := &result.Result{MsgsPerSec: v, Received: 1000, Server: &result.Proc{CPUUSPerMsg: 1e6 / v}}
-		c.Trials = append(c.Trials, results.Trial{N: i + 1, Result: r})
+		c.Trials = append(c.Trials, record.Trial{N: i + 1, Result: r})
 	}
-	for _, k := range []string{results.MsgsPerSec, results.ServerCPUUSPerMsg} {
+	for _, k := range []string{record.MsgsPerSec, record.ServerCPUUSPerMsg} {
 		xs := c.Values(k)
 		slices.Sort(xs)
-		c.Median[k], c.Min[k], c.Max[k] = results.Median(xs), xs[0], xs[len(xs)-1]
+		c.Median[k], c.Min[k], c.Max[k] = record.Median(xs), xs[0], xs[len(xs)-1]
 	}
 	return c
 }
 
-func runOf(cells ...results.Cell) *results.Run {
-	return &results.Run{Name: "t", Cells: cells}
+func runOf(cells ...record.Cell) *record.Run {
+	return &record.Run{Name: "t", Cells: cells}
 }
 
 func TestPointValidity(t *testing.T) {
 	c := echoCell("gorilla", 100, 101, 99)
-	if v := PointValidity(&c, results.MsgsPerSec); !v.Valid {
+	if v := PointValidity(&c, record.MsgsPerSec); !v.Valid {
 		t.Fatalf("an ok cell is not valid: %+v", v)
 	}
-	c.Status, c.Flags = results.StatusClientBound, []string{results.StatusClientBound}
-	if v := PointValidity(&c, results.MsgsPerSec); v.Valid || !strings.HasPrefix(v.Why, "client-bound") {
+	c.Status, c.Flags = record.StatusClientBound, []string{record.StatusClientBound}
+	if v := PointValidity(&c, record.MsgsPerSec); v.Valid || !strings.HasPrefix(v.Why, "client-bound") {
 		t.Errorf("client-bound throughput: %+v", v)
 	}
-	if v := PointValidity(&c, results.ServerCPUUSPerMsg); !v.Valid {
+	if v := PointValidity(&c, record.ServerCPUUSPerMsg); !v.Valid {
 		t.Errorf("a client-bound cell's CPU per message is still the server's: %+v", v)
 	}
-	c.Status, c.Flags = results.StatusClientLimited, []string{results.StatusClientLimited}
-	if v := PointValidity(&c, results.ServerCPUUSPerMsg); v.Valid {
+	c.Status, c.Flags = record.StatusClientLimited, []string{record.StatusClientLimited}
+	if v := PointValidity(&c, record.ServerCPUUSPerMsg); v.Valid {
 		t.Error("a client-limited point is valid")
 	}
-	c.Status, c.Flags, c.Reason = results.StatusFailed, nil, "server died"
-	if v := PointValidity(&c, results.MsgsPerSec); v.Valid || v.Why != "failed: server died" {
+	c.Status, c.Flags, c.Reason = record.StatusFailed, nil, "server died"
+	if v := PointValidity(&c, record.MsgsPerSec); v.Valid || v.Why != "failed: server died" {
 		t.Errorf("failed: %+v", v)
 	}
-	if v := PointValidity(nil, results.MsgsPerSec); v.Valid {
+	if v := PointValidity(nil, record.MsgsPerSec); v.Valid {
 		t.Error("a missing cell is valid")
 	}
 }
@@ -65,7 +65,7 @@ func TestPointValidity(t *testing.T) {
 // separates nobody.
 func TestRankAndTitle(t *testing.T) {
 	slow := []float64{1, 1, 0.7, 1, 1} // round 3: the machine slows for everyone
-	mk := func(lib string, level float64, wobble ...float64) results.Cell {
+	mk := func(lib string, level float64, wobble ...float64) record.Cell {
 		vals := make([]float64, 5)
 		for i := range vals {
 			vals[i] = level * slow[i] * (1 + wobble[i%len(wobble)])
@@ -109,9 +109,9 @@ func TestRankAndTitle(t *testing.T) {
 // With fewer than half of the entries valid, nothing is ranked and the
 // title says what could not be measured.
 func TestTooFewValidPoints(t *testing.T) {
-	cells := []results.Cell{echoCell("a", 100, 100, 100), echoCell("b", 90, 90, 91), echoCell("c", 80, 81, 80)}
+	cells := []record.Cell{echoCell("a", 100, 100, 100), echoCell("b", 90, 90, 91), echoCell("c", 80, 81, 80)}
 	for i := 1; i < 3; i++ {
-		cells[i].Status, cells[i].Flags = results.StatusClientBound, []string{results.StatusClientBound}
+		cells[i].Status, cells[i].Flags = record.StatusClientBound, []string{record.StatusClientBound}
 	}
 	f := Build(runOf(cells...)).Finding(IDThroughput(1024))
 	if len(f.Ranking) != 0 || len(f.Leading) != 0 {
@@ -142,20 +142,20 @@ func TestAgree(t *testing.T) {
 }
 
 func TestFanoutNamesAMaximum(t *testing.T) {
-	mk := func(lib string, count int64) results.Cell {
-		c := results.Cell{Cell: config.Cell{Lib: lib, Proto: "ws", Variant: config.VariantWS, Scenario: config.Broadcast, PayloadBytes: 1024, Conns: 1000}, Status: results.StatusOK,
-			Median: map[string]float64{results.LastP99: 900, results.LastMax: 1000}}
+	mk := func(lib string, count int64) record.Cell {
+		c := record.Cell{Cell: config.Cell{Lib: lib, Proto: "ws", Variant: config.VariantWS, Scenario: config.Broadcast, PayloadBytes: 1024, Conns: 1000}, Status: record.StatusOK,
+			Median: map[string]float64{record.LastP99: 900, record.LastMax: 1000}}
 		for n := 1; n <= 4; n++ {
-			c.Trials = append(c.Trials, results.Trial{N: n, Result: &result.Result{Received: 1, FanoutLastUS: &result.Latency{Count: count, P99: 900, Max: 1000}}})
+			c.Trials = append(c.Trials, record.Trial{N: n, Result: &result.Result{Received: 1, FanoutLastUS: &result.Latency{Count: count, P99: 900, Max: 1000}}})
 		}
 		return c
 	}
 	f := Build(runOf(mk("a", 20), mk("b", 20))).Finding(IDFanout)
-	if f.Metric != results.LastMax || !strings.Contains(f.Title, "maximum") {
+	if f.Metric != record.LastMax || !strings.Contains(f.Title, "maximum") {
 		t.Errorf("20 samples a trial, yet %s: %q", f.Metric, f.Title)
 	}
 	f = Build(runOf(mk("a", 400), mk("b", 500))).Finding(IDFanout)
-	if f.Metric != results.LastP99 || !strings.Contains(f.Title, "p99") {
+	if f.Metric != record.LastP99 || !strings.Contains(f.Title, "p99") {
 		t.Errorf("400 samples a trial, yet %s: %q", f.Metric, f.Title)
 	}
 	if got := FanoutSamples(nil); got != 0 || math.IsNaN(float64(got)) {

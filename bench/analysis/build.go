@@ -6,7 +6,7 @@ import (
 	"sort"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // Column is one column of the matrix: the cells of every entry that
@@ -34,7 +34,7 @@ func (k Column) String() string {
 }
 
 // ColumnOf is c's column.
-func ColumnOf(c *results.Cell) Column {
+func ColumnOf(c *record.Cell) Column {
 	k := Column{Scenario: c.Scenario, Size: c.PayloadBytes, Conns: c.Conns}
 	if c.Scenario == config.EchoOpen {
 		k.At = config.LoadLabel(c.Load, c.Rate)
@@ -43,8 +43,8 @@ func ColumnOf(c *results.Cell) Column {
 }
 
 // Cells are run's main-matrix cells of column k, one per entry.
-func Cells(run *results.Run, k Column) []*results.Cell {
-	var out []*results.Cell
+func Cells(run *record.Run, k Column) []*record.Cell {
+	var out []*record.Cell
 	for i := range run.Cells {
 		c := &run.Cells[i]
 		if !c.Extra && ColumnOf(c) == k {
@@ -56,7 +56,7 @@ func Cells(run *results.Run, k Column) []*results.Cell {
 
 // Axes are the distinct sizes and connection counts of sc's main-matrix
 // cells, ascending.
-func Axes(run *results.Run, sc config.Scenario) (sizes, conns []int) {
+func Axes(run *record.Run, sc config.Scenario) (sizes, conns []int) {
 	for _, c := range run.Cells {
 		if c.Scenario != sc || c.Extra {
 			continue
@@ -94,7 +94,7 @@ func absInt(n int) int {
 
 // Build derives the model of run. Extra findings (the claim, the
 // conformance run), made by packages that know them, are appended as given.
-func Build(run *results.Run, extra ...*Finding) *Model {
+func Build(run *record.Run, extra ...*Finding) *Model {
 	m := &Model{Run: run.Name, Commit: run.Environment.GitCommit, Alpha: Options.Alpha, Margin: Options.Margin,
 		Method: methodText, NoiseFloor: run.NoiseFloor, run: run}
 	libs := slices.Clone(run.Environment.Matrix.Libs)
@@ -154,14 +154,14 @@ func finding(id, metric string, k Column, r *Ranked, title func(*Ranked) string)
 func place(r *Ranked, lib string, tier int) Place {
 	c := r.cells[lib]
 	return Place{Lib: lib, Role: RoleOf(lib), Tier: tier, Median: c.Median[r.Metric], Min: c.Min[r.Metric], Max: c.Max[r.Metric],
-		Trials: CountedTrials(c), Valid: true, Noisy: hasFlag(c, results.StatusNoisy)}
+		Trials: CountedTrials(c), Valid: true, Noisy: hasFlag(c, record.StatusNoisy)}
 }
 
 // Method states how every ranking is made, for a report's notes.
 func Method() string { return methodText }
 
 // TrialRange is the fewest and the most trials any cell of run counted.
-func TrialRange(run *results.Run) (lo, hi int) {
+func TrialRange(run *record.Run) (lo, hi int) {
 	for i := range run.Cells {
 		c := &run.Cells[i]
 		if len(c.Trials) == 0 {

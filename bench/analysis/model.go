@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // FileName is the model's file inside a run directory.
@@ -28,7 +28,7 @@ type Model struct {
 	Entries  []EntryRole `json:"entries"`
 	Findings []*Finding  `json:"findings"`
 
-	run *results.Run
+	run *record.Run
 }
 
 // EntryRole is one entry and its role.
@@ -99,7 +99,7 @@ func (m *Model) Finding(id string) *Finding {
 }
 
 // Results is the run the model was built from.
-func (m *Model) Results() *results.Run { return m.run }
+func (m *Model) Results() *record.Run { return m.run }
 
 // Write saves the model as dir/findings.json.
 func (m *Model) Write(dir string) error {

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/bench/stats"
 )
 
@@ -36,7 +36,7 @@ type Ranked struct {
 	Valid, Total int
 	// MinTrials is the fewest trials behind any ranked entry's point.
 	MinTrials int
-	cells     map[string]*results.Cell
+	cells     map[string]*record.Cell
 }
 
 // MinRankTrials is the fewest trials an entry needs for its point to be
@@ -64,11 +64,11 @@ func (r *Ranked) Leading() []string {
 }
 
 // Cell is lib's cell in the column.
-func (r *Ranked) Cell(lib string) *results.Cell { return r.cells[lib] }
+func (r *Ranked) Cell(lib string) *record.Cell { return r.cells[lib] }
 
 // Rank ranks cells (one per entry, the same column) on metric key.
-func Rank(cells []*results.Cell, key string, higherIsBetter bool) *Ranked {
-	r := &Ranked{Metric: key, HigherIsBetter: higherIsBetter, Tier: map[string]int{}, Invalid: map[string]string{}, cells: map[string]*results.Cell{}}
+func Rank(cells []*record.Cell, key string, higherIsBetter bool) *Ranked {
+	r := &Ranked{Metric: key, HigherIsBetter: higherIsBetter, Tier: map[string]int{}, Invalid: map[string]string{}, cells: map[string]*record.Cell{}}
 	samples := map[string][]stats.Obs{}
 	for _, c := range cells {
 		r.cells[c.Lib] = c
@@ -105,14 +105,14 @@ func Rank(cells []*results.Cell, key string, higherIsBetter bool) *Ranked {
 // Observations are the values of key over c's trials that count, each with
 // the round it was measured in (runs recorded before rounds were recorded
 // measured trial n of every cell in pass n: the trial's number).
-func Observations(c *results.Cell, key string) []stats.Obs {
-	m, ok := results.MetricByKey(key)
+func Observations(c *record.Cell, key string) []stats.Obs {
+	m, ok := record.MetricByKey(key)
 	if !ok {
 		return nil
 	}
 	var out []stats.Obs
 	for _, t := range c.Trials {
-		if results.TrialProblem(c.Scenario, t) != "" {
+		if record.TrialProblem(c.Scenario, t) != "" {
 			continue
 		}
 		if v, ok := m.Get(t.Result); ok && v > 0 {

@@ -6,12 +6,12 @@ import (
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/format"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // rules make the findings of a run, in deck order. Each rule ranks one
 // metric over one column and titles it with the words of words.go.
-var rules = []func(run *results.Run) []*Finding{
+var rules = []func(run *record.Run) []*Finding{
 	throughputFindings, latencyFindings, cpuFindings, memoryFindings, fanoutFindings,
 }
 
@@ -42,35 +42,35 @@ func largest(xs []int) int {
 	return xs[len(xs)-1]
 }
 
-func throughputFindings(run *results.Run) []*Finding {
+func throughputFindings(run *record.Run) []*Finding {
 	sizes, conns := Axes(run, config.EchoClosed)
 	n := largest(conns)
 	var out []*Finding
 	for _, size := range sizes {
 		k := Column{Scenario: config.EchoClosed, Size: size, Conns: n}
-		r := Rank(Cells(run, k), results.MsgsPerSec, true)
+		r := Rank(Cells(run, k), record.MsgsPerSec, true)
 		subject := format.Size(size) + " echo throughput"
-		out = append(out, finding(IDThroughput(size), results.MsgsPerSec, k, r, leadTitle(subject, format.Count, " msgs/s")))
+		out = append(out, finding(IDThroughput(size), record.MsgsPerSec, k, r, leadTitle(subject, format.Count, " msgs/s")))
 	}
 	return out
 }
 
-func cpuFindings(run *results.Run) []*Finding {
+func cpuFindings(run *record.Run) []*Finding {
 	sizes, conns := Axes(run, config.EchoClosed)
 	if len(sizes) == 0 {
 		return nil
 	}
 	size := PreferredSize(sizes)
 	k := Column{Scenario: config.EchoClosed, Size: size, Conns: largest(conns)}
-	r := Rank(Cells(run, k), results.ServerCPUUSPerMsg, false)
+	r := Rank(Cells(run, k), record.ServerCPUUSPerMsg, false)
 	subject := "server CPU per " + format.Size(size) + " echo"
-	return []*Finding{finding(IDCPU(size), results.ServerCPUUSPerMsg, k, r, leadTitle(subject, func(v float64) string { return format.Trim(v, 3) }, " µs"))}
+	return []*Finding{finding(IDCPU(size), record.ServerCPUUSPerMsg, k, r, leadTitle(subject, func(v float64) string { return format.Trim(v, 3) }, " µs"))}
 }
 
 // latencyFindings rank open-loop p99 at every offered load of the
 // preferred size: each library's own @25% and @50% of capacity, and every
 // absolute rate, where libraries meet the same offered load.
-func latencyFindings(run *results.Run) []*Finding {
+func latencyFindings(run *record.Run) []*Finding {
 	sizes, conns := Axes(run, config.EchoOpen)
 	if len(sizes) == 0 {
 		return nil
@@ -79,17 +79,17 @@ func latencyFindings(run *results.Run) []*Finding {
 	var out []*Finding
 	for _, at := range LoadLabels(run, size, n) {
 		k := Column{Scenario: config.EchoOpen, Size: size, Conns: n, At: at}
-		r := Rank(Cells(run, k), results.LatP99, false)
+		r := Rank(Cells(run, k), record.LatP99, false)
 		subject := "p99 echo latency at " + atPhrase(at)
 		if strings.HasSuffix(at, "%") {
 			// Each server at its own load: a point of its own curve, not a
 			// comparison (servers meet at the same absolute rates only).
-			f := finding(IDLatency(at), results.LatP99, k, r, curveTitle(subject))
+			f := finding(IDLatency(at), record.LatP99, k, r, curveTitle(subject))
 			f.Leading, f.Ranking = nil, []Place{}
 			out = append(out, f)
 			continue
 		}
-		out = append(out, finding(IDLatency(at), results.LatP99, k, r, leadTitle(subject, format.US, "")))
+		out = append(out, finding(IDLatency(at), record.LatP99, k, r, leadTitle(subject, format.US, "")))
 	}
 	return out
 }
@@ -120,44 +120,44 @@ func atPhrase(at string) string {
 	return at
 }
 
-func memoryFindings(run *results.Run) []*Finding {
+func memoryFindings(run *record.Run) []*Finding {
 	_, conns := Axes(run, config.Connect)
 	if len(conns) == 0 {
 		return nil
 	}
 	k := Column{Scenario: config.Connect, Conns: largest(conns)}
 	cells := Cells(run, k)
-	mem := Rank(cells, results.ServerRSSPerConn, false)
-	hs := Rank(cells, results.HandshakesPerSec, true)
+	mem := Rank(cells, record.ServerRSSPerConn, false)
+	hs := Rank(cells, record.HandshakesPerSec, true)
 	return []*Finding{
-		finding(IDMemory, results.ServerRSSPerConn, k, mem, leadTitle("server memory per idle connection", format.Bytes, "")),
-		finding(IDHandshakes, results.HandshakesPerSec, k, hs, leadTitle("handshakes per second", format.Count, "/s")),
+		finding(IDMemory, record.ServerRSSPerConn, k, mem, leadTitle("server memory per idle connection", format.Bytes, "")),
+		finding(IDHandshakes, record.HandshakesPerSec, k, hs, leadTitle("handshakes per second", format.Count, "/s")),
 	}
 }
 
 // fanoutFindings rank broadcast time to the last subscriber: its p99 when
 // every trial had at least MinSamplesP99 publishes, else its maximum, named
 // as such.
-func fanoutFindings(run *results.Run) []*Finding {
+func fanoutFindings(run *record.Run) []*Finding {
 	sizes, conns := Axes(run, config.Broadcast)
 	if len(sizes) == 0 {
 		return nil
 	}
 	k := Column{Scenario: config.Broadcast, Size: PreferredSize(sizes), Conns: largest(conns)}
-	var cells []*results.Cell
+	var cells []*record.Cell
 	for _, c := range Cells(run, k) {
 		if v := c.VariantOrDefault(); v == config.VariantWS || v == config.VariantSockJSWebSocket || v == config.VariantTCP {
 			cells = append(cells, c)
 		}
 	}
-	key, what := results.LastP99, "p99"
+	key, what := record.LastP99, "p99"
 	if FanoutSamples(cells) < MinSamplesP99 {
-		key, what = results.LastMax, "maximum"
+		key, what = record.LastMax, "maximum"
 	}
 	r := Rank(cells, key, false)
 	subject := fmt.Sprintf("%s time to the last of %s subscribers", what, format.Int(k.Conns))
 	f := finding(IDFanout, key, k, r, leadTitle(subject, format.US, ""))
-	if key == results.LastMax {
+	if key == record.LastMax {
 		f.Notes = append(f.Notes, fmt.Sprintf("A trial published %d messages at most, fewer than the %d a p99 needs: the figure is the maximum.", FanoutSamples(cells), MinSamplesP99))
 	}
 	return []*Finding{f}
@@ -165,11 +165,11 @@ func fanoutFindings(run *results.Run) []*Finding {
 
 // FanoutSamples is the fewest publishes any counted broadcast trial of
 // cells timed to its last subscriber.
-func FanoutSamples(cells []*results.Cell) int {
+func FanoutSamples(cells []*record.Cell) int {
 	least := -1
 	for _, c := range cells {
 		for _, t := range c.Trials {
-			if results.TrialProblem(c.Scenario, t) != "" || t.Result.FanoutLastUS == nil {
+			if record.TrialProblem(c.Scenario, t) != "" || t.Result.FanoutLastUS == nil {
 				continue
 			}
 			if n := int(t.Result.FanoutLastUS.Count); least < 0 || n < least {
@@ -182,7 +182,7 @@ func FanoutSamples(cells []*results.Cell) int {
 
 // LoadLabels are the offered loads of the open-loop cells at size and
 // conns: fractions of capacity ascending, then absolute rates ascending.
-func LoadLabels(run *results.Run, size, conns int) []string {
+func LoadLabels(run *record.Run, size, conns int) []string {
 	type pt struct {
 		at         string
 		load, rate float64

@@ -1,6 +1,6 @@
 package analysis
 
-import "github.com/wsbench/wsbench/bench/results"
+import "github.com/wsbench/wsbench/bench/record"
 
 // MinSamplesP99 is the fewest samples a p99 is computed from in one trial
 // before it is called what it is: with fewer, the 99th percentile of n
@@ -18,14 +18,14 @@ type Validity struct {
 
 // throughputMetrics are the figures a client-bound cell does not give:
 // the server was not the bottleneck, so its throughput is a lower bound.
-var throughputMetrics = map[string]bool{results.MsgsPerSec: true, results.MBPerSec: true}
+var throughputMetrics = map[string]bool{record.MsgsPerSec: true, record.MBPerSec: true}
 
 // PointValidity applies the rule to cell c and metric key.
-func PointValidity(c *results.Cell, key string) Validity {
+func PointValidity(c *record.Cell, key string) Validity {
 	switch {
 	case c == nil:
 		return Validity{Why: "not measured"}
-	case c.Status == results.StatusFailed:
+	case c.Status == record.StatusFailed:
 		return Validity{Why: "failed: " + c.Reason}
 	case c.Median == nil:
 		return Validity{Why: "no trial counted"}
@@ -33,10 +33,10 @@ func PointValidity(c *results.Cell, key string) Validity {
 	if _, ok := c.Median[key]; !ok {
 		return Validity{Why: "no " + key}
 	}
-	if throughputMetrics[key] && hasFlag(c, results.StatusClientBound) {
+	if throughputMetrics[key] && hasFlag(c, record.StatusClientBound) {
 		return Validity{Why: "client-bound (not the server's maximum)"}
 	}
-	if hasFlag(c, results.StatusClientLimited) {
+	if hasFlag(c, record.StatusClientLimited) {
 		return Validity{Why: "client-limited (the load generator fell behind)"}
 	}
 	return Validity{Valid: true}
@@ -44,17 +44,17 @@ func PointValidity(c *results.Cell, key string) Validity {
 
 // CountedTrials is the number of c's trials that count (neither failed nor
 // lost a message): the trials behind its median.
-func CountedTrials(c *results.Cell) int {
+func CountedTrials(c *record.Cell) int {
 	n := 0
 	for _, t := range c.Trials {
-		if results.TrialProblem(c.Scenario, t) == "" {
+		if record.TrialProblem(c.Scenario, t) == "" {
 			n++
 		}
 	}
 	return n
 }
 
-func hasFlag(c *results.Cell, flag string) bool {
+func hasFlag(c *record.Cell, flag string) bool {
 	if c.Status == flag {
 		return true
 	}

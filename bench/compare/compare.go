@@ -13,16 +13,16 @@ import (
 	"strings"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/bench/stats"
 )
 
 // Headline metrics per scenario, with the direction that is better.
 var headline = map[config.Scenario][]metric{
-	config.EchoClosed: {{results.MsgsPerSec, true}},
-	config.EchoOpen:   {{results.LatP50, false}, {results.LatP99, false}},
-	config.Broadcast:  {{results.LastP50, false}},
-	config.Connect:    {{results.HandshakesPerSec, true}, {results.ServerRSSPerConn, false}},
+	config.EchoClosed: {{record.MsgsPerSec, true}},
+	config.EchoOpen:   {{record.LatP50, false}, {record.LatP99, false}},
+	config.Broadcast:  {{record.LastP50, false}},
+	config.Connect:    {{record.HandshakesPerSec, true}, {record.ServerRSSPerConn, false}},
 }
 
 type metric struct {
@@ -75,7 +75,7 @@ type Report struct {
 }
 
 // Runs compares run b against run a.
-func Runs(a, b *results.Run) *Report {
+func Runs(a, b *record.Run) *Report {
 	rep := &Report{A: a.Name, B: b.Name, Agreement: analysis.Agree(analysis.Build(a), analysis.Build(b))}
 	ca := index(a)
 	type col struct {
@@ -166,15 +166,15 @@ func fmtPtr(x *float64) string {
 	return fmt.Sprintf("%.3f", *x)
 }
 
-func index(r *results.Run) map[string]*results.Cell {
-	m := map[string]*results.Cell{}
+func index(r *record.Run) map[string]*record.Cell {
+	m := map[string]*record.Cell{}
 	for i := range r.Cells {
 		m[r.Cells[i].ID] = &r.Cells[i]
 	}
 	return m
 }
 
-func usable(c *results.Cell) bool { return c.Status != results.StatusFailed && c.Median != nil }
+func usable(c *record.Cell) bool { return c.Status != record.StatusFailed && c.Median != nil }
 
 func round(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {

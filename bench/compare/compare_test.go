@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 const fixture = "../report/testdata/results.json"
 
-func load(t *testing.T) *results.Run {
+func load(t *testing.T) *record.Run {
 	t.Helper()
-	r, err := results.Load(fixture)
+	r, err := record.Load(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestSlowerLibraryFlips(t *testing.T) {
 		for _, tr := range c.Trials {
 			tr.Result.MsgsPerSec *= 0.3
 		}
-		results.Summarize(c, 1, len(c.Trials))
+		record.Summarize(c, 1, len(c.Trials))
 	}
 	rep := Runs(a, b)
 	if rep.RankAgreement == nil || *rep.RankAgreement >= 1 || rep.Flipped == 0 {
@@ -62,7 +62,7 @@ func TestSlowerLibraryFlips(t *testing.T) {
 	}
 	found := false
 	for _, c := range rep.Cells {
-		if c.ID == id && c.Metric == results.MsgsPerSec {
+		if c.ID == id && c.Metric == record.MsgsPerSec {
 			found = true
 			if c.Ratio > 0.31 || c.Ratio < 0.29 || !c.Significant {
 				t.Errorf("%s: ratio %v significant %v", id, c.Ratio, c.Significant)

@@ -15,7 +15,7 @@ type Lib struct {
 // variant), one scenario, one payload size and one connection count,
 // measured Trials times. Loadgen is the load generator's configuration
 // for it. The JSON names are those of results.json, which records cells
-// (package results writes the durations, in its own units).
+// (package record writes the durations, in its own units).
 type Cell struct {
 	Lib     string  `json:"lib"`
 	Proto   string  `json:"proto"`

@@ -188,9 +188,9 @@ const DefaultWindow = 4
 //
 // Broadcast publishes 20 messages/s for the measured second: about 20
 // samples of time to the last subscriber per trial, so its tail is a
-// maximum, not a p99 (results.LastCount records the count and
-// results.TailName names the figure). A p99 needs at least
-// results.TailSamples samples: ten times the publish rate would overload
+// maximum, not a p99 (record.LastCount records the count and
+// record.TailName names the figure). A p99 needs at least
+// record.TailSamples samples: ten times the publish rate would overload
 // the servers (at 20/s they already spend a third to a half of their CPU
 // on the 1,000 deliveries of each publish, SockJS xhr-polling all of it),
 // and ten times the interval would add nine seconds to every broadcast

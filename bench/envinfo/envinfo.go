@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // Lib names a library and its module ("" for the standard library).
@@ -25,16 +25,16 @@ type Lib struct {
 // Collect fills an Environment. serversBin is the built server binary whose
 // build information gives the library versions (may be "" when unknown);
 // repo is the module root for git.
-func Collect(serversBin, repo string, libs []Lib) (results.Environment, []string) {
+func Collect(serversBin, repo string, libs []Lib) (record.Environment, []string) {
 	var warnings []string
-	env := results.Environment{
+	env := record.Environment{
 		CPUModel:  cpuModel(),
 		Cores:     runtime.NumCPU(),
 		OS:        runtime.GOOS,
 		Arch:      runtime.GOARCH,
 		BenchGo:   runtime.Version(),
 		GoVersion: runtime.Version(),
-		Libraries: map[string]results.Library{},
+		Libraries: map[string]record.Library{},
 	}
 	env.Host, _ = os.Hostname()
 	env.MemTotalBytes = memTotal()
@@ -62,7 +62,7 @@ func Collect(serversBin, repo string, libs []Lib) (results.Environment, []string
 		}
 	}
 	for _, l := range libs {
-		info := results.Library{Module: l.Module, Proto: l.Proto}
+		info := record.Library{Module: l.Module, Proto: l.Proto}
 		switch {
 		case l.Module == "":
 			info.Version = "net/http, " + env.GoVersion

@@ -9,13 +9,13 @@ import (
 	"fmt"
 
 	"github.com/wsbench/wsbench/bench/htmlreport"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/bench/report"
-	"github.com/wsbench/wsbench/bench/results"
 	"github.com/wsbench/wsbench/bench/slides"
 )
 
 // Write publishes run into its directory dir.
-func Write(dir string, run *results.Run) error {
+func Write(dir string, run *record.Run) error {
 	conf, err := slides.NearestConformance(dir)
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)

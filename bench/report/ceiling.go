@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"github.com/wsbench/wsbench/bench/analysis"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // ceiling is the run's ceiling entry (its registry role: the same echo
@@ -30,7 +30,7 @@ func (v *view) ceilingNote(ceil string) string {
 // ofCeiling is " · 62% of tcp": c's median of key against the ceiling
 // row's cell of the same scenario, size, connections and load; "" when
 // either has no figure or c is the ceiling itself.
-func (v *view) ofCeiling(c *results.Cell, ceil, key string, _ bool) string {
+func (v *view) ofCeiling(c *record.Cell, ceil, key string, _ bool) string {
 	if ceil == "" || !usable(c) || c.Lib == ceil {
 		return ""
 	}

@@ -20,7 +20,7 @@ import (
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/palette"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/loadgen/result"
 )
 
@@ -55,7 +55,7 @@ func (v *view) dashes(lib string) []vg.Length {
 }
 
 // Charts writes every chart of the run under dir/charts and returns them.
-func Charts(run *results.Run, dir string) ([]Chart, error) {
+func Charts(run *record.Run, dir string) ([]Chart, error) {
 	v := newView(run)
 	if err := os.MkdirAll(filepath.Join(dir, "charts"), 0o755); err != nil {
 		return nil, err
@@ -76,8 +76,8 @@ func Charts(run *results.Run, dir string) ([]Chart, error) {
 	for _, n := range conns {
 		for _, s := range sizes {
 			title := fmt.Sprintf("Echo throughput, %s messages, %s connections", fmtSize(s), fmtInt(n))
-			p := v.bars(title, "messages per second (higher is better)", results.MsgsPerSec, 1, fmtCount,
-				func(lib string) *results.Cell { return v.cell(lib, config.EchoClosed, s, n) })
+			p := v.bars(title, "messages per second (higher is better)", record.MsgsPerSec, 1, fmtCount,
+				func(lib string) *record.Cell { return v.cell(lib, config.EchoClosed, s, n) })
 			name := fmt.Sprintf("charts/echo-throughput-%s-%dc.svg", sizeSlug(s), n)
 			if err := add(Chart{Section: fmt.Sprintf("echo-throughput-%d", n), File: name, Note: v.barNote(),
 				Title: title + fmt.Sprintf(" (closed loop, %d in flight, HTTP 1)", spec.Window)}, p); err != nil {
@@ -96,7 +96,7 @@ func Charts(run *results.Run, dir string) ([]Chart, error) {
 			for _, s := range sizes {
 				mode := "closed loop (not a ranking: see the latency table)"
 				title := fmt.Sprintf("Echo latency by percentile, %s, %s, %s conns", mode, fmtSize(s), fmtInt(n))
-				p := v.curves(title, func(lib string) *results.Cell { return v.cell(lib, sc, s, n) })
+				p := v.curves(title, func(lib string) *record.Cell { return v.cell(lib, sc, s, n) })
 				name := fmt.Sprintf("charts/%s-latency-%s-%dc.svg", sc, sizeSlug(s), n)
 				note := fmt.Sprintf("the median trial of %d", v.trials())
 				if err := add(Chart{Section: fmt.Sprintf("%s-latency-%d-%d", sc, s, n), File: name, Title: title, Note: note}, p); err != nil {
@@ -108,8 +108,8 @@ func Charts(run *results.Run, dir string) ([]Chart, error) {
 	bsizes, _ := v.axes(config.Broadcast)
 	for _, s := range bsizes {
 		for _, m := range []struct{ id, key, what string }{
-			{"delivery", results.LatP99, "per-delivery p99 latency"},
-			{"last", results.LastP99, "p99 time to the last subscriber"},
+			{"delivery", record.LatP99, "per-delivery p99 latency"},
+			{"last", record.LastP99, "p99 time to the last subscriber"},
 		} {
 			title := fmt.Sprintf("Broadcast %s, %s messages", m.what, fmtSize(s))
 			p := v.versusConns(title, m.key, config.Broadcast, s)
@@ -123,9 +123,9 @@ func Charts(run *results.Run, dir string) ([]Chart, error) {
 	_, cconns := v.axes(config.Connect)
 	for _, n := range cconns {
 		title := fmt.Sprintf("Server memory per idle connection, %s connections", fmtInt(n))
-		p := v.bars(title, "KiB of RSS per connection (lower is better)", results.ServerRSSPerConn, 1024,
+		p := v.bars(title, "KiB of RSS per connection (lower is better)", record.ServerRSSPerConn, 1024,
 			func(x float64) string { return trim(x, 3) + " KiB" },
-			func(lib string) *results.Cell { return v.cell(lib, config.Connect, 0, n) })
+			func(lib string) *record.Cell { return v.cell(lib, config.Connect, 0, n) })
 		name := fmt.Sprintf("charts/memory-per-conn-%dc.svg", n)
 		if err := add(Chart{Section: "memory", File: name, Title: title, Note: v.barNote()}, p); err != nil {
 			return out, err
@@ -240,7 +240,7 @@ func (v *view) barNote() string {
 // above; failed cells get a "failed" label and no bar. Values are divided by
 // unit before plotting and formatting. It returns nil when no library has a
 // number.
-func (v *view) bars(title, ylabel, key string, unit float64, f func(float64) string, cell func(lib string) *results.Cell) *plot.Plot {
+func (v *view) bars(title, ylabel, key string, unit float64, f func(float64) string, cell func(lib string) *record.Cell) *plot.Plot {
 	p := newPlot(title, "", ylabel)
 	var names []string
 	var lbl plotter.XYLabels
@@ -275,14 +275,14 @@ func (v *view) bars(title, ylabel, key string, unit float64, f func(float64) str
 		bar.XMin = float64(i)
 		bar.Color = v.color(lib)
 		bar.LineStyle.Width = 0
-		if c.Status != results.StatusOK {
+		if c.Status != record.StatusOK {
 			bar.Color = lighten(bar.Color)
 		}
 		p.Add(bar)
 		errs.XYs = append(errs.XYs, plotter.XY{X: float64(i), Y: med})
 		errs.YErrors = append(errs.YErrors, struct{ Low, High float64 }{med - lo, hi - med})
 		label := f(med)
-		if c.Status != results.StatusOK {
+		if c.Status != record.StatusOK {
 			label += "\n" + c.Status
 		}
 		lbl.XYs = append(lbl.XYs, plotter.XY{X: float64(i), Y: hi})
@@ -340,7 +340,7 @@ func percentileX(p float64) float64 { return -math.Log10(1 - p/100) }
 
 // curves is the HDR-style latency-by-percentile chart of the median trial
 // of each library's cell. It returns nil when no cell has a curve.
-func (v *view) curves(title string, cell func(lib string) *results.Cell) *plot.Plot {
+func (v *view) curves(title string, cell func(lib string) *record.Cell) *plot.Plot {
 	p := newPlot(title, "percentile", "latency (log scale)")
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = usTicks{}
@@ -365,7 +365,7 @@ func (v *view) curves(title string, cell func(lib string) *results.Cell) *plot.P
 		l.Width = vg.Points(2.5)
 		p.Add(l)
 		name := lib
-		if c.Status != results.StatusOK {
+		if c.Status != record.StatusOK {
 			name += " (" + c.Status + ")"
 		}
 		p.Legend.Add(name, l)

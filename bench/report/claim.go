@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // The claim section tests "WebSockets are 5-10x faster than REST" row by
@@ -35,7 +35,7 @@ type ClaimRow struct {
 	Short      string // the metric in a word: throughput, latency, bytes, CPU
 	Conditions string
 	Other      string // the non-WebSocket figure as shown
-	OtherCell  *results.Cell
+	OtherCell  *record.Cell
 	Refs       []ClaimRatio // one per Claim.Refs, same order
 	headline   bool         // shown in the chart
 }
@@ -57,7 +57,7 @@ type Claim struct {
 }
 
 // BuildClaim computes the claim section of run.
-func BuildClaim(run *results.Run) *Claim {
+func BuildClaim(run *record.Run) *Claim {
 	v := newView(run)
 	cl := &Claim{}
 	for _, lib := range v.libs {
@@ -125,7 +125,7 @@ func (v *view) fastestWS() string {
 			if c.Lib != lib || c.Extra || c.Scenario != config.EchoClosed || !usable(&c) {
 				continue
 			}
-			if x := c.Median[results.MsgsPerSec]; x > 0 {
+			if x := c.Median[record.MsgsPerSec]; x > 0 {
 				s.n++
 				logSum += math.Log(x)
 			}
@@ -146,7 +146,7 @@ func (v *view) fastestWS() string {
 
 // isOther reports whether c does the job without a WebSocket: any HTTP
 // cell, or a SockJS emulation transport.
-func isOther(c *results.Cell) bool {
+func isOther(c *record.Cell) bool {
 	switch c.VariantOrDefault() {
 	case config.VariantSockJSXHRStreaming, config.VariantSockJSXHRPolling:
 		return true
@@ -156,7 +156,7 @@ func isOther(c *results.Cell) bool {
 
 // variantOrder sorts the non-WebSocket sides: by variant in
 // config.Variants order, then polling interval, then library.
-func variantOrder(a, b *results.Cell) int {
+func variantOrder(a, b *record.Cell) int {
 	ia := slices.Index(config.Variants, a.VariantOrDefault())
 	ib := slices.Index(config.Variants, b.VariantOrDefault())
 	if ia != ib {
@@ -173,7 +173,7 @@ func variantOrder(a, b *results.Cell) int {
 
 // pollMS is a polling cell's interval in ms, from the cell or else from
 // its trials (the load generator's default when the matrix left it).
-func pollMS(c *results.Cell) float64 {
+func pollMS(c *record.Cell) float64 {
 	if c.PollInterval > 0 {
 		return float64(c.PollInterval.Microseconds()) / 1000
 	}
@@ -187,16 +187,16 @@ func pollMS(c *results.Cell) float64 {
 
 // claimTags marks a figure that needs care: client-bound applies to
 // closed-loop throughput only, noisy to every figure of the cell.
-func claimTags(c *results.Cell, m claimMetric) string {
+func claimTags(c *record.Cell, m claimMetric) string {
 	if !usable(c) {
 		return ""
 	}
 	var t []string
-	if m.key == results.MsgsPerSec && hasFlag(c, results.StatusClientBound) {
-		t = append(t, "*"+results.StatusClientBound+"*")
+	if m.key == record.MsgsPerSec && hasFlag(c, record.StatusClientBound) {
+		t = append(t, "*"+record.StatusClientBound+"*")
 	}
-	if hasFlag(c, results.StatusNoisy) {
-		t = append(t, "*"+results.StatusNoisy+"*")
+	if hasFlag(c, record.StatusNoisy) {
+		t = append(t, "*"+record.StatusNoisy+"*")
 	}
 	if len(t) == 0 {
 		return ""
@@ -205,7 +205,7 @@ func claimTags(c *results.Cell, m claimMetric) string {
 }
 
 // conditions states what a row's cells share.
-func (v *view) conditions(c *results.Cell) string {
+func (v *view) conditions(c *record.Cell) string {
 	parts := []string{fmtSize(c.PayloadBytes)}
 	switch c.Scenario {
 	case config.EchoClosed:
@@ -228,7 +228,7 @@ func (v *view) conditions(c *results.Cell) string {
 // for echo the same footing (closed loop: ref with one message in flight,
 // the variant config.VariantWSOneInFlight; open loop: the same offered
 // rate). Nil when the run has none.
-func (v *view) wsPeer(ref string, other *results.Cell) *results.Cell {
+func (v *view) wsPeer(ref string, other *record.Cell) *record.Cell {
 	switch other.Scenario {
 	case config.EchoClosed:
 		row := config.RowName(ref, config.VariantWSOneInFlight, true, 0)
@@ -253,7 +253,7 @@ func (v *view) wsWindow() int {
 // claimRows are the rows of group g: for each non-WebSocket side, each
 // metric, each size and connection count.
 func (v *view) claimRows(g claimGroup, refs []string) []ClaimRow {
-	var others []*results.Cell
+	var others []*record.Cell
 	for i := range v.run.Cells {
 		c := &v.run.Cells[i]
 		// Open-loop points at a fraction of each side's own capacity are
@@ -273,7 +273,7 @@ func (v *view) claimRows(g claimGroup, refs []string) []ClaimRow {
 		return a.Conns < b.Conns
 	})
 	var sides []string
-	bySide := map[string][]*results.Cell{}
+	bySide := map[string][]*record.Cell{}
 	for _, c := range others {
 		name := sideName(c)
 		if _, ok := bySide[name]; !ok {

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/servers/registry"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -41,7 +41,7 @@ func TestVerdictBoundaries(t *testing.T) {
 // wsRef finds the WebSocket cell a row is compared with: for closed-loop
 // echo the library's one-in-flight cell, for open-loop echo its cell at
 // the same offered rate, else its cell of the same scenario and size.
-func wsRef(t *testing.T, run *results.Run, lib string, other *results.Cell) *results.Cell {
+func wsRef(t *testing.T, run *record.Run, lib string, other *record.Cell) *record.Cell {
 	t.Helper()
 	for i := range run.Cells {
 		c := &run.Cells[i]
@@ -80,8 +80,8 @@ func TestClaimFromFixture(t *testing.T) {
 		lib := l.Name
 		sum, n := 0.0, 0
 		for _, c := range run.Cells {
-			if c.Lib == lib && c.Scenario == config.EchoClosed && c.Status != results.StatusFailed {
-				sum += math.Log(c.Median[results.MsgsPerSec])
+			if c.Lib == lib && c.Scenario == config.EchoClosed && c.Status != record.StatusFailed {
+				sum += math.Log(c.Median[record.MsgsPerSec])
 				n++
 			}
 		}
@@ -127,13 +127,13 @@ func TestClaimFromFixture(t *testing.T) {
 
 	// Every ratio follows from the two cells' medians, oriented so that
 	// above 1 WebSocket is better, and its verdict from the ratio.
-	higher := map[string]bool{results.MsgsPerSec: true}
+	higher := map[string]bool{record.MsgsPerSec: true}
 	keys := map[string]string{
-		"maximum throughput (msgs/s), closed loop": results.MsgsPerSec, "latency p50, open loop": results.LatP50, "latency p99, open loop": results.LatP99,
-		"bytes on the wire per message": results.BytesPerMsg, "server CPU µs per message, closed loop": results.ServerCPUUSPerMsg,
-		"server CPU µs per message, open loop": results.ServerCPUUSPerMsg,
-		"delivery latency p50":                 results.LatP50, "delivery latency p99": results.LatP99, "p99 to the last subscriber": results.LastP99,
-		"bytes on the wire per delivered message": results.BytesPerMsg, "server CPU µs per delivered message": results.ServerCPUUSPerMsg,
+		"maximum throughput (msgs/s), closed loop": record.MsgsPerSec, "latency p50, open loop": record.LatP50, "latency p99, open loop": record.LatP99,
+		"bytes on the wire per message": record.BytesPerMsg, "server CPU µs per message, closed loop": record.ServerCPUUSPerMsg,
+		"server CPU µs per message, open loop": record.ServerCPUUSPerMsg,
+		"delivery latency p50":                 record.LatP50, "delivery latency p99": record.LatP99, "p99 to the last subscriber": record.LastP99,
+		"bytes on the wire per delivered message": record.BytesPerMsg, "server CPU µs per delivered message": record.ServerCPUUSPerMsg,
 	}
 	noData := 0
 	for _, r := range cl.Rows {
@@ -149,13 +149,13 @@ func TestClaimFromFixture(t *testing.T) {
 				}
 				continue
 			}
-			if hasFlag(ws, results.StatusClientBound) && key == results.MsgsPerSec || hasFlag(r.OtherCell, results.StatusClientBound) && key == results.MsgsPerSec {
+			if hasFlag(ws, record.StatusClientBound) && key == record.MsgsPerSec || hasFlag(r.OtherCell, record.StatusClientBound) && key == record.MsgsPerSec {
 				if ref.Verdict != VerdictNoData || !strings.Contains(ref.Text, "client-bound") {
 					t.Errorf("%s %s vs %s: client-bound side gives %v %s", r.OtherCell.ID, r.Metric, ref.Lib, ref.Ratio, ref.Text)
 				}
 				continue
 			}
-			if ws.Status == results.StatusFailed || r.OtherCell.Status == results.StatusFailed {
+			if ws.Status == record.StatusFailed || r.OtherCell.Status == record.StatusFailed {
 				noData++
 				if ref.Verdict != VerdictNoData || !math.IsNaN(ref.Ratio) || !strings.Contains(ref.Text, "failed") {
 					t.Errorf("%s %s vs %s: failed cell gives %v %s", r.OtherCell.ID, r.Metric, ref.Lib, ref.Ratio, ref.Text)
@@ -209,18 +209,18 @@ func TestClaimFromFixture(t *testing.T) {
 // claimRun is a run of gorilla and rest with one closed-loop echo point
 // (one message in flight on both sides) whose figures put the ratios on
 // the verdict boundaries.
-func claimRun(rest map[string]float64) *results.Run {
+func claimRun(rest map[string]float64) *record.Run {
 	cfg := config.Config{Libs: []string{"gorilla", "rest"}, Trials: 3, Scenarios: []config.Spec{
 		{Scenario: config.EchoClosed, Sizes: []int{1024}, Conns: []int{100}, Window: 4,
 			Variants: []config.VariantSpec{{Variant: config.VariantWSOneInFlight, Lib: "gorilla"}}}}}
-	run := &results.Run{Name: "boundaries", Environment: results.Environment{Matrix: cfg}}
+	run := &record.Run{Name: "boundaries", Environment: record.Environment{Matrix: cfg}}
 	for _, c := range cfg.Cells([]config.Lib{{Name: "gorilla", Proto: "ws"}, {Name: "rest", Proto: "http"}}) {
-		rc := results.CellFrom(c)
-		rc.Status = results.StatusOK
-		rc.Median = map[string]float64{results.MsgsPerSec: 10000, results.LatP50: 100, results.LatP99: 1000,
-			results.BytesPerMsg: 2000, results.ServerCPUUSPerMsg: 10}
+		rc := record.CellFrom(c)
+		rc.Status = record.StatusOK
+		rc.Median = map[string]float64{record.MsgsPerSec: 10000, record.LatP50: 100, record.LatP99: 1000,
+			record.BytesPerMsg: 2000, record.ServerCPUUSPerMsg: 10}
 		if c.Lib == "gorilla" && !c.Extra {
-			rc.Median[results.MsgsPerSec] = 40000 // several in flight: not the footing REST is compared on
+			rc.Median[record.MsgsPerSec] = 40000 // several in flight: not the footing REST is compared on
 		}
 		if c.Lib == "rest" {
 			rc.Median = rest
@@ -232,11 +232,11 @@ func claimRun(rest map[string]float64) *results.Run {
 
 func TestClaimVerdictsAtTheBoundaries(t *testing.T) {
 	run := claimRun(map[string]float64{
-		results.MsgsPerSec:        2000,  // 10000/2000 = 5: holds
-		results.LatP50:            1000,  // closed-loop latency: not compared
-		results.LatP99:            4990,  // idem
-		results.BytesPerMsg:       20200, // 10.1: stronger
-		results.ServerCPUUSPerMsg: 5,     // 0.5: reversed
+		record.MsgsPerSec:        2000,  // 10000/2000 = 5: holds
+		record.LatP50:            1000,  // closed-loop latency: not compared
+		record.LatP99:            4990,  // idem
+		record.BytesPerMsg:       20200, // 10.1: stronger
+		record.ServerCPUUSPerMsg: 5,     // 0.5: reversed
 	})
 	cl := BuildClaim(run)
 	if !slices.Equal(cl.Refs, []string{"gorilla"}) || cl.Fastest != "gorilla" {
@@ -288,7 +288,7 @@ func TestClaimVerdictsAtTheBoundaries(t *testing.T) {
 	// A client-bound side gives no maximum-throughput ratio (the load
 	// generator set the figure), and leaves the other metrics alone.
 	restCell := &run.Cells[len(run.Cells)-1]
-	restCell.Status, restCell.Flags = results.StatusClientBound, []string{results.StatusClientBound}
+	restCell.Status, restCell.Flags = record.StatusClientBound, []string{record.StatusClientBound}
 	rows := BuildClaim(run).Rows
 	if got := rows[0].Refs[0].Text; got != "no data: rest client-bound (not the server's maximum)" {
 		t.Errorf("client-bound REST: %q", got)
@@ -297,7 +297,7 @@ func TestClaimVerdictsAtTheBoundaries(t *testing.T) {
 		t.Errorf("client-bound REST, bytes: %q", got)
 	}
 	// A failed side gives no ratio.
-	restCell.Status = results.StatusFailed
+	restCell.Status = record.StatusFailed
 	for _, r := range BuildClaim(run).Rows {
 		if r.Refs[0].Verdict != VerdictNoData || r.Other != "failed" {
 			t.Errorf("%s: failed REST cell gives %s %q", r.Metric, r.Other, r.Refs[0].Text)

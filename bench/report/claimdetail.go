@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // claimDetailTables show every figure behind the ratios.
@@ -69,7 +69,7 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 			if slices.Contains(cl.Refs, row) {
 				closed = v.cells[cellKey{config.RowName(row, config.VariantWSOneInFlight, true, 0), config.EchoClosed, p.size, p.conns, ""}]
 			}
-			opens := make([]*results.Cell, len(rates))
+			opens := make([]*record.Cell, len(rates))
 			any := closed != nil
 			for i, r := range rates {
 				opens[i] = v.openCell(row, p.size, p.conns, config.LoadLabel(0, r))
@@ -78,18 +78,18 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 			if !any {
 				continue
 			}
-			if c := firstNonNil(append([]*results.Cell{closed}, opens...)...); isOther(c) {
+			if c := firstNonNil(append([]*record.Cell{closed}, opens...)...); isOther(c) {
 				name = sideName(c) + " (" + row + ")"
 			}
-			wire := plain(closed, results.BytesTXPerMsg, fmtWire)
+			wire := plain(closed, record.BytesTXPerMsg, fmtWire)
 			if usable(closed) {
-				wire += " / " + plain(closed, results.BytesRXPerMsg, fmtWire)
+				wire += " / " + plain(closed, record.BytesRXPerMsg, fmtWire)
 			}
 			line := []string{fmtSize(p.size), fmtInt(p.conns), name,
-				value(closed, results.MsgsPerSec, fmtCount, false), wire, plain(closed, results.ServerCPUUSPerMsg, fmtCPU)}
+				value(closed, record.MsgsPerSec, fmtCount, false), wire, plain(closed, record.ServerCPUUSPerMsg, fmtCPU)}
 			stats := []string{status(closed)}
 			for _, o := range opens {
-				line = append(line, pair(o, results.LatP50, results.LatP99), plain(o, results.ServerCPUUSPerMsg, fmtCPU))
+				line = append(line, pair(o, record.LatP50, record.LatP99), plain(o, record.ServerCPUUSPerMsg, fmtCPU))
 				if o != nil {
 					stats = append(stats, status(o))
 				}
@@ -111,7 +111,7 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 		Text:   true,
 	}
 	var bpoints []point
-	var others []*results.Cell
+	var others []*record.Cell
 	var sockjsWS []string
 	for i := range v.run.Cells {
 		c := &v.run.Cells[i]
@@ -156,11 +156,11 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 				name = row + " (websocket transport)"
 			}
 			push.Rows = append(push.Rows, []string{fmtSize(p.size), fmtInt(p.conns), name,
-				pair(c, results.LatP50, results.LatP99), pair(c, results.LastP50, results.LastP99),
-				plain(c, results.RequestsPerMsg, func(x float64) string { return trim(x, 3) }),
-				plain(c, results.BytesPerMsg, fmtWire),
-				plain(c, results.EmptyPollShare, fmtPercent),
-				plain(c, results.ServerCPUUSPerMsg, fmtCPU), lost(c), status(c)})
+				pair(c, record.LatP50, record.LatP99), pair(c, record.LastP50, record.LastP99),
+				plain(c, record.RequestsPerMsg, func(x float64) string { return trim(x, 3) }),
+				plain(c, record.BytesPerMsg, fmtWire),
+				plain(c, record.EmptyPollShare, fmtPercent),
+				plain(c, record.ServerCPUUSPerMsg, fmtCPU), lost(c), status(c)})
 		}
 	}
 	if len(push.Rows) > 0 {
@@ -169,7 +169,7 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 	return ts
 }
 
-func firstNonNil(cs ...*results.Cell) *results.Cell {
+func firstNonNil(cs ...*record.Cell) *record.Cell {
 	for _, c := range cs {
 		if c != nil {
 			return c
@@ -179,7 +179,7 @@ func firstNonNil(cs ...*results.Cell) *results.Cell {
 }
 
 // pair is "p50 / p99" of a cell.
-func pair(c *results.Cell, k1, k2 string) string {
+func pair(c *record.Cell, k1, k2 string) string {
 	a := plain(c, k1, fmtUS)
 	if !usable(c) {
 		return a
@@ -190,7 +190,7 @@ func pair(c *results.Cell, k1, k2 string) string {
 func fmtPercent(x float64) string { return trim(x*100, 3) + "%" }
 
 // lost sums the lost messages over c's trials.
-func lost(c *results.Cell) string {
+func lost(c *record.Cell) string {
 	n := int64(0)
 	any := false
 	for _, t := range c.Trials {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/format"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // HeadlineRows are the rows the claim's chart and the deck show: each way
@@ -42,7 +42,7 @@ func RatioText(r ClaimRatio, side string) string {
 
 // ClaimFinding is the claim's finding: how many of the headline rows put
 // WebSocket 5× ahead or more, over the rows that have a ratio.
-func ClaimFinding(run *results.Run) *analysis.Finding {
+func ClaimFinding(run *record.Run) *analysis.Finding {
 	cl := BuildClaim(run)
 	f := &analysis.Finding{ID: analysis.IDClaim, Metric: "ratio", Ranking: []analysis.Place{}}
 	hi := cl.HeadlineIndex()

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // Rendering of the claim section: ratio tables, Markdown and terminal.
@@ -45,7 +45,7 @@ func (cl *Claim) Tables() []Table {
 
 // Markdown writes the claim section: intro, summary, chart, ratio tables
 // and the detail tables with every figure behind them.
-func (cl *Claim) Markdown(w io.Writer, run *results.Run, charts []Chart) {
+func (cl *Claim) Markdown(w io.Writer, run *record.Run, charts []Chart) {
 	fmt.Fprintf(w, "## The 5–10× claim\n\n")
 	if cl.Missing != "" {
 		fmt.Fprintf(w, "%s\n\n", cl.Summary())

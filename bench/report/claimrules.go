@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // The rules of the 5-10x comparison: the band, the verdicts, what is
@@ -69,17 +69,17 @@ type claimMetric struct {
 }
 
 var (
-	cmThroughput = claimMetric{results.MsgsPerSec, "maximum throughput (msgs/s), closed loop", "throughput", true, fmtCount}
-	cmOpenP50    = claimMetric{results.LatP50, "latency p50, open loop", "latency", false, fmtUS}
-	cmOpenP99    = claimMetric{results.LatP99, "latency p99, open loop", "latency", false, fmtUS}
-	cmEchoBytes  = claimMetric{results.BytesPerMsg, "bytes on the wire per message", "bytes", false, fmtWire}
-	cmEchoCPU    = claimMetric{results.ServerCPUUSPerMsg, "server CPU µs per message, closed loop", "CPU", false, fmtCPU}
-	cmOpenCPU    = claimMetric{results.ServerCPUUSPerMsg, "server CPU µs per message, open loop", "CPU", false, fmtCPU}
-	cmPushP50    = claimMetric{results.LatP50, "delivery latency p50", "latency", false, fmtUS}
-	cmPushP99    = claimMetric{results.LatP99, "delivery latency p99", "latency", false, fmtUS}
-	cmPushLast   = claimMetric{results.LastP99, "p99 to the last subscriber", "latency", false, fmtUS}
-	cmPushBytes  = claimMetric{results.BytesPerMsg, "bytes on the wire per delivered message", "bytes", false, fmtWire}
-	cmPushCPU    = claimMetric{results.ServerCPUUSPerMsg, "server CPU µs per delivered message", "CPU", false, fmtCPU}
+	cmThroughput = claimMetric{record.MsgsPerSec, "maximum throughput (msgs/s), closed loop", "throughput", true, fmtCount}
+	cmOpenP50    = claimMetric{record.LatP50, "latency p50, open loop", "latency", false, fmtUS}
+	cmOpenP99    = claimMetric{record.LatP99, "latency p99, open loop", "latency", false, fmtUS}
+	cmEchoBytes  = claimMetric{record.BytesPerMsg, "bytes on the wire per message", "bytes", false, fmtWire}
+	cmEchoCPU    = claimMetric{record.ServerCPUUSPerMsg, "server CPU µs per message, closed loop", "CPU", false, fmtCPU}
+	cmOpenCPU    = claimMetric{record.ServerCPUUSPerMsg, "server CPU µs per message, open loop", "CPU", false, fmtCPU}
+	cmPushP50    = claimMetric{record.LatP50, "delivery latency p50", "latency", false, fmtUS}
+	cmPushP99    = claimMetric{record.LatP99, "delivery latency p99", "latency", false, fmtUS}
+	cmPushLast   = claimMetric{record.LastP99, "p99 to the last subscriber", "latency", false, fmtUS}
+	cmPushBytes  = claimMetric{record.BytesPerMsg, "bytes on the wire per delivered message", "bytes", false, fmtWire}
+	cmPushCPU    = claimMetric{record.ServerCPUUSPerMsg, "server CPU µs per delivered message", "CPU", false, fmtCPU}
 )
 
 // scMetric is a metric taken from cells of one scenario.
@@ -116,7 +116,7 @@ func (g claimGroup) has(sc config.Scenario) bool {
 }
 
 // compare is one ratio with its verdict and caveats.
-func compare(m claimMetric, other, ws *results.Cell, lib string) ClaimRatio {
+func compare(m claimMetric, other, ws *record.Cell, lib string) ClaimRatio {
 	r := ClaimRatio{Lib: lib, Value: plain(ws, m.key, m.format), Ratio: math.NaN()}
 	if usable(ws) {
 		r.Value += claimTags(ws, m)
@@ -127,7 +127,7 @@ func compare(m claimMetric, other, ws *results.Cell, lib string) ClaimRatio {
 		r.Verdict = VerdictNoData
 		var why []string
 		for _, x := range []struct {
-			c    *results.Cell
+			c    *record.Cell
 			ok   bool
 			name string
 		}{{other, okO, other.ID}, {ws, okW, lib}} {
@@ -135,7 +135,7 @@ func compare(m claimMetric, other, ws *results.Cell, lib string) ClaimRatio {
 			case x.ok:
 			case x.c == nil:
 				why = append(why, x.name+" not measured")
-			case x.c.Status == results.StatusFailed:
+			case x.c.Status == record.StatusFailed:
 				why = append(why, x.c.ID+" failed")
 			default:
 				why = append(why, x.c.ID+" has no "+m.short+" figure")
@@ -146,7 +146,7 @@ func compare(m claimMetric, other, ws *results.Cell, lib string) ClaimRatio {
 	}
 	// A figure the load generator set is not the server's: no ratio (the
 	// one validity rule, bench/analysis).
-	for _, x := range []*results.Cell{other, ws} {
+	for _, x := range []*record.Cell{other, ws} {
 		if v := analysis.PointValidity(x, m.key); !v.Valid {
 			r.Verdict, r.Text = VerdictNoData, VerdictNoData+": "+x.Row()+" "+v.Why
 			return r
@@ -172,10 +172,10 @@ func compare(m claimMetric, other, ws *results.Cell, lib string) ClaimRatio {
 	if r.Ratio > 1/1.05 && r.Ratio < 1.05 {
 		notes = append(notes, "within 5%: no real difference")
 	}
-	if hasFlag(ws, results.StatusNoisy) || hasFlag(other, results.StatusNoisy) {
+	if hasFlag(ws, record.StatusNoisy) || hasFlag(other, record.StatusNoisy) {
 		notes = append(notes, "noisy")
 	}
-	for _, c := range []*results.Cell{other, ws} {
+	for _, c := range []*record.Cell{other, ws} {
 		if c.Scenario != config.Broadcast && rateShort(c) {
 			notes = append(notes, c.Row()+" fell short of the offered rate")
 		}
@@ -187,7 +187,7 @@ func compare(m claimMetric, other, ws *results.Cell, lib string) ClaimRatio {
 }
 
 // metricOf is a usable cell's median of key.
-func metricOf(c *results.Cell, key string) (float64, bool) {
+func metricOf(c *record.Cell, key string) (float64, bool) {
 	if !usable(c) {
 		return 0, false
 	}
@@ -195,13 +195,13 @@ func metricOf(c *results.Cell, key string) (float64, bool) {
 	return x, ok && x > 0 && !math.IsNaN(x) && !math.IsInf(x, 0)
 }
 
-func hasFlag(c *results.Cell, flag string) bool {
+func hasFlag(c *record.Cell, flag string) bool {
 	return c != nil && (c.Status == flag || slices.Contains(c.Flags, flag))
 }
 
 // rateShort reports whether an open-loop trial of c sent well below its
 // offered rate.
-func rateShort(c *results.Cell) bool {
+func rateShort(c *record.Cell) bool {
 	for _, t := range c.Trials {
 		if t.Result != nil && t.Result.RateShort {
 			return true

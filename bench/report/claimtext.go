@@ -8,14 +8,14 @@ import (
 	"strings"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // The prose of the claim section: the introduction and the generated
 // summary, and the plain-English names of the sides.
 
 // sideName is the non-WebSocket way of c in plain English.
-func sideName(c *results.Cell) string {
+func sideName(c *record.Cell) string {
 	v := c.VariantOrDefault()
 	s := v.Describe()
 	if v == config.VariantPoll {
@@ -30,7 +30,7 @@ func sideName(c *results.Cell) string {
 }
 
 // sideShort names the non-WebSocket side in a reversed verdict.
-func sideShort(c *results.Cell) string {
+func sideShort(c *record.Cell) string {
 	return strings.TrimSuffix(sideName(c), " (WebSocket emulation)")
 }
 
@@ -134,7 +134,7 @@ func (cl *Claim) Summary() string {
 		if len(q) > 0 {
 			fn := cl.tally(fi)
 			fmt.Fprintf(&b, " Against %s, the fastest WebSocket library of this run, the ratios are a median %s those against %s "+
-				"(holds in %d, exceeded in %d).", cl.Fastest, fmtRatio2(results.Median(q)), cl.Headline, fn[VerdictHolds], fn[VerdictStronger])
+				"(holds in %d, exceeded in %d).", cl.Fastest, fmtRatio2(record.Median(q)), cl.Headline, fn[VerdictHolds], fn[VerdictStronger])
 		}
 	}
 	limited := 0

@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // Latency against offered load: the open-loop ladder of every library
@@ -29,7 +29,7 @@ func (v *view) openAxes() (sizes, conns []int) { return v.axes(config.EchoOpen) 
 type curvePoint struct {
 	at     string
 	rate   float64 // offered msgs/s
-	cell   *results.Cell
+	cell   *record.Cell
 	server bool // the server set the pace (not client-limited)
 }
 
@@ -41,7 +41,7 @@ func (v *view) curve(lib string, size, conns int) []curvePoint {
 		if !usable(c) || c.Rate <= 0 {
 			continue
 		}
-		pts = append(pts, curvePoint{at: lp.at, rate: c.Rate, cell: c, server: !hasFlag(c, results.StatusClientLimited)})
+		pts = append(pts, curvePoint{at: lp.at, rate: c.Rate, cell: c, server: !hasFlag(c, record.StatusClientLimited)})
 	}
 	sort.SliceStable(pts, func(i, j int) bool { return pts[i].rate < pts[j].rate })
 	return pts
@@ -80,23 +80,23 @@ func (v *view) equalRateTable(size, conns int, lp loadPoint) Table {
 			tierNote(v, "by p99, lower is better"),
 		Header: []string{"library", "tier", "p50", "p90", "p99", "p99.9", "max", "server CPU µs/msg", "sent/s", "status"},
 	}
-	cells := map[string]*results.Cell{}
+	cells := map[string]*record.Cell{}
 	for _, lib := range v.libs {
 		if c := v.openCell(lib, size, conns, lp.at); c != nil {
 			cells[lib] = c
 		}
 	}
-	tiers := tierCells(cells, results.LatP99, false)
+	tiers := tierCells(cells, record.LatP99, false)
 	for _, lib := range tiers.order(v.libs) {
 		c := cells[lib]
 		if c == nil {
 			continue
 		}
 		row := []string{lib, tiers.label(lib)}
-		for _, k := range []string{results.LatP50, results.LatP90, results.LatP99, results.LatP999, results.LatMax} {
+		for _, k := range []string{record.LatP50, record.LatP90, record.LatP99, record.LatP999, record.LatMax} {
 			row = append(row, plain(c, k, fmtUS))
 		}
-		row = append(row, plain(c, results.ServerCPUUSPerMsg, fmtCPU), plain(c, results.RateAchieved, fmtCount), status(c))
+		row = append(row, plain(c, record.ServerCPUUSPerMsg, fmtCPU), plain(c, record.RateAchieved, fmtCount), status(c))
 		t.Rows = append(t.Rows, row)
 	}
 	return t
@@ -122,11 +122,11 @@ func (v *view) sustainableTable(size, conns int) Table {
 		if len(pts) == 0 {
 			continue
 		}
-		row := []string{lib, plain(v.cell(lib, config.EchoClosed, size, conns), results.MsgsPerSec, fmtCount)}
+		row := []string{lib, plain(v.cell(lib, config.EchoClosed, size, conns), record.MsgsPerSec, fmtCount)}
 		for _, b := range latencyBudgets {
 			best := "none"
 			for _, p := range pts {
-				if p.server && p.cell.Median[results.LatP99] < b {
+				if p.server && p.cell.Median[record.LatP99] < b {
 					best = fmtCount(p.rate) + " (" + p.at + ")"
 				}
 			}
@@ -168,13 +168,13 @@ func (v *view) cpuByLoadTable(size, conns int) Table {
 		any := false
 		for _, lp := range pts {
 			c := v.openCell(lib, size, conns, lp.at)
-			txt := plain(c, results.ServerCPUUSPerMsg, fmtCPU)
+			txt := plain(c, record.ServerCPUUSPerMsg, fmtCPU)
 			if usable(c) {
 				any = true
 				if lp.load > 0 {
 					txt += " at " + fmtCount(c.Rate) + "/s"
 				}
-				if hasFlag(c, results.StatusClientLimited) {
+				if hasFlag(c, record.StatusClientLimited) {
 					txt += " *client-limited*"
 				}
 			}
@@ -220,7 +220,7 @@ func (v *view) loadChart(title string, size, conns int) *plot.Plot {
 		for _, q := range []struct {
 			key    string
 			dashed bool
-		}{{results.LatP99, false}, {results.LatP50, true}} {
+		}{{record.LatP99, false}, {record.LatP50, true}} {
 			var xy plotter.XYs
 			var filled, hollow plotter.XYs
 			for _, pt := range pts {

@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // Write (re)builds REPORT.md, results.csv and charts/ in dir from the run
@@ -41,7 +41,7 @@ func Write(m *analysis.Model, dir string) error {
 }
 
 // Warnings are the run-level cautions shown at the top of the report.
-func Warnings(run *results.Run) []string {
+func Warnings(run *record.Run) []string {
 	w := slices.Clone(run.Warnings)
 	if !run.Environment.Split.Pinned {
 		w = append(w, "Processes were not pinned to CPUs: "+run.Environment.Split.Note+".")
@@ -57,7 +57,7 @@ func Warnings(run *results.Run) []string {
 	if d := run.Drift; d != nil {
 		if !d.Comparable {
 			w = append(w, "The drift check could not compare "+d.CellID+" (a measurement failed).")
-		} else if abs(d.DiffPct) > results.NoisySpread*100 {
+		} else if abs(d.DiffPct) > record.NoisySpread*100 {
 			w = append(w, fmt.Sprintf("The machine drifted: %s changed %+.1f%% between the first and the last measurement of %s.", d.Metric, d.DiffPct, d.CellID))
 		}
 	}
@@ -75,7 +75,7 @@ func abs(f float64) float64 {
 }
 
 // Markdown writes the whole report of run, its findings included.
-func Markdown(w io.Writer, run *results.Run, charts []Chart) {
+func Markdown(w io.Writer, run *record.Run, charts []Chart) {
 	MarkdownWith(w, analysis.Build(run, ClaimFinding(run)), charts)
 }
 
@@ -134,7 +134,7 @@ func MarkdownWith(w io.Writer, m *analysis.Model, charts []Chart) {
 	} else {
 		fmt.Fprintf(w, "%s was measured first and again at the end of the run: %s went from %s to %s (%+.1f%%). "+
 			"Above ±%.0f%% the machine's speed changed during the run and close rankings should not be trusted.\n\n",
-			d.CellID, d.Metric, trim(d.Before, 4), trim(d.After, 4), d.DiffPct, results.NoisySpread*100)
+			d.CellID, d.Metric, trim(d.Before, 4), trim(d.After, 4), d.DiffPct, record.NoisySpread*100)
 	}
 
 	fmt.Fprintf(w, "## Environment\n\n")
@@ -188,7 +188,7 @@ const howToRead = `## How to read this report
 
 // Terminal prints the result tables (all but the static feature and
 // version tables), the claim's ratio tables and summary, and the warnings.
-func Terminal(w io.Writer, run *results.Run) {
+func Terminal(w io.Writer, run *record.Run) {
 	for _, t := range Tables(run) {
 		if t.ID != "features" && t.ID != "versions" {
 			t.Markdown(w)

@@ -20,7 +20,7 @@ import (
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/fixture"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/servers/registry"
 )
 
@@ -35,33 +35,33 @@ const fixturePath = "testdata/results.json"
 // echo-open at 90% of capacity) and noisy (xnet echo-open at 50%) cells.
 // Open-loop cells given as a fraction of capacity get their rate from the
 // closed-loop cell's median, as the runner does.
-func fixtureRun() *results.Run {
+func fixtureRun() *record.Run {
 	cfg := config.Default()
 	cfg.Libs = registry.Names()
 	var libs []config.Lib
 	for _, l := range registry.All() {
 		libs = append(libs, config.Lib{Name: l.Name, Proto: string(l.Proto)})
 	}
-	run := &results.Run{
+	run := &record.Run{
 		Name:      "fixture",
 		StartedAt: "2026-01-02T03:04:05Z",
 		PlannedS:  800,
 		ElapsedS:  790,
 		Complete:  true,
-		Environment: results.Environment{
+		Environment: record.Environment{
 			Host: "fixture-host", CPUModel: "Fixture CPU @ 3.0GHz", Cores: 2, Kernel: "6.1.0", OS: "linux", Arch: "amd64",
 			GoVersion: "go1.26.0", GitCommit: "0123456789abcdef",
-			Libraries: map[string]results.Library{},
-			Split:     results.Split{ServerCPUs: []int{0}, ClientCPUs: []int{1}, Pinned: true, Taskset: "/usr/bin/taskset"},
+			Libraries: map[string]record.Library{},
+			Split:     record.Split{ServerCPUs: []int{0}, ClientCPUs: []int{1}, Pinned: true, Taskset: "/usr/bin/taskset"},
 			Matrix:    cfg,
 		},
 	}
 	for _, l := range registry.All() {
-		run.Environment.Libraries[l.Name] = results.Library{Module: l.Module, Version: "v1.0.0", Proto: string(l.Proto)}
+		run.Environment.Libraries[l.Name] = record.Library{Module: l.Module, Version: "v1.0.0", Proto: string(l.Proto)}
 	}
 	capacity := map[string]float64{}
 	for _, c := range cfg.Cells(libs) {
-		rc := results.CellFrom(c)
+		rc := record.CellFrom(c)
 		if c.Load > 0 {
 			c.Rate = math.Round(c.Load * capacity[fmt.Sprint(c.Lib, c.PayloadBytes, c.Conns)])
 			rc.Rate = c.Rate
@@ -86,20 +86,20 @@ func fixtureRun() *results.Run {
 				(!c.Extra || c.Variant == config.VariantSockJSXHRPolling) {
 				res.Lost = 17 // failed
 			}
-			rc.Trials = append(rc.Trials, results.Trial{N: n, StartedAt: run.StartedAt, WallS: 5, Addr: "127.0.0.1:1", Result: &res})
+			rc.Trials = append(rc.Trials, record.Trial{N: n, StartedAt: run.StartedAt, WallS: 5, Addr: "127.0.0.1:1", Result: &res})
 		}
-		results.Summarize(&rc, 1, c.Trials)
+		record.Summarize(&rc, 1, c.Trials)
 		if c.Scenario == config.EchoClosed && !c.Extra {
-			capacity[fmt.Sprint(c.Lib, c.PayloadBytes, c.Conns)] = rc.Median[results.MsgsPerSec]
+			capacity[fmt.Sprint(c.Lib, c.PayloadBytes, c.Conns)] = rc.Median[record.MsgsPerSec]
 		}
 		run.Cells = append(run.Cells, rc)
 	}
 	again := run.Cells[0]
-	run.Drift = results.CompareDrift(&run.Cells[0], &again)
+	run.Drift = record.CompareDrift(&run.Cells[0], &again)
 	return run
 }
 
-func loadFixture(t *testing.T) *results.Run {
+func loadFixture(t *testing.T) *record.Run {
 	t.Helper()
 	if *update {
 		b, err := json.Marshal(fixtureRun())
@@ -110,7 +110,7 @@ func loadFixture(t *testing.T) *results.Run {
 			t.Fatal(err)
 		}
 	}
-	run, err := results.Load(fixturePath)
+	run, err := record.Load(fixturePath)
 	if err != nil {
 		t.Fatalf("%v (regenerate with go test ./bench/report -run TestWrite -update)", err)
 	}
@@ -120,11 +120,11 @@ func loadFixture(t *testing.T) *results.Run {
 func TestFixtureStatuses(t *testing.T) {
 	run := loadFixture(t)
 	want := map[string]string{
-		"gorilla/echo-closed/1024B/1000c": results.StatusOK,
-		"rest/echo-closed/1024B/1000c":    results.StatusClientBound,
-		"rest/echo-open/1024B/1000c@90%":  results.StatusClientLimited,
-		"xnet/echo-open/1024B/1000c@50%":  results.StatusNoisy,
-		"sockjs/broadcast/1024B/1000c":    results.StatusFailed,
+		"gorilla/echo-closed/1024B/1000c": record.StatusOK,
+		"rest/echo-closed/1024B/1000c":    record.StatusClientBound,
+		"rest/echo-open/1024B/1000c@90%":  record.StatusClientLimited,
+		"xnet/echo-open/1024B/1000c@50%":  record.StatusNoisy,
+		"sockjs/broadcast/1024B/1000c":    record.StatusFailed,
 	}
 	for _, c := range run.Cells {
 		if s, ok := want[c.ID]; ok {

@@ -6,16 +6,16 @@ import (
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/features"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // value is the text of one metric of one cell: the median, the min–max
 // range when asked for, and the cell's status when it is not ok.
-func value(c *results.Cell, key string, f func(float64) string, withRange bool) string {
+func value(c *record.Cell, key string, f func(float64) string, withRange bool) string {
 	if c == nil {
 		return "–"
 	}
-	if c.Status == results.StatusFailed {
+	if c.Status == record.StatusFailed {
 		return "failed"
 	}
 	med, ok := c.Median[key]
@@ -33,10 +33,10 @@ func value(c *results.Cell, key string, f func(float64) string, withRange bool) 
 }
 
 // tags marks a cell whose numbers need care.
-func tags(c *results.Cell) string {
+func tags(c *record.Cell) string {
 	var t []string
 	for _, f := range c.Flags {
-		if f == results.StatusClientBound || f == results.StatusNoisy {
+		if f == record.StatusClientBound || f == record.StatusNoisy {
 			t = append(t, "*"+f+"*")
 		}
 	}
@@ -47,7 +47,7 @@ func tags(c *results.Cell) string {
 }
 
 // status is a cell's status for a status column.
-func status(c *results.Cell) string {
+func status(c *record.Cell) string {
 	if c == nil {
 		return "–"
 	}
@@ -62,7 +62,7 @@ func fmtMicros(v float64) string { return trim(v, 3) + " µs" }
 func fmtCPU(v float64) string { return trim(v, 3) }
 
 // Tables builds every table of the report, in report order.
-func Tables(run *results.Run) []Table {
+func Tables(run *record.Run) []Table {
 	v := newView(run)
 	var ts []Table
 	ts = append(ts, v.throughputTables()...)
@@ -100,13 +100,13 @@ func (v *view) throughputTables() []Table {
 		cols := map[int]tiering{}
 		for _, s := range sizes {
 			t.Header = append(t.Header, "tier", fmtSize(s))
-			cols[s] = tierCells(v.cellsOf(config.EchoClosed, s, n), results.MsgsPerSec, true)
+			cols[s] = tierCells(v.cellsOf(config.EchoClosed, s, n), record.MsgsPerSec, true)
 		}
 		for _, lib := range cols[mainSize(sizes)].order(v.libs) {
 			row := []string{lib}
 			for _, s := range sizes {
 				c := v.cell(lib, config.EchoClosed, s, n)
-				row = append(row, cols[s].label(lib), value(c, results.MsgsPerSec, fmtCount, true)+v.ofCeiling(c, ceil, results.MsgsPerSec, true))
+				row = append(row, cols[s].label(lib), value(c, record.MsgsPerSec, fmtCount, true)+v.ofCeiling(c, ceil, record.MsgsPerSec, true))
 			}
 			t.Rows = append(t.Rows, row)
 		}
@@ -130,8 +130,8 @@ func mainSize(sizes []int) int {
 }
 
 // cellsOf maps each library to its main-matrix cell of sc at size and conns.
-func (v *view) cellsOf(sc config.Scenario, size, conns int) map[string]*results.Cell {
-	out := map[string]*results.Cell{}
+func (v *view) cellsOf(sc config.Scenario, size, conns int) map[string]*record.Cell {
+	out := map[string]*record.Cell{}
 	for _, lib := range v.libs {
 		if c := v.cell(lib, sc, size, conns); c != nil {
 			out[lib] = c
@@ -165,13 +165,13 @@ func (v *view) fairnessTables() []Table {
 			row := []string{lib}
 			for _, s := range sizes {
 				c := v.cell(lib, config.EchoClosed, s, n)
-				row = append(row, plain(c, results.Jain, func(x float64) string { return trim(x, 3) }))
-				txt := plain(c, results.ConnMin, fmtCount)
+				row = append(row, plain(c, record.Jain, func(x float64) string { return trim(x, 3) }))
+				txt := plain(c, record.ConnMin, fmtCount)
 				if usable(c) {
-					if _, ok := c.Median[results.Jain]; ok {
+					if _, ok := c.Median[record.Jain]; ok {
 						any = true
 					}
-					txt += " / " + plain(c, results.ConnP50, fmtCount) + " / " + plain(c, results.ConnMax, fmtCount)
+					txt += " / " + plain(c, record.ConnP50, fmtCount) + " / " + plain(c, record.ConnMax, fmtCount)
 				}
 				row = append(row, txt)
 			}
@@ -214,18 +214,18 @@ func (v *view) latencyTables(sc config.Scenario) []Table {
 			for _, lib := range v.libs {
 				c := v.cell(lib, sc, s, n)
 				row := []string{lib}
-				for _, k := range []string{results.LatP50, results.LatP90, results.LatP99, results.LatP999, results.LatMax} {
+				for _, k := range []string{record.LatP50, record.LatP90, record.LatP99, record.LatP999, record.LatMax} {
 					row = append(row, plain(c, k, fmtUS))
 				}
 				rng := "–"
-				if usable(c) && c.Min[results.LatP99] != c.Max[results.LatP99] {
-					rng = fmtUS(c.Min[results.LatP99]) + "–" + fmtUS(c.Max[results.LatP99])
+				if usable(c) && c.Min[record.LatP99] != c.Max[record.LatP99] {
+					rng = fmtUS(c.Min[record.LatP99]) + "–" + fmtUS(c.Max[record.LatP99])
 				}
 				row = append(row, rng)
 				if sc == config.EchoOpen {
-					row = append(row, plain(c, results.RateAchieved, fmtCount))
+					row = append(row, plain(c, record.RateAchieved, fmtCount))
 				} else {
-					row = append(row, plain(c, results.Jain, func(x float64) string { return trim(x, 3) }))
+					row = append(row, plain(c, record.Jain, func(x float64) string { return trim(x, 3) }))
 				}
 				t.Rows = append(t.Rows, append(row, status(c)))
 			}
@@ -236,11 +236,11 @@ func (v *view) latencyTables(sc config.Scenario) []Table {
 }
 
 // plain is a median without range or tags (tables with a status column).
-func plain(c *results.Cell, key string, f func(float64) string) string {
+func plain(c *record.Cell, key string, f func(float64) string) string {
 	if c == nil {
 		return "–"
 	}
-	if c.Status == results.StatusFailed {
+	if c.Status == record.StatusFailed {
 		return "failed"
 	}
 	med, ok := c.Median[key]
@@ -262,8 +262,8 @@ func (v *view) broadcastTables() []Table {
 			id, title, note string
 			p50, p99        string
 		}{
-			{"delivery", "per-delivery latency", "Publish to receipt at each subscriber, every delivery counted (median of trials): p50 / p99.", results.LatP50, results.LatP99},
-			{"last", "time to the last subscriber", "Publish to receipt by the last subscriber of each message (median of trials): p50 / p99. This is what a user waits for the whole room to see a message.", results.LastP50, results.LastP99},
+			{"delivery", "per-delivery latency", "Publish to receipt at each subscriber, every delivery counted (median of trials): p50 / p99.", record.LatP50, record.LatP99},
+			{"last", "time to the last subscriber", "Publish to receipt by the last subscriber of each message (median of trials): p50 / p99. This is what a user waits for the whole room to see a message.", record.LastP50, record.LastP99},
 		} {
 			t := Table{
 				ID:     fmt.Sprintf("broadcast-%s-%d", which.id, s),
@@ -319,8 +319,8 @@ func (v *view) connectTables() []Table {
 		hs.Header = append(hs.Header, "tier", fmtInt(n)+" conns")
 		mem.Header = append(mem.Header, "tier", fmtInt(n)+" conns")
 		cells := v.cellsOf(config.Connect, 0, n)
-		hsT[n] = tierCells(cells, results.HandshakesPerSec, true)
-		memT[n] = tierCells(cells, results.ServerRSSPerConn, false)
+		hsT[n] = tierCells(cells, record.HandshakesPerSec, true)
+		memT[n] = tierCells(cells, record.ServerRSSPerConn, false)
 	}
 	mem.Header = append(mem.Header, "RSS before clients")
 	last := conns[len(conns)-1]
@@ -328,21 +328,21 @@ func (v *view) connectTables() []Table {
 		hrow := []string{lib}
 		for _, n := range conns {
 			c := v.cell(lib, config.Connect, 0, n)
-			hrow = append(hrow, hsT[n].label(lib), value(c, results.HandshakesPerSec, fmtCount, true))
+			hrow = append(hrow, hsT[n].label(lib), value(c, record.HandshakesPerSec, fmtCount, true))
 		}
 		hs.Rows = append(hs.Rows, hrow)
 	}
 	for _, lib := range memT[last].order(v.libs) {
 		mrow := []string{lib}
-		var base *results.Cell
+		var base *record.Cell
 		for _, n := range conns {
 			c := v.cell(lib, config.Connect, 0, n)
-			mrow = append(mrow, memT[n].label(lib), value(c, results.ServerRSSPerConn, fmtBytes, true)+v.ofCeiling(c, ceil, results.ServerRSSPerConn, false))
+			mrow = append(mrow, memT[n].label(lib), value(c, record.ServerRSSPerConn, fmtBytes, true)+v.ofCeiling(c, ceil, record.ServerRSSPerConn, false))
 			if usable(c) {
 				base = c
 			}
 		}
-		mrow = append(mrow, plain(base, results.ServerRSSBase, fmtBytes))
+		mrow = append(mrow, plain(base, record.ServerRSSBase, fmtBytes))
 		mem.Rows = append(mem.Rows, mrow)
 	}
 	return []Table{hs, mem}
@@ -383,27 +383,27 @@ func (v *view) cpuTable() []Table {
 	ceil := v.ceiling()
 	tiers := map[cellKey]tiering{}
 	for _, k := range v.echoColumns() {
-		tiers[k] = tierCells(v.cellsOf(k.sc, k.size, k.conns), results.ServerCPUUSPerMsg, false)
+		tiers[k] = tierCells(v.cellsOf(k.sc, k.size, k.conns), record.ServerCPUUSPerMsg, false)
 	}
 	return v.echoColumnTable("cpu", "Server CPU time per echoed message (µs), closed loop",
 		"Server CPU seconds (user + system, from /proc) over the measured interval ÷ messages, at saturation. Lower is better. "+
 			"Against offered load, see the open-loop CPU table."+v.ceilingNote(ceil)+tierNote(v, "per column, lower is better; shown before each figure"),
-		func(c *results.Cell) string {
+		func(c *record.Cell) string {
 			if c == nil {
 				return "–"
 			}
 			return tiers[cellKey{sc: c.Scenario, size: c.PayloadBytes, conns: c.Conns}].label(c.Lib) + " " +
-				value(c, results.ServerCPUUSPerMsg, fmtCPU, true) + v.ofCeiling(c, ceil, results.ServerCPUUSPerMsg, false)
+				value(c, record.ServerCPUUSPerMsg, fmtCPU, true) + v.ofCeiling(c, ceil, record.ServerCPUUSPerMsg, false)
 		})
 }
 
 func (v *view) wireTable() []Table {
 	return v.echoColumnTable("wire", "Bytes on the wire per echoed message: client→server / server→client",
 		"Bytes counted at the load generator's sockets ÷ messages, framing and (for HTTP) headers included; the payload is the column's size.",
-		func(c *results.Cell) string {
-			txt := plain(c, results.BytesTXPerMsg, fmtWire)
+		func(c *record.Cell) string {
+			txt := plain(c, record.BytesTXPerMsg, fmtWire)
 			if usable(c) {
-				txt += " / " + plain(c, results.BytesRXPerMsg, fmtWire)
+				txt += " / " + plain(c, record.BytesRXPerMsg, fmtWire)
 			}
 			return txt
 		})
@@ -411,7 +411,7 @@ func (v *view) wireTable() []Table {
 
 // echoColumnTable is a library × echo column (scenario, size, connections)
 // table whose cells are text(cell).
-func (v *view) echoColumnTable(id, title, note string, text func(*results.Cell) string) []Table {
+func (v *view) echoColumnTable(id, title, note string, text func(*record.Cell) string) []Table {
 	cols := v.echoColumns()
 	if len(cols) == 0 {
 		return nil
@@ -483,7 +483,7 @@ func (v *view) problemTable() (Table, bool) {
 		Text:   true,
 	}
 	for _, c := range v.run.Cells {
-		if c.Status != results.StatusOK || c.Reason != "" {
+		if c.Status != record.StatusOK || c.Reason != "" {
 			t.Rows = append(t.Rows, []string{c.ID, status(&c), c.Reason})
 		}
 	}

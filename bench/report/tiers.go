@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/wsbench/wsbench/bench/analysis"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // tiering is the ranking of one table column, made by bench/analysis (the
@@ -15,12 +15,12 @@ type tiering struct {
 }
 
 // tierCells ranks cells (library -> cell) on key.
-func tierCells(cells map[string]*results.Cell, key string, higher bool) tiering {
-	var cs []*results.Cell
+func tierCells(cells map[string]*record.Cell, key string, higher bool) tiering {
+	var cs []*record.Cell
 	for _, c := range cells {
 		cs = append(cs, c)
 	}
-	slices.SortFunc(cs, func(a, b *results.Cell) int { return compareStrings(a.Lib, b.Lib) })
+	slices.SortFunc(cs, func(a, b *record.Cell) int { return compareStrings(a.Lib, b.Lib) })
 	return tiering{analysis.Rank(cs, key, higher)}
 }
 

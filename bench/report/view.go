@@ -5,14 +5,14 @@ import (
 	"sort"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // view indexes a run's cells for the table and chart builders.
 type view struct {
-	run   *results.Run
+	run   *record.Run
 	libs  []string
-	cells map[cellKey]*results.Cell
+	cells map[cellKey]*record.Cell
 }
 
 // cellKey finds a cell: row is the library for the main matrix, the
@@ -27,7 +27,7 @@ type cellKey struct {
 }
 
 // keyOf is c's key.
-func keyOf(c *results.Cell) cellKey {
+func keyOf(c *record.Cell) cellKey {
 	k := cellKey{c.Row(), c.Scenario, c.PayloadBytes, c.Conns, ""}
 	if c.Scenario == config.EchoOpen {
 		k.at = config.LoadLabel(c.Load, c.Rate)
@@ -35,8 +35,8 @@ func keyOf(c *results.Cell) cellKey {
 	return k
 }
 
-func newView(run *results.Run) *view {
-	v := &view{run: run, cells: map[cellKey]*results.Cell{}}
+func newView(run *record.Run) *view {
+	v := &view{run: run, cells: map[cellKey]*record.Cell{}}
 	v.libs = slices.Clone(run.Environment.Matrix.Libs)
 	for i := range run.Cells {
 		c := &run.Cells[i]
@@ -49,12 +49,12 @@ func newView(run *results.Run) *view {
 }
 
 // cell is lib's main-matrix cell (not open loop: see openCell).
-func (v *view) cell(lib string, sc config.Scenario, size, conns int) *results.Cell {
+func (v *view) cell(lib string, sc config.Scenario, size, conns int) *record.Cell {
 	return v.cells[cellKey{lib, sc, size, conns, ""}]
 }
 
 // openCell is row's open-loop echo cell at offered load at.
-func (v *view) openCell(row string, size, conns int, at string) *results.Cell {
+func (v *view) openCell(row string, size, conns int, at string) *record.Cell {
 	return v.cells[cellKey{row, config.EchoOpen, size, conns, at}]
 }
 
@@ -139,6 +139,6 @@ func (v *view) spec(sc config.Scenario) config.Spec {
 func (v *view) trials() int { return v.run.Environment.Matrix.Trials }
 
 // usable reports whether c has numbers to show.
-func usable(c *results.Cell) bool {
-	return c != nil && c.Status != results.StatusFailed && c.Median != nil
+func usable(c *record.Cell) bool {
+	return c != nil && c.Status != record.StatusFailed && c.Median != nil
 }

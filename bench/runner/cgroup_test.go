@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // fakeCgroups points the package at a temporary cgroup tree: "v1" (a cpu
@@ -123,7 +123,7 @@ func TestRunUnderQuota(t *testing.T) {
 	}
 	r := fakeRunner(t, cfg, "alpha")
 	r.ServerCPUQuota = 0.5
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestRunWithoutQuota(t *testing.T) {
 	cfg.Scenarios = []config.Spec{{Scenario: config.EchoOpen, Sizes: []int{64}, Conns: []int{10}, Rates: []float64{100}}}
 	r := fakeRunner(t, cfg, "alpha")
 	r.ServerCPUQuota = 0.5
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestRunWithoutQuota(t *testing.T) {
 		!strings.Contains(run.Warnings[0], "no cgroup v1 cpu controller") {
 		t.Errorf("split %+v, warnings %v", sp, run.Warnings)
 	}
-	if c := run.Cells[0]; c.ServerCPUQuota != 0 || c.Status == results.StatusFailed {
+	if c := run.Cells[0]; c.ServerCPUQuota != 0 || c.Status == record.StatusFailed {
 		t.Errorf("cell %s: quota %v, %s (%s)", c.ID, c.ServerCPUQuota, c.Status, c.Reason)
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // Affinity lists the CPUs this process may run on.
@@ -73,8 +73,8 @@ func ParseCPUList(s string) ([]int, error) {
 
 // NewSplit decides the CPU split: the given lists, or an even split of
 // the CPUs this process may use, pinned with taskset when it is installed.
-func NewSplit(server, client []int) (results.Split, error) {
-	var sp results.Split
+func NewSplit(server, client []int) (record.Split, error) {
+	var sp record.Split
 	if server == nil || client == nil {
 		cpus, err := Affinity()
 		if err != nil {

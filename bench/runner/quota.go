@@ -10,7 +10,7 @@ import (
 	"syscall"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // quotas holds the cgroups made and not yet removed, so that KillAll can
@@ -26,7 +26,7 @@ const cgroupPrefix = "wsbench-"
 // setupQuota makes the run's server CPU quota when one is asked for. When
 // it cannot be made, the run goes on without it and results.json says why
 // (a warning, and the split's QuotaNote).
-func (r *Runner) setupQuota(run *results.Run) {
+func (r *Runner) setupQuota(run *record.Run) {
 	if r.ServerCPUQuota <= 0 {
 		return
 	}
@@ -50,7 +50,7 @@ func (r *Runner) setupQuota(run *results.Run) {
 }
 
 // dropQuota removes the run's cgroup (every server in it was reaped).
-func (r *Runner) dropQuota(run *results.Run) {
+func (r *Runner) dropQuota(run *record.Run) {
 	if r.quota == nil {
 		return
 	}

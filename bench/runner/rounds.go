@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // The order of the trials. A VM slows down for minutes at a time; trials
@@ -16,7 +16,7 @@ import (
 // cells that differ only by their row: see config.Cell.Column), the
 // entries of a column back to back, in an order drawn afresh for every
 // round. A slow minute then hits a column's entries in the same round, in
-// no fixed order, and results.Calibrate can take it out.
+// no fixed order, and record.Calibrate can take it out.
 //
 // The drift check stays: the round reference takes out what the entries
 // of one round share, so it cannot see the whole machine running faster
@@ -38,7 +38,7 @@ const pcgStream = 0x5753_4245_4e43_4821
 // by scenario in config.Scenarios order (closed loop first, so that an
 // open-loop cell's capacity reference is measured before it in every
 // round), then by first appearance in cells.
-func schedule(cells []config.Cell, trials func(config.Cell) int, seed uint64) ([]slot, []results.Round) {
+func schedule(cells []config.Cell, trials func(config.Cell) int, seed uint64) ([]slot, []record.Round) {
 	var columns, entries []string
 	byColumn := map[string]map[string]int{} // column -> entry -> cell index
 	rank := map[string]int{}                // column -> its scenario's place
@@ -60,11 +60,11 @@ func schedule(cells []config.Cell, trials func(config.Cell) int, seed uint64) ([
 
 	rng := rand.New(rand.NewPCG(seed, pcgStream))
 	var slots []slot
-	var order []results.Round
+	var order []record.Round
 	for r := 1; r <= rounds; r++ {
 		perm := slices.Clone(entries)
 		rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		order = append(order, results.Round{Index: r, Order: perm})
+		order = append(order, record.Round{Index: r, Order: perm})
 		for _, col := range columns {
 			for _, e := range perm {
 				i, ok := byColumn[col][e]

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/loadgen/result"
 )
 
@@ -56,7 +56,7 @@ type Runner struct {
 	// Loadgen is the load generator command; its flags are appended.
 	Loadgen []string
 	// Split says which CPUs each side gets and whether to use taskset.
-	Split results.Split
+	Split record.Split
 	// ServerCPUQuota, when positive, runs the servers of open-loop echo
 	// cells under a cgroup CPU quota of that many CPUs (0.5: half of one),
 	// per QuotaPeriod (DefaultQuotaPeriod when zero), as a container with a
@@ -95,18 +95,18 @@ const (
 // check. It fills run.Seed, run.Rounds, run.Cells, run.NoiseFloor,
 // run.Drift, run.Interrupted and run.Complete. It returns ctx's error if
 // it was interrupted.
-func (r *Runner) Run(ctx context.Context, run *results.Run) error {
+func (r *Runner) Run(ctx context.Context, run *record.Run) error {
 	r.defaults()
 	if err := os.MkdirAll(filepath.Join(r.Dir, "logs"), 0o755); err != nil {
 		return err
 	}
 	r.setupQuota(run)
 	defer r.dropQuota(run)
-	run.Cells = make([]results.Cell, len(r.Cells))
+	run.Cells = make([]record.Cell, len(r.Cells))
 	var total time.Duration
 	for i, c := range r.Cells {
-		run.Cells[i] = results.CellFrom(c)
-		results.Summarize(&run.Cells[i], len(r.Split.ServerCPUs), r.trials(c))
+		run.Cells[i] = record.CellFrom(c)
+		record.Summarize(&run.Cells[i], len(r.Split.ServerCPUs), r.trials(c))
 		total += time.Duration(r.trials(c)) * r.Costs.Estimate(c)
 	}
 	slots, rounds := schedule(r.Cells, r.trials, r.Seed)
@@ -117,7 +117,7 @@ func (r *Runner) Run(ctx context.Context, run *results.Run) error {
 	r.Progress.Start(total)
 	defer r.Progress.Finish()
 
-	s := &state{failed: map[*results.Cell]bool{}, broken: map[string]string{}, run: run, cells: r.Cells}
+	s := &state{failed: map[*record.Cell]bool{}, broken: map[string]string{}, run: run, cells: r.Cells}
 	for _, sl := range slots {
 		if !r.step(ctx, s, r.Cells[sl.cell], &run.Cells[sl.cell], sl.round, "") {
 			run.Interrupted = true
@@ -126,15 +126,15 @@ func (r *Runner) Run(ctx context.Context, run *results.Run) error {
 	}
 	r.calibrate(run)
 	if r.Drift && len(r.Cells) > 0 {
-		again := results.CellFrom(r.Cells[0])
+		again := record.CellFrom(r.Cells[0])
 		for n := 1; n <= r.trials(r.Cells[0]); n++ {
 			if !r.step(ctx, s, r.Cells[0], &again, n, "drift-") {
 				run.Interrupted = true
 				return ctx.Err()
 			}
 		}
-		results.Summarize(&again, len(r.Split.ServerCPUs), r.trials(r.Cells[0]))
-		run.Drift = results.CompareDrift(&run.Cells[0], &again)
+		record.Summarize(&again, len(r.Split.ServerCPUs), r.trials(r.Cells[0]))
+		run.Drift = record.CompareDrift(&run.Cells[0], &again)
 		r.checkpoint()
 	}
 	run.Complete = true
@@ -151,9 +151,9 @@ func (r *Runner) trials(c config.Cell) int {
 
 // state is what Run remembers between trials.
 type state struct {
-	failed map[*results.Cell]bool // cells with a failed trial: their other trials are skipped
-	broken map[string]string      // library -> why its server could not start
-	run    *results.Run
+	failed map[*record.Cell]bool // cells with a failed trial: their other trials are skipped
+	broken map[string]string     // library -> why its server could not start
+	run    *record.Run
 	cells  []config.Cell // run.Cells' matrix cells, same order
 }
 
@@ -163,7 +163,7 @@ type state struct {
 // far in this run (closed-loop columns come first in every round, so that
 // cell's trial of the same round has run). The rate is fixed at the cell's
 // first trial and kept for the others, so that its trials are comparable.
-func (s *state) offeredRate(c config.Cell, rc *results.Cell) (float64, string) {
+func (s *state) offeredRate(c config.Cell, rc *record.Cell) (float64, string) {
 	if rc.Rate > 0 {
 		return rc.Rate, ""
 	}
@@ -171,14 +171,14 @@ func (s *state) offeredRate(c config.Cell, rc *results.Cell) (float64, string) {
 		if k.Lib != c.Lib || k.Scenario != config.EchoClosed || k.Extra || k.PayloadBytes != c.PayloadBytes || k.Conns != c.Conns {
 			continue
 		}
-		capacity, ok := s.run.Cells[i].Median[results.MsgsPerSec]
+		capacity, ok := s.run.Cells[i].Median[record.MsgsPerSec]
 		if !ok || capacity <= 0 {
 			return 0, fmt.Sprintf("no closed-loop capacity to take %s of: %s has no good trial", config.LoadLabel(c.Load, 0), k.ID())
 		}
 		if rc.ServerCPUQuota > 0 {
 			// The closed loop ran without the quota: its capacity per CPU
 			// used, times the quota.
-			used := s.run.Cells[i].Median[results.ServerCPUUtil]
+			used := s.run.Cells[i].Median[record.ServerCPUUtil]
 			if used <= 0 {
 				return 0, fmt.Sprintf("no server CPU figure in %s to scale its capacity to the CPU quota", k.ID())
 			}
@@ -202,12 +202,12 @@ func roundRate(r float64) float64 {
 }
 
 // calibrate measures the run's noise floor from the trials so far and
-// judges every cell's noise against it (results.Calibrate).
-func (r *Runner) calibrate(run *results.Run) {
-	results.Calibrate(run)
+// judges every cell's noise against it (record.Calibrate).
+func (r *Runner) calibrate(run *record.Run) {
+	record.Calibrate(run)
 	for i, c := range r.Cells {
 		if i < len(run.Cells) {
-			results.SummarizeAgainst(&run.Cells[i], len(r.Split.ServerCPUs), r.trials(c), run.NoiseFloor)
+			record.SummarizeAgainst(&run.Cells[i], len(r.Split.ServerCPUs), r.trials(c), run.NoiseFloor)
 		}
 	}
 }
@@ -224,7 +224,7 @@ func roundOf(n int, prefix string) int {
 // step runs (or skips) trial n of cell c into rc: round n of the rounds,
 // or with a prefix, a trial outside them (the drift check). It returns
 // false when the run was interrupted.
-func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.Cell, n int, prefix string) bool {
+func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *record.Cell, n int, prefix string) bool {
 	est := r.Costs.Estimate(c)
 	if ctx.Err() != nil {
 		return false
@@ -234,9 +234,9 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 		return true
 	}
 	if why, ok := s.broken[c.Lib]; ok {
-		rc.Trials = append(rc.Trials, results.Trial{N: n, Round: roundOf(n, prefix), Error: "not run: " + why})
+		rc.Trials = append(rc.Trials, record.Trial{N: n, Round: roundOf(n, prefix), Error: "not run: " + why})
 		s.failed[rc] = true
-		results.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
+		record.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
 		r.Progress.End(est, "skipped: "+why)
 		r.checkpoint()
 		return true
@@ -245,9 +245,9 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 	if c.Load > 0 {
 		rate, why := s.offeredRate(c, rc)
 		if why != "" {
-			rc.Trials = append(rc.Trials, results.Trial{N: n, Round: roundOf(n, prefix), Error: "not run: " + why})
+			rc.Trials = append(rc.Trials, record.Trial{N: n, Round: roundOf(n, prefix), Error: "not run: " + why})
 			s.failed[rc] = true
-			results.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
+			record.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
 			r.Progress.End(est, "skipped: "+why)
 			r.checkpoint()
 			return true
@@ -261,14 +261,14 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *results.
 	}
 	t.Round = roundOf(n, prefix)
 	rc.Trials = append(rc.Trials, t)
-	problem := results.TrialProblem(c.Scenario, t)
+	problem := record.TrialProblem(c.Scenario, t)
 	if problem != "" {
 		s.failed[rc] = true
 		if out == startFailed {
 			s.broken[c.Lib] = fmt.Sprintf("the %s server failed to start in %s trial %d", c.Lib, c.ID(), n)
 		}
 	}
-	results.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
+	record.Summarize(rc, len(r.Split.ServerCPUs), r.trials(c))
 	if prefix == "" {
 		r.calibrate(s.run)
 	}
@@ -315,9 +315,9 @@ func (r *Runner) Deadline(c config.Cell) time.Duration {
 }
 
 // trial runs one load generator run against a fresh server.
-func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string) (t results.Trial, out outcome) {
+func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string) (t record.Trial, out outcome) {
 	start := time.Now()
-	t = results.Trial{N: n, StartedAt: start.UTC().Format(time.RFC3339)}
+	t = record.Trial{N: n, StartedAt: start.UTC().Format(time.RFC3339)}
 	defer func() { t.WallS = time.Since(start).Seconds() }()
 
 	deadline := r.Deadline(c)

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/internal/proctest"
 	"github.com/wsbench/wsbench/loadgen/scenario"
 )
@@ -84,7 +84,7 @@ func fakeRunner(t *testing.T, cfg config.Config, libs ...string) *Runner {
 
 // assertNoSurvivors fails if a process started by this test still runs or
 // a server still listens.
-func assertNoSurvivors(t *testing.T, run *results.Run) {
+func assertNoSurvivors(t *testing.T, run *record.Run) {
 	t.Helper()
 	for _, s := range proctest.Survivors() {
 		t.Errorf("child process survived: %s", s)
@@ -108,7 +108,7 @@ func assertNoSurvivors(t *testing.T, run *results.Run) {
 	}
 }
 
-func cellByID(t *testing.T, run *results.Run, id string) *results.Cell {
+func cellByID(t *testing.T, run *record.Run, id string) *record.Cell {
 	t.Helper()
 	for i := range run.Cells {
 		if run.Cells[i].ID == id {
@@ -125,7 +125,7 @@ func TestRunAllGood(t *testing.T) {
 	r := fakeRunner(t, cfg, "alpha", "beta")
 	saves := 0
 	r.Checkpoint = func() { saves++ }
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestRunAllGood(t *testing.T) {
 		t.Fatalf("%d cells, want 4", len(run.Cells))
 	}
 	for _, c := range run.Cells {
-		if c.Status == results.StatusFailed {
+		if c.Status == record.StatusFailed {
 			t.Errorf("%s failed: %s", c.ID, c.Reason)
 		}
 		if len(c.Trials) != 2 {
@@ -191,12 +191,12 @@ func TestServerCrashMidRun(t *testing.T) {
 	cfg.Duration = config.D(time.Second)
 	cfg.Scenarios = cfg.Scenarios[:1]
 	r := fakeRunner(t, cfg, "crash", "alpha")
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
 	c := cellByID(t, &run, "crash/echo-closed/64B/10c")
-	if c.Status != results.StatusFailed || !strings.Contains(c.Reason, "server exited during the trial") {
+	if c.Status != record.StatusFailed || !strings.Contains(c.Reason, "server exited during the trial") {
 		t.Errorf("crash cell: status %s, reason %q", c.Status, c.Reason)
 	}
 	if len(c.Trials) != 1 {
@@ -205,7 +205,7 @@ func TestServerCrashMidRun(t *testing.T) {
 	if c.Median != nil {
 		t.Errorf("failed cell has medians: %v", c.Median)
 	}
-	if ok := cellByID(t, &run, "alpha/echo-closed/64B/10c"); ok.Status == results.StatusFailed {
+	if ok := cellByID(t, &run, "alpha/echo-closed/64B/10c"); ok.Status == record.StatusFailed {
 		t.Errorf("alpha failed: %s", ok.Reason)
 	}
 	if !run.Complete {
@@ -216,20 +216,20 @@ func TestServerCrashMidRun(t *testing.T) {
 
 func TestServerDoesNotStart(t *testing.T) {
 	r := fakeRunner(t, tinyConfig(3), "nostart", "alpha")
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
 	first := cellByID(t, &run, "nostart/echo-closed/64B/10c")
-	if first.Status != results.StatusFailed || !strings.Contains(first.Reason, "exited before it was ready") ||
+	if first.Status != record.StatusFailed || !strings.Contains(first.Reason, "exited before it was ready") ||
 		!strings.Contains(first.Reason, "boom") {
 		t.Errorf("first cell: %s %q", first.Status, first.Reason)
 	}
 	second := cellByID(t, &run, "nostart/connect/10c")
-	if second.Status != results.StatusFailed || !strings.Contains(second.Reason, "not run") {
+	if second.Status != record.StatusFailed || !strings.Contains(second.Reason, "not run") {
 		t.Errorf("second cell: %s %q", second.Status, second.Reason)
 	}
-	if cellByID(t, &run, "alpha/connect/10c").Status == results.StatusFailed {
+	if cellByID(t, &run, "alpha/connect/10c").Status == record.StatusFailed {
 		t.Error("alpha failed")
 	}
 	if logs, _ := filepath.Glob(filepath.Join(r.Dir, "logs", "nostart*.server.log")); len(logs) != 1 {
@@ -244,12 +244,12 @@ func TestHungLoadgenHitsDeadline(t *testing.T) {
 	cfg.Scenarios = cfg.Scenarios[:1]
 	r := fakeRunner(t, cfg, "stubborn")
 	r.Slack = time.Second // a shorter hard deadline (the health allowance stays: starting may be slow)
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
 	c := run.Cells[0]
-	if c.Status != results.StatusFailed || !strings.Contains(c.Reason, "hard deadline") {
+	if c.Status != record.StatusFailed || !strings.Contains(c.Reason, "hard deadline") {
 		t.Errorf("status %s, reason %q", c.Status, c.Reason)
 	}
 	if notes := strings.Join(c.Trials[0].Notes, ";"); !strings.Contains(notes, "killed") {
@@ -263,12 +263,12 @@ func TestLostMessagesFailTheCell(t *testing.T) {
 	cfg := tinyConfig(1)
 	cfg.Scenarios = cfg.Scenarios[:1]
 	r := fakeRunner(t, cfg, "alpha")
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
 	c := run.Cells[0]
-	if c.Status != results.StatusFailed || !strings.Contains(c.Reason, "3 lost") {
+	if c.Status != record.StatusFailed || !strings.Contains(c.Reason, "3 lost") {
 		t.Errorf("status %s, reason %q", c.Status, c.Reason)
 	}
 	assertNoSurvivors(t, &run)
@@ -279,11 +279,11 @@ func TestLoadgenUsageError(t *testing.T) {
 	cfg := tinyConfig(1)
 	cfg.Scenarios = cfg.Scenarios[:1]
 	r := fakeRunner(t, cfg, "alpha")
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
-	if c := run.Cells[0]; c.Status != results.StatusFailed || !strings.Contains(c.Reason, "rejected its arguments") {
+	if c := run.Cells[0]; c.Status != record.StatusFailed || !strings.Contains(c.Reason, "rejected its arguments") {
 		t.Errorf("status %s, reason %q", c.Status, c.Reason)
 	}
 	assertNoSurvivors(t, &run)
@@ -301,7 +301,7 @@ func TestInterruptReapsChildren(t *testing.T) {
 		time.Sleep(300 * time.Millisecond) // let the load generator start
 		cancel()
 	}()
-	var run results.Run
+	var run record.Run
 	start := time.Now()
 	err := r.Run(ctx, &run)
 	if err == nil || !run.Interrupted || run.Complete {
@@ -335,7 +335,7 @@ func variantConfig() config.Config {
 
 func TestVariantCellsRun(t *testing.T) {
 	r := fakeRunner(t, variantConfig(), "alpha", "rest:http", "sj:sockjs")
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +361,7 @@ func TestVariantCellsRun(t *testing.T) {
 		}
 		// The fake load generator reports the variant its flags select;
 		// the runner fails a trial whose variant differs from the cell's.
-		if c.Variant != v || c.Status == results.StatusFailed {
+		if c.Variant != v || c.Status == record.StatusFailed {
 			t.Errorf("%s: variant %s status %s (%s)", c.ID, c.Variant, c.Status, c.Reason)
 		}
 		if c.Extra != strings.Contains(c.ID, "+") {
@@ -376,12 +376,12 @@ func TestWrongVariantFailsTheCell(t *testing.T) {
 	cfg := variantConfig()
 	cfg.Scenarios = cfg.Scenarios[:1]
 	r := fakeRunner(t, cfg, "rest:http")
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range run.Cells {
-		if c.Status != results.StatusFailed || !strings.Contains(c.Reason, `ran variant "sse"`) {
+		if c.Status != record.StatusFailed || !strings.Contains(c.Reason, `ran variant "sse"`) {
 			t.Errorf("%s: status %s, reason %q", c.ID, c.Status, c.Reason)
 		}
 	}
@@ -478,7 +478,7 @@ func TestOpenLoopAtFractionOfCapacity(t *testing.T) {
 		{Scenario: config.EchoOpen, Sizes: []int{64}, Conns: []int{10}, Loads: []float64{0.5}, Rates: []float64{100}},
 	}
 	r := fakeRunner(t, cfg, "alpha")
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
@@ -486,7 +486,7 @@ func TestOpenLoopAtFractionOfCapacity(t *testing.T) {
 	if half.ID != "alpha/echo-open/64B/10c@50%" || fixed.ID != "alpha/echo-open/64B/10c@100/s" {
 		t.Fatalf("cells %s, %s", half.ID, fixed.ID)
 	}
-	if half.Status == results.StatusFailed || half.CapacityRef != closed.ID {
+	if half.Status == record.StatusFailed || half.CapacityRef != closed.ID {
 		t.Fatalf("half: %s (%s), capacity from %q", half.Status, half.Reason, half.CapacityRef)
 	}
 	// Fixed at the first trial: half of the closed-loop trial of round 1.
@@ -507,11 +507,11 @@ func TestOpenLoopAtFractionOfCapacity(t *testing.T) {
 	// median to take a fraction of.
 	t.Setenv("BENCH_FAKE_LOADGEN", "lost")
 	r = fakeRunner(t, cfg, "beta")
-	run = results.Run{}
+	run = record.Run{}
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
-	if c := run.Cells[1]; c.Status != results.StatusFailed || !strings.Contains(c.Reason, "no closed-loop capacity") {
+	if c := run.Cells[1]; c.Status != record.StatusFailed || !strings.Contains(c.Reason, "no closed-loop capacity") {
 		t.Errorf("without capacity: %s %q", c.Status, c.Reason)
 	}
 }
@@ -528,20 +528,20 @@ func TestRoundRate(t *testing.T) {
 // every cell gets a round-adjusted spread.
 func TestRunMeasuresNoiseFloor(t *testing.T) {
 	r := fakeRunner(t, tinyConfig(2), "alpha", "beta", "gamma")
-	var run results.Run
+	var run record.Run
 	if err := r.Run(context.Background(), &run); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range run.Cells {
-		if c.Status == results.StatusFailed {
+		if c.Status == record.StatusFailed {
 			t.Fatalf("%s failed: %s", c.ID, c.Reason)
 		}
-		for _, k := range results.KeyMetrics(c.Scenario) {
+		for _, k := range record.KeyMetrics(c.Scenario) {
 			if _, ok := c.RoundSpread[k]; !ok {
 				t.Errorf("%s: no round spread of %s", c.ID, k)
 			}
-			if _, ok := run.NoiseFloor[results.FloorKey(&c, k)]; !ok {
-				t.Errorf("no noise floor for %s", results.FloorKey(&c, k))
+			if _, ok := run.NoiseFloor[record.FloorKey(&c, k)]; !ok {
+				t.Errorf("no noise floor for %s", record.FloorKey(&c, k))
 			}
 		}
 	}

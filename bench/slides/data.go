@@ -3,16 +3,16 @@ package slides
 import (
 	"slices"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // index lists a run's entries in run order.
 type index struct {
-	run  *results.Run
+	run  *record.Run
 	libs []string
 }
 
-func newIndex(run *results.Run) *index {
+func newIndex(run *record.Run) *index {
 	x := &index{run: run, libs: slices.Clone(run.Environment.Matrix.Libs)}
 	for _, c := range run.Cells {
 		if !slices.Contains(x.libs, c.Lib) {
@@ -22,12 +22,12 @@ func newIndex(run *results.Run) *index {
 	return x
 }
 
-func usable(c *results.Cell) bool {
-	return c != nil && c.Status != results.StatusFailed && c.Median != nil
+func usable(c *record.Cell) bool {
+	return c != nil && c.Status != record.StatusFailed && c.Median != nil
 }
 
 // offeredRate is an open-loop cell's offered rate.
-func offeredRate(c *results.Cell) float64 {
+func offeredRate(c *record.Cell) float64 {
 	if c.Rate > 0 {
 		return c.Rate
 	}

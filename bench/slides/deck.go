@@ -8,8 +8,8 @@ import (
 
 	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/palette"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/bench/report"
-	"github.com/wsbench/wsbench/bench/results"
 )
 
 // Deck is the talk: one slide per finding of a run's analysis
@@ -44,7 +44,7 @@ type Table struct {
 
 // story holds what the slide builders share.
 type story struct {
-	run   *results.Run
+	run   *record.Run
 	model *analysis.Model
 	x     *index
 	pal   *palette.Palette
@@ -55,12 +55,12 @@ type story struct {
 // Model builds the analysis of run with the findings that come from
 // outside the run's cells: the claim and, when there is one, the
 // conformance run.
-func Model(run *results.Run, conf *Conformance) *analysis.Model {
+func Model(run *record.Run, conf *Conformance) *analysis.Model {
 	return analysis.Build(run, report.ClaimFinding(run), ConformanceFinding(conf))
 }
 
 // Build makes the deck of run. conf may be nil (no conformance run).
-func Build(run *results.Run, conf *Conformance) *Deck { return BuildFrom(Model(run, conf), conf) }
+func Build(run *record.Run, conf *Conformance) *Deck { return BuildFrom(Model(run, conf), conf) }
 
 // BuildFrom makes the deck of an analysis model.
 func BuildFrom(m *analysis.Model, conf *Conformance) *Deck {
@@ -111,10 +111,10 @@ func (s *story) common() []string {
 }
 
 // statusNotes lists the cells of a figure that are not plain ok.
-func statusNotes(cells []*results.Cell) []string {
+func statusNotes(cells []*record.Cell) []string {
 	var n []string
 	for _, c := range cells {
-		if c.Status != results.StatusOK && c.Reason != "" {
+		if c.Status != record.StatusOK && c.Reason != "" {
 			n = append(n, fmt.Sprintf("%s is %s: %s.", c.Lib, c.Status, c.Reason))
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/palette"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/internal/demo"
 )
 
@@ -77,7 +77,7 @@ func TestMissingDataLeavesSlidesOut(t *testing.T) {
 			t.Errorf("pick %q made without its data", p.Job)
 		}
 	}
-	empty := &results.Run{Name: "empty"}
+	empty := &record.Run{Name: "empty"}
 	if got := ids(Build(empty, nil)); !slices.Equal(got, []string{"question", "setup"}) {
 		t.Errorf("a run without cells: %v", got)
 	}
@@ -246,7 +246,7 @@ func TestClientLimitedPointsAreNeverRanked(t *testing.T) {
 	for i := range run.Cells {
 		c := &run.Cells[i]
 		if c.Lib == "gws" && c.Scenario == "echo-open" && c.Load == 0 {
-			c.Status, c.Flags = results.StatusClientLimited, []string{results.StatusClientLimited}
+			c.Status, c.Flags = record.StatusClientLimited, []string{record.StatusClientLimited}
 		}
 	}
 	m := Model(run, nil)
@@ -274,7 +274,7 @@ func TestTooFewValidPointsAreNotRanked(t *testing.T) {
 	for i := range run.Cells {
 		c := &run.Cells[i]
 		if c.Scenario == "echo-closed" && c.PayloadBytes == 1024 && c.Lib != "gorilla" {
-			c.Status, c.Flags = results.StatusClientBound, []string{results.StatusClientBound}
+			c.Status, c.Flags = record.StatusClientBound, []string{record.StatusClientBound}
 		}
 	}
 	m := Model(run, nil)

@@ -7,16 +7,16 @@ import (
 	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/format"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // bars draws a finding's ranking: its ranked entries in tier order, then
 // the reference rows (ceiling, baselines), then the entries whose point is
 // not valid, labelled with why; unit divides the figures.
-func (s *story) bars(f *analysis.Finding, unit float64, fm func(float64) string) ([]bar, []*results.Cell) {
+func (s *story) bars(f *analysis.Finding, unit float64, fm func(float64) string) ([]bar, []*record.Cell) {
 	r := f.Ranked()
 	var rows []bar
-	var cells []*results.Cell
+	var cells []*record.Cell
 	add := func(lib string, tier int, note string) {
 		c := r.Cell(lib)
 		if c == nil {
@@ -149,7 +149,7 @@ func (s *story) fanout() *Slide {
 	size, n := analysis.PreferredSize(sizes), conns[len(conns)-1]
 	f := s.model.Finding(analysis.IDFanout)
 	what := "p99"
-	if f != nil && f.Metric == results.LastMax {
+	if f != nil && f.Metric == record.LastMax {
 		what = "maximum"
 	}
 	spec := s.spec(config.Broadcast)

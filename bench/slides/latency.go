@@ -7,7 +7,7 @@ import (
 
 	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // latencyVsLoad draws every server's p99 against the offered rate (its
@@ -20,7 +20,7 @@ func (s *story) latencyVsLoad() *Slide {
 		return nil
 	}
 	size, conns := analysis.PreferredSize(sizes), cs[len(cs)-1]
-	byLib := map[string][]*results.Cell{}
+	byLib := map[string][]*record.Cell{}
 	var rates []float64
 	for i := range s.run.Cells {
 		c := &s.run.Cells[i]
@@ -58,15 +58,15 @@ func (s *story) latencyVsLoad() *Slide {
 	anyHollow := false
 	for _, lib := range libs {
 		cells := byLib[lib]
-		slices.SortFunc(cells, func(a, b *results.Cell) int { return cmpF(offeredRate(a), offeredRate(b)) })
+		slices.SortFunc(cells, func(a, b *record.Cell) int { return cmpF(offeredRate(a), offeredRate(b)) })
 		name := lib
 		if t, ok := tier[lib]; ok {
 			name = fmt.Sprintf("T%d %s", t, lib)
 		}
 		se := series{Name: name, Style: s.pal.Style(lib)}
 		for _, c := range cells {
-			if v, ok := c.Median[results.LatP99]; ok && v > 0 {
-				h := !analysis.PointValidity(c, results.LatP99).Valid
+			if v, ok := c.Median[record.LatP99]; ok && v > 0 {
+				h := !analysis.PointValidity(c, record.LatP99).Valid
 				anyHollow = anyHollow || h
 				se.Points = append(se.Points, point{X: offeredRate(c), Y: v, Hollow: h})
 			}

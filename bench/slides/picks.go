@@ -8,7 +8,7 @@ import (
 	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/format"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // Pick is one row of "which library for which job": the job, the finding
@@ -46,7 +46,7 @@ func (s *story) Picks() []Pick {
 	}
 	if f := s.model.Finding(analysis.IDFanout); f != nil {
 		what := "p99"
-		if f.Metric == results.LastMax {
+		if f.Metric == record.LastMax {
 			what = "maximum"
 		}
 		add("Broadcast fan-out", "lowest "+what+" time to the last subscriber", f, func(v float64) string { return what + " " + fmtUS(v) })

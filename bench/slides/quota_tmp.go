@@ -1,7 +1,7 @@
 package slides
 
-import "github.com/wsbench/wsbench/bench/results"
+import "github.com/wsbench/wsbench/bench/record"
 
 // serverQuota is the CPU quota the open-loop servers ran under (0: none).
-// TODO(merge): read results.Split.ServerCPUQuota.
-func serverQuota(*results.Run) float64 { return 0 }
+// TODO(merge): read record.Split.ServerCPUQuota.
+func serverQuota(*record.Run) float64 { return 0 }

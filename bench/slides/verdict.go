@@ -7,8 +7,8 @@ import (
 	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/palette"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/bench/report"
-	"github.com/wsbench/wsbench/bench/results"
 )
 
 // verdictColors are the verdict bars' colours (Okabe–Ito).
@@ -69,7 +69,7 @@ func (s *story) verdict() *Slide {
 }
 
 // sideShort names the non-WebSocket side of a comparison in a few words.
-func sideShort(c *results.Cell) string {
+func sideShort(c *record.Cell) string {
 	switch c.VariantOrDefault() {
 	case config.VariantHTTPKeepAlive:
 		return "REST keep-alive"

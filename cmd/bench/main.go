@@ -32,8 +32,8 @@ import (
 	"github.com/wsbench/wsbench/bench/compare"
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/envinfo"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/bench/report"
-	"github.com/wsbench/wsbench/bench/results"
 	"github.com/wsbench/wsbench/bench/runner"
 	"github.com/wsbench/wsbench/servers/registry"
 )
@@ -192,7 +192,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // rebuild is `make report`.
 func rebuild(dir string, stdout, stderr io.Writer) int {
-	r, err := results.Load(dir)
+	r, err := record.Load(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 1
@@ -211,9 +211,9 @@ func rebuild(dir string, stdout, stderr io.Writer) int {
 
 // compareRuns is `make compare`.
 func compareRuns(dirs [2]string, jsonPath string, stdout, stderr io.Writer) int {
-	var runs [2]*results.Run
+	var runs [2]*record.Run
 	for i, d := range dirs {
-		r, err := results.Load(d)
+		r, err := record.Load(d)
 		if err != nil {
 			fmt.Fprintf(stderr, "bench: %v\n", err)
 			return 1
@@ -452,7 +452,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	env.Matrix = cfg
 	env.Plan = plan
 	start := time.Now()
-	rec := &results.Run{
+	rec := &record.Run{
 		Name:        name,
 		StartedAt:   start.UTC().Format(time.RFC3339),
 		PlannedS:    plan.Total.Seconds(),
@@ -483,7 +483,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		QuotaPeriod:    o.quotaPeriod,
 		Checkpoint: func() {
 			rec.ElapsedS = time.Since(start).Seconds()
-			if err := results.Save(dir, rec); err != nil {
+			if err := record.Save(dir, rec); err != nil {
 				fmt.Fprintf(stderr, "bench: saving results: %v\n", err)
 			}
 		},
@@ -491,7 +491,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	runErr := r.Run(ctx, rec)
 	rec.FinishedAt = time.Now().UTC().Format(time.RFC3339)
 	rec.ElapsedS = time.Since(start).Seconds()
-	if err := results.Save(dir, rec); err != nil {
+	if err := record.Save(dir, rec); err != nil {
 		return err
 	}
 	if err := publish.Write(dir, rec); err != nil {
@@ -528,17 +528,17 @@ func trialsText(cfg config.Config) string {
 	return "trials per cell: " + strings.Join(parts, ", ")
 }
 
-func cpuSplit(o *options) (results.Split, error) {
+func cpuSplit(o *options) (record.Split, error) {
 	var server, client []int
 	var err error
 	if o.serverCPUs != "" {
 		if server, err = runner.ParseCPUList(o.serverCPUs); err != nil {
-			return results.Split{}, fmt.Errorf("-server-cpus: %v", err)
+			return record.Split{}, fmt.Errorf("-server-cpus: %v", err)
 		}
 	}
 	if o.clientCPUs != "" {
 		if client, err = runner.ParseCPUList(o.clientCPUs); err != nil {
-			return results.Split{}, fmt.Errorf("-client-cpus: %v", err)
+			return record.Split{}, fmt.Errorf("-client-cpus: %v", err)
 		}
 	}
 	return runner.NewSplit(server, client)

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/config"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/internal/proctest"
 	"github.com/wsbench/wsbench/servers/registry"
 )
@@ -186,7 +186,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
 	}
 	dir := filepath.Join(parent, "e2e")
-	r, err := results.Load(dir)
+	r, err := record.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("seed %d, rounds %+v", r.Seed, r.Rounds)
 	}
 	for _, c := range r.Cells {
-		if c.Status == results.StatusFailed {
+		if c.Status == record.StatusFailed {
 			t.Errorf("%s failed: %s", c.ID, c.Reason)
 			continue
 		}
@@ -215,7 +215,7 @@ func TestEndToEnd(t *testing.T) {
 		if tr.Round != 1 {
 			t.Errorf("%s: trial in round %d, want 1", c.ID, tr.Round)
 		}
-		if n, ok := c.Median[results.LastCount]; c.Scenario == config.Broadcast && (!ok || n <= 0) {
+		if n, ok := c.Median[record.LastCount]; c.Scenario == config.Broadcast && (!ok || n <= 0) {
 			t.Errorf("%s: no count of time-to-last-subscriber samples", c.ID)
 		}
 	}
@@ -225,7 +225,7 @@ func TestEndToEnd(t *testing.T) {
 			for _, c := range r.Cells {
 				if c.ID == id {
 					found = true
-					if c.Status != results.StatusFailed && c.Median[results.RequestsPerMsg] <= 0 {
+					if c.Status != record.StatusFailed && c.Median[record.RequestsPerMsg] <= 0 {
 						t.Errorf("%s: no HTTP requests counted", id)
 					}
 				}

@@ -6,12 +6,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // noiseText is the line printed after a run: the noise floor of each
 // scenario metric and how many cells stood out from it.
-func noiseText(r *results.Run) string {
+func noiseText(r *record.Run) string {
 	if len(r.NoiseFloor) == 0 {
 		return ""
 	}
@@ -21,10 +21,10 @@ func noiseText(r *results.Run) string {
 	}
 	noisy := 0
 	for _, c := range r.Cells {
-		if slices.Contains(c.Flags, results.StatusNoisy) || c.Status == results.StatusNoisy {
+		if slices.Contains(c.Flags, record.StatusNoisy) || c.Status == record.StatusNoisy {
 			noisy++
 		}
 	}
 	return fmt.Sprintf("noise floor (median spread within rounds): %s; noisy: %d of %d cells (over %g× the floor)",
-		strings.Join(parts, ", "), noisy, len(r.Cells), results.NoiseFactor)
+		strings.Join(parts, ", "), noisy, len(r.Cells), record.NoiseFactor)
 }

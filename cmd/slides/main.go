@@ -20,7 +20,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/bench/slides"
 	"github.com/wsbench/wsbench/bench/slides/check"
 )
@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: slides -run results/<run> [-check=false]")
 		return 2
 	}
-	r, err := results.Load(*dir)
+	r, err := record.Load(*dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "slides: %v\n", err)
 		return 1

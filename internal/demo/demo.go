@@ -15,7 +15,7 @@ import (
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/fixture"
-	"github.com/wsbench/wsbench/bench/results"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // Libs are the demo run's libraries.
@@ -41,7 +41,7 @@ func proto(lib string) string {
 }
 
 // Run is the demo run. withOpen adds the open-loop cells.
-func Run(withOpen bool) *results.Run {
+func Run(withOpen bool) *record.Run {
 	d := func(s string) config.Duration {
 		v, _ := time.ParseDuration(s)
 		return config.D(v)
@@ -54,24 +54,24 @@ func Run(withOpen bool) *results.Run {
 	if withOpen {
 		cfg.Scenarios = append(cfg.Scenarios, config.Spec{Scenario: config.EchoOpen, Sizes: []int{1024}, Conns: []int{100}, Rate: Rate, Loads: Loads})
 	}
-	run := &results.Run{
+	run := &record.Run{
 		Name: "demo", StartedAt: "2026-01-02T03:04:05Z", PlannedS: 60, ElapsedS: 58, Complete: true,
-		Environment: results.Environment{
+		Environment: record.Environment{
 			Host: "demo-host", CPUModel: "Demo CPU @ 3.0GHz", Cores: 2, Kernel: "6.1.0", OS: "linux", Arch: "amd64",
-			GoVersion: "go1.26.0", GitCommit: "0123456789abcdef", Libraries: map[string]results.Library{},
-			Split:  results.Split{ServerCPUs: []int{0}, ClientCPUs: []int{1}, Pinned: true, Taskset: "/usr/bin/taskset"},
+			GoVersion: "go1.26.0", GitCommit: "0123456789abcdef", Libraries: map[string]record.Library{},
+			Split:  record.Split{ServerCPUs: []int{0}, ClientCPUs: []int{1}, Pinned: true, Taskset: "/usr/bin/taskset"},
 			Matrix: cfg,
 		},
 	}
 	for _, lib := range Libs {
-		run.Environment.Libraries[lib] = results.Library{Module: "example.com/" + lib, Version: "v1.0.0", Proto: proto(lib)}
+		run.Environment.Libraries[lib] = record.Library{Module: "example.com/" + lib, Version: "v1.0.0", Proto: proto(lib)}
 	}
 	capacity := map[string]float64{} // closed-loop 1 KiB msgs/s per library
 	add := func(c config.Cell, limited bool) {
 		c.Proto = proto(c.Lib)
 		c.Variant = config.DefaultVariant(c.Proto, c.Scenario)
 		c.Warmup, c.Duration = cfg.Warmup.Duration, cfg.Duration.Duration
-		rc := results.CellFrom(c)
+		rc := record.CellFrom(c)
 		for n := 1; n <= cfg.Trials; n++ {
 			res := fixture.Result(fixture.Params{
 				Lib: c.Lib, Scenario: c.Scenario.LoadgenScenario(), Mode: c.Scenario.Mode(), Proto: c.Proto,
@@ -84,15 +84,15 @@ func Run(withOpen bool) *results.Run {
 				res.LatencyUS.P50 *= k
 				res.LatencyUS.P99 *= k * k
 			}
-			rc.Trials = append(rc.Trials, results.Trial{N: n, StartedAt: run.StartedAt, WallS: 3, Addr: "127.0.0.1:1", Result: &res})
+			rc.Trials = append(rc.Trials, record.Trial{N: n, StartedAt: run.StartedAt, WallS: 3, Addr: "127.0.0.1:1", Result: &res})
 		}
-		results.Summarize(&rc, 1, cfg.Trials)
+		record.Summarize(&rc, 1, cfg.Trials)
 		if limited {
-			rc.Status, rc.Flags = results.StatusClientLimited, []string{results.StatusClientLimited}
+			rc.Status, rc.Flags = record.StatusClientLimited, []string{record.StatusClientLimited}
 			rc.Reason = "client-limited: invented for the demo"
 		}
 		if c.Scenario == config.EchoClosed && c.PayloadBytes == 1024 {
-			capacity[c.Lib] = rc.Median[results.MsgsPerSec]
+			capacity[c.Lib] = rc.Median[record.MsgsPerSec]
 		}
 		run.Cells = append(run.Cells, rc)
 	}

@@ -1,9 +1,9 @@
-// Package results is the bench's record of a run (results.json): the
+// Package record is the bench's record of a run (results.json): the
 // environment, every trial's load generator object, and per cell the median,
 // minimum and maximum of every metric with a status. It also holds the rules
 // that turn trials into a status, so that a report rebuilt later applies the
 // same rules.
-package results
+package record
 
 import (
 	"encoding/json"
