@@ -22,17 +22,17 @@ import (
 // benchmarks, tests and reports need about it.
 var all = []server.Library{
 	{
-		Name: "gorilla", Module: "github.com/gorilla/websocket", Proto: server.ProtoWS, New: gorilla.New,
+		Name: "gorilla", Chat: true, Module: "github.com/gorilla/websocket", Proto: server.ProtoWS, New: gorilla.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}, Variants: gorilla.Variants(),
 		Display: "gorilla/websocket", Role: server.RoleLibrary, Palette: 1, ClaimReference: true,
 	},
 	{
-		Name: "nhooyr", Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New,
+		Name: "nhooyr", Chat: true, Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: nhooyr.Variants(),
 		Display: "nhooyr.io/websocket", Role: server.RoleLibrary, Palette: 8,
 	},
 	{
-		Name: "coder", Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New,
+		Name: "coder", Chat: true, Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: coder.Variants(),
 		Display: "coder/websocket", Role: server.RoleLibrary, Palette: 2,
 	},
