@@ -47,7 +47,7 @@ var all = []server.Library{
 		Display:       "gobwas/ws on our epoll loop", Role: server.RoleOwn, Palette: 11,
 	},
 	{
-		Name: "xnet", Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New,
+		Name: "xnet", Chat: true, Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: xnet.Variants(),
 		Display: "golang.org/x/net/websocket", Role: server.RoleLibrary, Palette: 6,
 	},
@@ -65,7 +65,7 @@ var all = []server.Library{
 		Display: "plain TCP (no WebSocket)", Role: server.RoleCeiling,
 	},
 	{
-		Name: "fasthttp", Module: "github.com/valyala/fasthttp", Proto: server.ProtoWS, New: fasthttp.New,
+		Name: "fasthttp", Chat: true, Module: "github.com/valyala/fasthttp", Proto: server.ProtoWS, New: fasthttp.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked},
 		Display:       "fasthttp/websocket", Role: server.RoleLibrary, Palette: 9,
 	},
@@ -78,7 +78,7 @@ var all = []server.Library{
 		Display: "lxzan/gws", Role: server.RoleLibrary, Palette: 3,
 	},
 	{
-		Name: "hertz", Module: "github.com/cloudwego/hertz", Proto: server.ProtoWS, New: hertz.New,
+		Name: "hertz", Chat: true, Module: "github.com/cloudwego/hertz", Proto: server.ProtoWS, New: hertz.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked},
 		Display:       "hertz-contrib/websocket", Role: server.RoleLibrary, Palette: 10,
 	},
