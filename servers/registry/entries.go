@@ -70,7 +70,7 @@ var all = []server.Library{
 		Display:       "fasthttp/websocket", Role: server.RoleLibrary, Palette: 9,
 	},
 	{
-		Name: "gws", Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New,
+		Name: "gws", Chat: true, Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New,
 		Deviations: map[server.Behaviour]string{
 			server.PeerCloseCodeEchoed: "answers every valid peer close with 1000, whatever code the peer sent, and offers no hook to change it",
 			server.TooBigFromHeader:    "checks each frame's declared length against the limit, but reads a fragment that takes a fragmented message over it before answering 1009",
