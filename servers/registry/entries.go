@@ -37,7 +37,7 @@ var all = []server.Library{
 		Display: "coder/websocket", Role: server.RoleLibrary, Palette: 2,
 	},
 	{
-		Name: "gobwas", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New,
+		Name: "gobwas", Chat: true, Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}, Variants: gobwas.Variants(),
 		Display: "gobwas/ws", Role: server.RoleLibrary, Palette: 5,
 	},
@@ -57,7 +57,7 @@ var all = []server.Library{
 		Display: "sockjs-go", Role: server.RoleLibrary, Palette: 7,
 	},
 	{
-		Name: "native", Module: "", Proto: server.ProtoWS, New: native.New,
+		Name: "native", Chat: true, Module: "", Proto: server.ProtoWS, New: native.New,
 		Display: "native (RFC 6455 on net/http)", Role: server.RoleOwn, Palette: 12,
 	},
 	{
