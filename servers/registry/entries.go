@@ -52,7 +52,7 @@ var all = []server.Library{
 		Display: "golang.org/x/net/websocket", Role: server.RoleLibrary, Palette: 6,
 	},
 	{
-		Name: "sockjs", Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New,
+		Name: "sockjs", Chat: true, Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: sockjs.Variants(),
 		Display: "sockjs-go", Role: server.RoleLibrary, Palette: 7,
 	},
