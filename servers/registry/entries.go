@@ -83,7 +83,7 @@ var all = []server.Library{
 		Display:       "hertz-contrib/websocket", Role: server.RoleLibrary, Palette: 10,
 	},
 	{
-		Name: "nbio", Module: "github.com/lesismal/nbio", Proto: server.ProtoWS, New: nbio.New,
+		Name: "nbio", Chat: true, Module: "github.com/lesismal/nbio", Proto: server.ProtoWS, New: nbio.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked},
 		Deviations: map[server.Behaviour]string{
 			server.CloseFrameOnViolation: "drops the TCP connection without a close frame on a protocol violation, and offers no hook to send one",
