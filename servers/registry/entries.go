@@ -42,7 +42,7 @@ var all = []server.Library{
 		Display: "gobwas/ws", Role: server.RoleLibrary, Palette: 5,
 	},
 	{
-		Name: "gobwas-epoll", Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwasepoll.New,
+		Name: "gobwas-epoll", Chat: true, Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwasepoll.New,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked},
 		Display:       "gobwas/ws on our epoll loop", Role: server.RoleOwn, Palette: 11,
 	},
