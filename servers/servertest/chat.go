@@ -198,7 +198,7 @@ func testChatBadInput(t *testing.T, r *Running, d Dialect) {
 		`{"type":"join"}`,              // no room
 		`{"type":"join","room":"` + strings.Repeat("r", chat.MaxRoom+1) + `"}`,
 		`{"type":"publish","room":"r1","seq":1,"text":"` + strings.Repeat("x", chat.MaxText+1) + `"}`, // oversize
-		`{"type":"publish","room":"r1","seq":"one"}`, // wrong field type
+		`{"type":"publish","room":"r1","seq":"one"}`,                                                  // wrong field type
 	}
 	for _, p := range bad {
 		a.sendRaw(p)
