@@ -139,3 +139,13 @@ func TestChatCheck(t *testing.T) {
 		t.Fatalf("check: %v, conns %d publishers %d", err, c.Conns, c.Publishers)
 	}
 }
+
+func TestChatSockJS(t *testing.T) {
+	cfg := chatConfig("ws://" + startLib(t, "sockjs"))
+	cfg.Proto = wire.SockJS
+	res := run(t, cfg)
+	clean(t, res)
+	if res.Expected != res.Sent*int64(cfg.Members) || res.Variant != "sockjs-websocket" {
+		t.Fatalf("sent %d expected %d variant %s", res.Sent, res.Expected, res.Variant)
+	}
+}
