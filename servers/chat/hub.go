@@ -36,6 +36,10 @@ type Out struct {
 	Value   any
 	Payload []byte
 	Frame   any
+	// Room is true for a room message (one Out shared by every member),
+	// false for an answer to one connection (Ack, Error), which an adapter
+	// may write with its library's JSON writer (Value) instead.
+	Room bool
 }
 
 // Prepare encodes a message's JSON text once for every recipient (a gorilla
@@ -174,6 +178,7 @@ func (h *Hub) encode(v any) *Out {
 // order the same for every member.
 func (h *Hub) publish(m *Message) {
 	o := h.encode(m)
+	o.Room = true
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for c := range h.rooms[m.Room] {

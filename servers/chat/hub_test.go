@@ -167,3 +167,18 @@ func TestHubSlowConsumer(t *testing.T) {
 }
 
 var errWrite = errors.New("write failed")
+
+// TestOutRoom: a room message is marked as shared, an answer is not.
+func TestOutRoom(t *testing.T) {
+	h := New(server.NewEnv(), nil)
+	c := h.Connect(noKick)
+	h.Handle(c, In{Type: TypeJoin, Room: "x"}, nil)
+	h.Handle(c, In{Type: TypePublish, Room: "x"}, nil)
+	ack, msg := <-c.C, <-c.C
+	if ack.Room || !msg.Room {
+		t.Fatalf("answer Room %v, room message Room %v", ack.Room, msg.Room)
+	}
+	if _, ok := msg.Value.(*Message); !ok {
+		t.Fatalf("room message value %T", msg.Value)
+	}
+}

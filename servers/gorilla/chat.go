@@ -18,8 +18,9 @@ func newChat(env *server.Env) *chat.Hub {
 	})
 }
 
-// serveChat speaks the chat protocol with gorilla's JSON path: ReadJSON in,
-// WritePreparedMessage out (each message prepared once for all members).
+// serveChat speaks the chat protocol with gorilla's JSON path: ReadJSON in;
+// room messages out with WritePreparedMessage (each prepared once for all
+// members), answers to the connection alone with WriteJSON.
 func (s *srv) serveChat(w http.ResponseWriter, r *http.Request) {
 	c, release, ok := s.accept(w, r)
 	if !ok {
@@ -32,6 +33,9 @@ func (s *srv) serveChat(w http.ResponseWriter, r *http.Request) {
 	})
 	defer s.chat.Disconnect(m)
 	go s.chat.Deliver(m, func(o *chat.Out) error {
+		if !o.Room {
+			return c.WriteJSON(o.Value)
+		}
 		return c.WritePreparedMessage(o.Frame.(*websocket.PreparedMessage))
 	}, func() { _ = c.Close() })
 	for {

@@ -10,6 +10,7 @@ import (
 type JSONConn[P any] interface {
 	MessageConn[P]
 	ReadJSON(v any) error
+	WriteJSON(v any) error
 }
 
 // ChatPrepare is the chat hub's prepare function (chat.New) for a fork
@@ -23,7 +24,8 @@ func ChatPrepare[P any](newPM func(messageType int, data []byte) (P, error)) cha
 }
 
 // Chat speaks the chat protocol on c with the forks' JSON path (gorilla's):
-// ReadJSON in, WritePreparedMessage out, from one writer goroutine, until
+// ReadJSON in; out, from one writer goroutine, room messages with
+// WritePreparedMessage and answers to c alone with WriteJSON, until
 // reading fails; the caller closes the connection. h's messages must have
 // been prepared by ChatPrepare. decodeErr tells an error of ReadJSON about
 // the message's content (the client gets an error message) from one of the
@@ -35,6 +37,9 @@ func Chat[P any](h *chat.Hub, c JSONConn[P], decodeErr func(error) bool) {
 	m := h.Connect(Kick(c, 100*time.Millisecond))
 	defer h.Disconnect(m)
 	go h.Deliver(m, func(o *chat.Out) error {
+		if !o.Room {
+			return c.WriteJSON(o.Value)
+		}
 		return c.WritePreparedMessage(o.Frame.(P))
 	}, func() { _ = c.Close() })
 	for {
