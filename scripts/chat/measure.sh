@@ -14,6 +14,8 @@ cd "$(dirname "$0")/../.."
 libs=${LIBS:-gorilla coder}
 duration=${DURATION:-5s}
 out=${1:-results/chat/$(date -u +%Y-%m-%d)}
+# Before anything is written: a rerun overwrites tracked files in $out.
+rev="$(git rev-parse HEAD)$(git diff --quiet HEAD -- . ":(exclude)$out" || echo ' (uncommitted changes)')"
 mkdir -p "$out"
 tmp=$(mktemp -d)
 srv_pid=
@@ -28,7 +30,7 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 	pin_srv=(taskset -c 0) pin_cli=(taskset -c 1)
 fi
 {
-	echo "commit: $(git rev-parse HEAD)$(git diff --quiet || echo ' (uncommitted changes)')"
+	echo "commit: $rev"
 	echo "date: $(date -u +%FT%TZ)"
 	echo "go: $(go version)"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
