@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jsonPath := fs.String("json", "", "write the result as JSON to this file (- for stdout)")
 	cpuProfile := fs.String("cpuprofile", "", "write the load generator's CPU profile to this file (to check what the client spends its time on)")
 	usage := func() {
-		fmt.Fprintf(stderr, "usage: loadgen -url URL [-proto ws|sockjs|http|tcp] [-scenario echo|broadcast|connect] [-http-conn keepalive|new]\n"+
+		fmt.Fprintf(stderr, "usage: loadgen -url URL [-proto ws|sockjs|http|tcp] [-scenario echo|broadcast|connect|chat] [-http-conn keepalive|new]\n"+
 			"               [-subscribe poll|longpoll|sse] [-transport websocket|xhr-streaming|xhr-polling] [flags]\n\n")
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()

@@ -32,7 +32,18 @@ func Summary(w io.Writer, res *result.Result) {
 	if res.Scenario == "broadcast" {
 		who = "subscribers"
 	}
-	line("target", "%s (%s, %s), %d %s (%d connected), %d-byte messages", res.URL, res.Proto, res.Variant, res.Conns, who, res.Connected, res.PayloadBytes)
+	size := fmt.Sprintf("%d-byte messages", res.PayloadBytes)
+	if res.Scenario == "chat" {
+		size = "JSON messages of generated chat text"
+	}
+	line("target", "%s (%s, %s), %d %s (%d connected), %s", res.URL, res.Proto, res.Variant, res.Conns, who, res.Connected, size)
+	if res.Scenario == "chat" {
+		txt := fmt.Sprintf("%d rooms x %d members, %d publishing per room; %.0f deliveries/s", res.Rooms, res.Members, res.Publishers, res.DeliveredMsgsPerSec)
+		if pr := res.PerRoom; pr != nil {
+			txt += fmt.Sprintf("; per room and member %.1f-%.1f msgs/s, Jain %.3f", pr.Min, pr.Max, pr.Jain)
+		}
+		line("chat", "%s", txt)
+	}
 	if res.Scenario == "connect" {
 		line("connect", "%.1f handshakes/s over %.2f s, then held %.1f s", res.HandshakesPerSec, res.DurationS, res.HoldS)
 		line("handshake µs", "%s", latency(res.LatencyUS))
@@ -45,7 +56,7 @@ func Summary(w io.Writer, res *result.Result) {
 		line("rate", "%s", rate)
 		line("throughput", "%.0f msgs/s, %.2f MB/s (payload)", res.MsgsPerSec, res.MBPerSec)
 		what := "round trip"
-		if res.Scenario == "broadcast" {
+		if res.Scenario == "broadcast" || res.Scenario == "chat" {
 			what = "publish to receipt"
 		}
 		line("latency µs", "%s (%s)", latency(res.LatencyUS), what)
@@ -55,7 +66,7 @@ func Summary(w io.Writer, res *result.Result) {
 		if res.SendLagUS != nil {
 			line("send lag µs", "%s (actual minus intended send time)", latency(*res.SendLagUS))
 		}
-		if res.Scenario == "broadcast" {
+		if res.Scenario == "broadcast" || res.Scenario == "chat" {
 			line("wire bytes", "%.1f written, %.1f read per delivery", res.BytesPerMsg.TX, res.BytesPerMsg.RX)
 		} else {
 			line("wire bytes", "%.1f per message sent, %.1f per message received", res.BytesPerMsg.TX, res.BytesPerMsg.RX)

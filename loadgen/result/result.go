@@ -48,7 +48,7 @@ type Proc struct {
 
 // Result is one load generator run.
 type Result struct {
-	Scenario string `json:"scenario"` // echo, broadcast, connect
+	Scenario string `json:"scenario"` // echo, broadcast, connect, chat
 	Mode     string `json:"mode"`     // closed or open (echo); open (broadcast); "" (connect)
 	Proto    string `json:"proto"`    // ws, sockjs, http, ...
 	// Variant is how the load generator talked to the server beyond the
@@ -147,6 +147,22 @@ type Result struct {
 	// SpinUS is the open loop's busy-poll window before each due time, in
 	// microseconds (0: it slept until due).
 	SpinUS float64 `json:"spin_us,omitempty"`
+
+	// Chat scenario (the server's chat protocol). Received counts
+	// deliveries (one publish delivered to each member of its room);
+	// Server.CPUUSPerMsg is per delivered message and
+	// Server.RSSPerConnBytes is the server's RSS growth from before the
+	// first dial to the end of the measured interval, per connection.
+	Rooms   int `json:"rooms,omitempty"`
+	Members int `json:"members,omitempty"` // connections per room, publishers included
+	// DeliveredMsgsPerSec is the verified deliveries per second.
+	DeliveredMsgsPerSec float64 `json:"delivered_msgs_per_sec,omitempty"`
+	// DeliveryUS is from each publish's scheduled send time to its
+	// receipt by each member (corrected for coordinated omission).
+	DeliveryUS *Latency `json:"delivery_us,omitempty"`
+	// PerRoom is the distribution over rooms of deliveries per member per
+	// second, with Jain's index: 1 when every room was served alike.
+	PerRoom *PerConn `json:"per_room,omitempty"`
 }
 
 // PerConn is the distribution over connections of messages per second

@@ -24,6 +24,7 @@ const (
 	Echo      = "echo"
 	Broadcast = "broadcast"
 	Connect   = "connect"
+	Chat      = "chat"
 )
 
 // Defaults of Config, shared with the command line.
@@ -45,7 +46,9 @@ const (
 	// low rates; 200 µs absorbs the typical wake-up on bare metal and most
 	// of it on a VM, while leaving the sender asleep for most of each
 	// interval below 5,000 msgs/s per loop.
-	DefaultSpin = 200 * time.Microsecond
+	DefaultSpin    = 200 * time.Microsecond
+	DefaultRooms   = 10
+	DefaultMembers = 10
 	// MaxSize is the servers' message limit (servers/server.MaxMessageSize).
 	MaxSize = 16 << 20
 )
@@ -56,19 +59,21 @@ const (
 type Config struct {
 	URL      string     // server base URL: ws://HOST:PORT or http://HOST:PORT (a path is replaced by the scenario's)
 	Proto    wire.Proto // "" = from the URL scheme
-	Scenario string     // echo, broadcast or connect
+	Scenario string     // echo, broadcast, connect or chat
 
-	Conns  int     // connections (broadcast: subscribers)
+	Conns  int     // connections (broadcast: subscribers; chat: Rooms x Members, set by Check)
 	Window int     // closed loop: messages in flight per connection (HTTP: 1)
 	Size   int     // message size in bytes, header included (>= payload.HeaderSize)
-	Rate   float64 // msgs/s in total: echo open loop when > 0; broadcast publish rate
+	Rate   float64 // msgs/s in total: echo open loop when > 0; broadcast publish rate; chat: per publisher
 
 	Duration time.Duration // measured interval
 	Warmup   time.Duration // before the measured interval, excluded
 	Drain    time.Duration // after it: how long in-flight messages may still arrive
 	Hold     time.Duration // connect: how long connections stay open and idle
 
-	Publishers   int           // broadcast: publishing connections (extra to Conns)
+	Publishers   int           // broadcast: publishing connections (extra to Conns); chat: publishing members per room
+	Rooms        int           // chat: rooms
+	Members      int           // chat: connections per room, publishers included
 	PollInterval time.Duration // HTTP broadcast: period of each subscriber's polls
 
 	ConnectRate     float64       // dials started per second (0: as fast as DialConcurrency allows)
@@ -124,8 +129,15 @@ func (c *Config) Check() error {
 	case "":
 		c.Scenario = Echo
 	case Echo, Broadcast, Connect:
+		if c.Rooms != 0 || c.Members != 0 {
+			return usage("-rooms and -members are for -scenario chat")
+		}
+	case Chat:
+		if err := c.checkChat(); err != nil {
+			return err
+		}
 	default:
-		return usage("unknown scenario %q (want echo, broadcast or connect)", c.Scenario)
+		return usage("unknown scenario %q (want echo, broadcast, connect or chat)", c.Scenario)
 	}
 	c.windowGiven = c.Window != 0
 	def(&c.Conns, DefaultConns)

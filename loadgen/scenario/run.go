@@ -66,12 +66,14 @@ type peer struct {
 
 // runner is the state of one run.
 type runner struct {
-	cfg    *Config
-	fmt    *payload.Format
-	epoch  time.Time
-	ctx    context.Context
-	cancel context.CancelCauseFunc
-	res    *result.Result
+	cfg   *Config
+	fmt   *payload.Format
+	epoch time.Time
+	// epochUnix is epoch in unix nanoseconds (chat time stamps).
+	epochUnix int64
+	ctx       context.Context
+	cancel    context.CancelCauseFunc
+	res       *result.Result
 
 	lat *histo.Sink // latency of the scenario
 	fan *histo.Sink // broadcast: to the last subscriber
@@ -225,6 +227,8 @@ func (r *runner) execute() {
 		r.runBroadcast()
 	case Connect:
 		r.runConnect()
+	case Chat:
+		r.runChat()
 	}
 	r.phase.Store(phaseDone)
 	r.closeAll()
@@ -485,7 +489,7 @@ func (r *runner) finish() {
 		// Echo: per message sent. Broadcast: per delivery, publishers'
 		// and subscribers' writes (polls, SockJS xhr requests) together.
 		per := res.Sent
-		if res.Scenario == Broadcast {
+		if res.Scenario == Broadcast || res.Scenario == Chat {
 			per = res.Received
 		}
 		if per > 0 {
@@ -496,6 +500,13 @@ func (r *runner) finish() {
 		}
 		res.Requests = r.cntB.requests - r.cntA.requests
 		res.EmptyPolls = r.cntB.emptyPolls - r.cntA.emptyPolls
+	}
+	if res.Scenario == Chat {
+		res.DeliveredMsgsPerSec = res.MsgsPerSec
+		if res.LatencyUS.Count > 0 {
+			d := res.LatencyUS
+			res.DeliveryUS = &d
+		}
 	}
 	for _, p := range r.rxPeers {
 		st := p.c.Stats()

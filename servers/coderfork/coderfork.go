@@ -37,6 +37,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -121,6 +122,7 @@ type srv[T, S ~int] struct {
 	api  API[T, S]
 	opt  Options
 	hub  *hub.Hub
+	chat *chat.Hub
 	bufs sync.Pool // *[]byte echo copy buffers, held only while a message is copied
 }
 
@@ -138,7 +140,10 @@ func NewWith[T, S ~int](env *server.Env, api API[T, S], o Options) server.Server
 		bufs: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }},
 	}
 	s.hub = hub.New(env, nil)
-	return server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
+	s.chat = chat.New(env, nil)
+	hs := server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
+	hs.Handle(server.PathChat, http.HandlerFunc(s.serveChat))
+	return hs
 }
 
 func (s *srv[T, S]) msgType(binary bool) T {

@@ -36,6 +36,7 @@ import (
 	"github.com/fasthttp/websocket"
 	"github.com/valyala/fasthttp"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/gorillafork"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
@@ -44,6 +45,7 @@ import (
 type srv struct {
 	env    *server.Env
 	hub    *hub.Hub
+	chat   *chat.Hub
 	up     websocket.FastHTTPUpgrader
 	status *server.Status
 	srv    *fasthttp.Server
@@ -62,6 +64,7 @@ func New(env *server.Env) server.Server {
 		},
 	}
 	s.hub = hub.New(env, gorillafork.Prepare(websocket.NewPreparedMessage))
+	s.chat = chat.New(env, gorillafork.ChatPrepare(websocket.NewPreparedMessage))
 	s.srv = &fasthttp.Server{
 		Handler:                      s.route,
 		Name:                         "wsbench",
@@ -83,6 +86,8 @@ func (s *srv) route(ctx *fasthttp.RequestCtx) {
 		s.upgrade(ctx, s.echo)
 	case server.PathBroadcast:
 		s.upgrade(ctx, s.broadcast)
+	case server.PathChat:
+		s.upgrade(ctx, s.serveChat)
 	case server.PathHealth:
 		code, body := s.status.Health()
 		ctx.SetStatusCode(code)
@@ -111,6 +116,10 @@ func (s *srv) upgrade(ctx *fasthttp.RequestCtx, serve func(*websocket.Conn)) {
 func (s *srv) echo(c *websocket.Conn) { gorillafork.Echo(s.env, c) }
 
 func (s *srv) broadcast(c *websocket.Conn) { gorillafork.Broadcast(s.env, s.hub, c) }
+
+// serveChat speaks the chat protocol with the fork's ReadJSON and a
+// PreparedMessage per room message (gorillafork.Chat).
+func (s *srv) serveChat(c *websocket.Conn) { gorillafork.Chat(s.chat, c, nil) }
 
 // Serve implements server.Server.
 func (s *srv) Serve(ln net.Listener) error {

@@ -36,6 +36,7 @@ import (
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -96,9 +97,10 @@ func Variants() []server.Variant {
 }
 
 type srv struct {
-	env *server.Env
-	opt Options
-	hub *hub.Hub
+	env  *server.Env
+	opt  Options
+	hub  *hub.Hub
+	chat *chat.Hub
 
 	writers sync.Pool // *wsutil.Writer (WriterPool)
 	bufios  sync.Pool // *bufio.Writer (Bufio)
@@ -116,7 +118,10 @@ func NewWith(env *server.Env, o Options) server.Server {
 		f, _ := ws.CompileFrame(ws.NewFrame(opcode(binary), true, p))
 		return f
 	})
-	return server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
+	s.chat = newChat(env)
+	hs := server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
+	hs.Handle(server.PathChat, http.HandlerFunc(s.serveChat))
+	return hs
 }
 
 func opcode(binary bool) ws.OpCode {

@@ -8,15 +8,16 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/internal/handoff"
 	"github.com/wsbench/wsbench/servers/server"
 )
 
-// route tells a WebSocket handshake on /echo or /broadcast from any other
+// route tells a WebSocket handshake on /echo, /broadcast or /chat from any other
 // request by its first bytes; "" means net/http answers it.
 func route(head []byte) string {
-	for _, path := range []string{server.PathEcho, server.PathBroadcast} {
+	for _, path := range []string{server.PathEcho, server.PathBroadcast, server.PathChat} {
 		p := "GET " + path
 		if bytes.HasPrefix(head, []byte(p)) && len(head) > len(p) {
 			switch head[len(p)] {
@@ -66,10 +67,19 @@ func (s *srv) handshake(nc net.Conn) {
 	}
 	c := &conn{srv: s, nc: nc, rc: rc, fd: fd, broadcast: path == server.PathBroadcast}
 	c.untrack = s.env.Track(c.goingAway)
-	if c.broadcast {
+	switch {
+	case c.broadcast:
 		c.sub = s.hub.Join(c.kick)
 		go s.hub.Deliver(c.sub, func(m *hub.Msg) error {
 			return c.write(m.Frame.([]byte))
+		}, c.release)
+	case path == server.PathChat:
+		// JSON path: gobwas has no JSON helper; the worker decodes with
+		// encoding/json (chat.Decode) and each room message is one frame
+		// compiled once (ws.CompileFrame).
+		c.chat = s.chat.Connect(c.kick)
+		go s.chat.Deliver(c.chat, func(o *chat.Out) error {
+			return c.write(o.Frame.([]byte))
 		}, c.release)
 	}
 	if s.registered != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 )
 
@@ -22,7 +23,8 @@ type conn struct {
 	rc        syscall.RawConn
 	fd        int
 	broadcast bool
-	sub       *hub.Sub // broadcast only
+	sub       *hub.Sub   // broadcast only
+	chat      *chat.Conn // chat only
 	untrack   func()
 
 	wmu       sync.Mutex // one frame per Write, in order
@@ -62,6 +64,9 @@ func (c *conn) releaseLocked() {
 	_ = c.nc.Close()
 	if c.sub != nil {
 		c.srv.hub.Leave(c.sub)
+	}
+	if c.chat != nil {
+		c.srv.chat.Disconnect(c.chat)
 	}
 	c.untrack()
 }

@@ -206,6 +206,10 @@ func (w *worker) message(c *conn) error {
 	}
 	w.buf = buf
 	payload := buf[ws.MaxHeaderSize:]
+	if c.chat != nil {
+		w.s.chat.HandleRaw(c.chat, payload) // counts it; copies what it keeps
+		return nil
+	}
 	w.s.env.Stats.MsgsIn.Add(1)
 	if c.broadcast {
 		w.s.hub.Publish(h.OpCode == ws.OpBinary, payload)

@@ -43,6 +43,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/internal/accept"
 	"github.com/wsbench/wsbench/servers/internal/epoll"
@@ -71,6 +72,7 @@ type srv struct {
 
 	env  *server.Env
 	hub  *hub.Hub
+	chat *chat.Hub
 	http *server.HTTPServer // /healthz and /stats, on handed-off connections
 	hl   *handoff.Listener
 
@@ -92,6 +94,10 @@ func New(env *server.Env) server.Server {
 			op = ws.OpBinary
 		}
 		f, _ := ws.CompileFrame(ws.NewFrame(op, true, p))
+		return f
+	})
+	s.chat = chat.New(env, func(p []byte) any {
+		f, _ := ws.CompileFrame(ws.NewFrame(ws.OpText, true, p))
 		return f
 	})
 	notWS := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -74,10 +75,11 @@ func Variants() []server.Variant {
 }
 
 type srv struct {
-	env *server.Env
-	opt Options
-	up  websocket.Upgrader
-	hub *hub.Hub
+	env  *server.Env
+	opt  Options
+	up   websocket.Upgrader
+	hub  *hub.Hub
+	chat *chat.Hub
 }
 
 // New returns the gorilla server.
@@ -101,7 +103,10 @@ func NewWith(env *server.Env, o Options) server.Server {
 		pm, _ := websocket.NewPreparedMessage(opcode(binary), p)
 		return pm
 	})
-	return server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
+	hs := server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
+	s.chat = newChat(env)
+	hs.Handle(server.PathChat, http.HandlerFunc(s.serveChat))
+	return hs
 }
 
 func opcode(binary bool) int {

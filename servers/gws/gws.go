@@ -31,13 +31,15 @@ import (
 
 	"github.com/lxzan/gws"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
 )
 
 type srv struct {
-	env *server.Env
-	hub *hub.Hub
+	env  *server.Env
+	hub  *hub.Hub
+	chat *chat.Hub
 }
 
 // New returns the gws server.
@@ -48,9 +50,13 @@ func New(env *server.Env) server.Server {
 	})
 	echo := gws.NewUpgrader(&echoHandler{env: env}, s.options())
 	bcast := gws.NewUpgrader(&broadcastHandler{srv: s}, s.options())
-	return server.NewHTTP(env,
+	s.newChat()
+	chatUp := gws.NewUpgrader(&chatHandler{srv: s}, s.options())
+	hs := server.NewHTTP(env,
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(echo, w, r, nil) }),
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(bcast, w, r, s.subscribe) }))
+	hs.Handle(server.PathChat, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(chatUp, w, r, s.joinChat) }))
+	return hs
 }
 
 func (s *srv) options() *gws.ServerOption {

@@ -39,18 +39,21 @@ package hertz
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"sync"
 	"time"
 
+	sonicdecoder "github.com/bytedance/sonic/decoder"
 	"github.com/cloudwego/hertz/pkg/app"
 	hzserver "github.com/cloudwego/hertz/pkg/app/server"
 	"github.com/cloudwego/hertz/pkg/common/hlog"
 	"github.com/cloudwego/netpoll"
 	"github.com/hertz-contrib/websocket"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/gorillafork"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
@@ -61,6 +64,7 @@ var quietOnce sync.Once
 type srv struct {
 	env    *server.Env
 	hub    *hub.Hub
+	chat   *chat.Hub
 	up     websocket.HertzUpgrader
 	status *server.Status
 
@@ -89,6 +93,7 @@ func New(env *server.Env) server.Server {
 		},
 	}
 	s.hub = hub.New(env, gorillafork.Prepare(websocket.NewPreparedMessage))
+	s.chat = chat.New(env, gorillafork.ChatPrepare(websocket.NewPreparedMessage))
 	return s
 }
 
@@ -121,6 +126,7 @@ func (s *srv) Serve(ln net.Listener) (err error) {
 	h.NoHijackConnPool = true
 	h.GET(server.PathEcho, func(_ context.Context, ctx *app.RequestContext) { s.upgrade(ctx, s.echo) })
 	h.GET(server.PathBroadcast, func(_ context.Context, ctx *app.RequestContext) { s.upgrade(ctx, s.broadcast) })
+	h.GET(server.PathChat, func(_ context.Context, ctx *app.RequestContext) { s.upgrade(ctx, s.serveChat) })
 	h.GET(server.PathHealth, func(_ context.Context, ctx *app.RequestContext) {
 		code, body := s.status.Health()
 		ctx.Data(code, "text/plain; charset=utf-8", []byte(body))
@@ -190,3 +196,17 @@ func (s *srv) upgrade(ctx *app.RequestContext, serve func(*websocket.Conn)) {
 func (s *srv) echo(c *websocket.Conn) { gorillafork.Echo(s.env, c) }
 
 func (s *srv) broadcast(c *websocket.Conn) { gorillafork.Broadcast(s.env, s.hub, c) }
+
+// serveChat speaks the chat protocol with the fork's ReadJSON (which
+// decodes with sonic) and a PreparedMessage per room message
+// (gorillafork.Chat).
+func (s *srv) serveChat(c *websocket.Conn) { gorillafork.Chat(s.chat, c, sonicDecodeError) }
+
+// sonicDecodeError reports whether err, from ReadJSON, is about the
+// message's content: sonic's own syntax and type errors, or a truncated
+// value.
+func sonicDecodeError(err error) bool {
+	var se sonicdecoder.SyntaxError
+	var me *sonicdecoder.MismatchTypeError
+	return chat.IsDecodeError(err) || errors.As(err, &se) || errors.As(err, &me)
+}

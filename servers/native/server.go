@@ -23,19 +23,24 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
 )
 
 type srv struct {
-	env *server.Env
-	hub *hub.Hub
+	env  *server.Env
+	hub  *hub.Hub
+	chat *chat.Hub
 }
 
 // New returns the standard-library server.
 func New(env *server.Env) server.Server {
 	s := &srv{env: env, hub: hub.New(env, prepareFrame)}
-	return server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
+	s.chat = chat.New(env, func(p []byte) any { return prepareFrame(false, p) })
+	hs := server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
+	hs.Handle(server.PathChat, http.HandlerFunc(s.serveChat))
+	return hs
 }
 
 // accept upgrades and registers the connection; the caller must call the

@@ -6,32 +6,52 @@ import (
 
 	"github.com/lesismal/nbio"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 )
 
-// subscriber is a /broadcast connection's flow control: its writer hands
-// nbio one frame at a time and waits until nbio has written all of it.
+// subscriber is a /broadcast or /chat connection's flow control: its
+// writer hands nbio one frame at a time and waits until nbio has written
+// all of it.
 type subscriber struct {
 	srv     *srv
 	c       *conn
-	hubSub  *hub.Sub
+	leaveFn func()        // leaves the hub
 	pending atomic.Int64  // bytes handed to nbio and not yet written
 	drained chan struct{} // a token when pending reaches zero
 	gone    chan struct{} // closed when the connection is closed
 }
 
-// subscribe joins c to the hub and starts its writer.
-func (s *srv) subscribe(c *conn) *subscriber {
+func (s *srv) newSubscriber(c *conn) *subscriber {
 	b := &subscriber{srv: s, c: c, drained: make(chan struct{}, 1), gone: make(chan struct{})}
 	s.writing.Store(c.nc, b)
-	b.hubSub = s.hub.Join(c.closeWith)
-	go s.hub.Deliver(b.hubSub, b.write, func() { _ = c.ws.Close() })
+	return b
+}
+
+// subscribe joins c to the broadcast hub and starts its writer.
+func (s *srv) subscribe(c *conn) *subscriber {
+	b := s.newSubscriber(c)
+	sub := s.hub.Join(c.closeWith)
+	b.leaveFn = func() { s.hub.Leave(sub) }
+	go s.hub.Deliver(sub, func(m *hub.Msg) error { return b.write(m.Frame.([]byte)) }, func() { _ = c.ws.Close() })
+	return b
+}
+
+// joinChat connects c to the chat hub and starts its writer. JSON path:
+// nbio has no JSON helper; onChat decodes with encoding/json
+// (chat.Decode), and each room message is compiled once into a frame
+// (compileFrame) that the writer hands to nbio.
+func (s *srv) joinChat(c *conn) *subscriber {
+	b := s.newSubscriber(c)
+	m := s.chat.Connect(c.closeWith)
+	c.chat = m
+	b.leaveFn = func() { s.chat.Disconnect(m) }
+	go s.chat.Deliver(m, func(o *chat.Out) error { return b.write(o.Frame.([]byte)) }, func() { _ = c.ws.Close() })
 	return b
 }
 
 // write hands one frame to nbio and waits until it is on the socket.
-func (b *subscriber) write(m *hub.Msg) error {
-	f := m.Frame.([]byte)
+func (b *subscriber) write(f []byte) error {
 	c := b.c
 	c.mu.Lock()
 	if c.closed {
@@ -77,7 +97,7 @@ func (s *srv) written(nc *nbio.Conn, _ []byte, n int) {
 
 // leave drops the subscriber once its connection is closed.
 func (b *subscriber) leave() {
-	b.srv.hub.Leave(b.hubSub)
+	b.leaveFn()
 	b.srv.writing.Delete(b.c.nc)
 	close(b.gone)
 }

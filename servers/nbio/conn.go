@@ -10,6 +10,8 @@ import (
 	"github.com/lesismal/nbio"
 	"github.com/lesismal/nbio/nbhttp"
 	"github.com/lesismal/nbio/nbhttp/websocket"
+
+	"github.com/wsbench/wsbench/servers/chat"
 )
 
 const closeInvalidData = 1007 // RFC 6455: a text message or close reason that is not UTF-8
@@ -20,20 +22,22 @@ type conn struct {
 	nc      *nbio.Conn // the poller's connection
 	untrack func()
 	sub     *subscriber // nil on /echo
+	chat    *chat.Conn  // on /chat
 
 	mu     sync.Mutex // orders frames against the close frame
 	closed bool       // a close frame went out: no frame may follow
 }
 
 // accept upgrades and registers a connection.
-func (s *srv) accept(up *websocket.Upgrader, w http.ResponseWriter, r *http.Request, subscribe bool) {
+// join, when not nil, makes the connection a subscriber (broadcast, chat).
+func (s *srv) accept(up *websocket.Upgrader, w http.ResponseWriter, r *http.Request, join func(*conn) *subscriber) {
 	wc, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		return // Upgrade already answered the client
 	}
 	c := &conn{ws: wc, nc: pollerConn(wc.UnderlayerConn())}
-	if subscribe {
-		c.sub = s.subscribe(c)
+	if join != nil {
+		c.sub = join(c)
 	}
 	c.untrack = s.env.Track(c.closeWith)
 	// nbio may close the connection (a client that vanishes, a protocol

@@ -51,6 +51,7 @@ import (
 	"github.com/lesismal/nbio/nbhttp"
 	"github.com/lesismal/nbio/nbhttp/websocket"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -60,9 +61,11 @@ var quietOnce sync.Once
 type srv struct {
 	env    *server.Env
 	hub    *hub.Hub
+	chat   *chat.Hub
 	status *server.Status
 	echo   *websocket.Upgrader
 	bcast  *websocket.Upgrader
+	chatUp *websocket.Upgrader
 
 	// writing maps the poller's connection of each broadcast subscriber
 	// to its flow control, for OnWrittenSize.
@@ -87,6 +90,8 @@ func New(env *server.Env) server.Server {
 	s.hub = hub.New(env, func(binary bool, p []byte) any { return compileFrame(binary, p) })
 	s.echo = s.upgrader(s.onEcho)
 	s.bcast = s.upgrader(s.onPublish)
+	s.chat = chat.New(env, func(p []byte) any { return compileFrame(false, p) })
+	s.chatUp = s.upgrader(s.onChat)
 	return s
 }
 
@@ -110,8 +115,9 @@ func (s *srv) upgrader(onMessage func(*conn, websocket.MessageType, []byte)) *we
 
 func (s *srv) mux() *http.ServeMux {
 	m := http.NewServeMux()
-	m.HandleFunc(server.PathEcho, func(w http.ResponseWriter, r *http.Request) { s.accept(s.echo, w, r, false) })
-	m.HandleFunc(server.PathBroadcast, func(w http.ResponseWriter, r *http.Request) { s.accept(s.bcast, w, r, true) })
+	m.HandleFunc(server.PathEcho, func(w http.ResponseWriter, r *http.Request) { s.accept(s.echo, w, r, nil) })
+	m.HandleFunc(server.PathBroadcast, func(w http.ResponseWriter, r *http.Request) { s.accept(s.bcast, w, r, s.subscribe) })
+	m.HandleFunc(server.PathChat, func(w http.ResponseWriter, r *http.Request) { s.accept(s.chatUp, w, r, s.joinChat) })
 	m.Handle(server.PathHealth, s.status)
 	m.Handle(server.PathStats, s.status)
 	return m
@@ -175,6 +181,10 @@ func (s *srv) onEcho(c *conn, mt websocket.MessageType, p []byte) {
 	if c.writeMessage(mt, p) == nil {
 		s.env.Stats.MsgsOut.Add(1)
 	}
+}
+
+func (s *srv) onChat(c *conn, _ websocket.MessageType, p []byte) {
+	s.chat.HandleRaw(c.chat, p) // the hub copies what it keeps: nbio recycles p
 }
 
 func (s *srv) onPublish(_ *conn, mt websocket.MessageType, p []byte) {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/server"
 	"github.com/wsbench/wsbench/servers/servertest"
 )
 
@@ -37,5 +38,16 @@ func TestRegistryNames(t *testing.T) {
 	}
 	if _, ok := registry.Lookup("no-such-lib"); ok {
 		t.Error("Lookup found a library that does not exist")
+	}
+}
+
+// TestChatEntries: every WebSocket and SockJS server speaks the chat
+// protocol; the REST baseline and plain TCP do not (nothing emulated).
+func TestChatEntries(t *testing.T) {
+	for _, lib := range registry.All() {
+		want := lib.Proto == server.ProtoWS || lib.Proto == server.ProtoSockJS
+		if lib.Chat != want {
+			t.Errorf("%s (proto %s): Chat is %v, want %v", lib.Name, lib.Proto, lib.Chat, want)
+		}
 	}
 }

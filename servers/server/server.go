@@ -35,8 +35,11 @@ const (
 const (
 	PathEcho      = "/echo"
 	PathBroadcast = "/broadcast"
-	PathHealth    = "/healthz"
-	PathStats     = "/stats"
+	// PathChat serves the chat-room protocol (servers/chat/PROTOCOL.md) on
+	// the WebSocket servers whose entry has Library.Chat.
+	PathChat   = "/chat"
+	PathHealth = "/healthz"
+	PathStats  = "/stats"
 )
 
 // Server is one library's echo and broadcast server.
@@ -90,6 +93,11 @@ type Library struct {
 	// production configuration is New; servers and the matrix never use
 	// the variants.
 	Variants []Variant
+
+	// Chat says that the server speaks the chat protocol of servers/chat
+	// at PathChat. The REST baseline and plain TCP have no chat: nothing
+	// is emulated for them.
+	Chat bool
 
 	// Facts the reports show. Every entry must fill them (the registry's
 	// tests check).

@@ -33,6 +33,7 @@ func Run(t *testing.T, lib server.Library) {
 		}
 		testConformance(t, lib)
 	})
+	t.Run("Chat", func(t *testing.T) { runChat(t, lib, d) })
 	for _, tc := range checks {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.protos != nil && !slices.Contains(tc.protos, lib.Proto) {

@@ -62,6 +62,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/igm/sockjs-go/v3/sockjs"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -78,8 +79,9 @@ const (
 )
 
 type srv struct {
-	env *server.Env
-	hub *hub.Hub
+	env  *server.Env
+	hub  *hub.Hub
+	chat *chat.Hub
 }
 
 // New returns the sockjs-go server.
@@ -137,6 +139,10 @@ func newServer(env *server.Env, opts sockjs.Options) server.Server {
 	echo := s.endpoint(server.PathEcho, opts, s.echo)
 	bcast := s.endpoint(server.PathBroadcast, opts, s.broadcast)
 	h := server.NewHTTP(env, echo, bcast)
+	s.chat = chat.New(env, chatPrepare)
+	chatEP := s.endpoint(server.PathChat, opts, s.serveChat)
+	h.Handle(server.PathChat, chatEP)
+	h.Handle(server.PathChat+"/", chatEP)
 	s.protocolTestPrefixes(h, opts)
 	return h
 }

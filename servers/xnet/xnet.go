@@ -42,6 +42,7 @@ import (
 
 	"golang.org/x/net/websocket"
 
+	"github.com/wsbench/wsbench/servers/chat"
 	"github.com/wsbench/wsbench/servers/hub"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -73,9 +74,10 @@ func Variants() []server.Variant {
 }
 
 type srv struct {
-	env *server.Env
-	opt Options
-	hub *hub.Hub
+	env  *server.Env
+	opt  Options
+	hub  *hub.Hub
+	chat *chat.Hub
 }
 
 // New returns the x/net server.
@@ -85,9 +87,12 @@ func New(env *server.Env) server.Server { return NewWith(env, Production) }
 func NewWith(env *server.Env, o Options) server.Server {
 	s := &srv{env: env, opt: o}
 	s.hub = hub.New(env, nil)
-	return server.NewHTTP(env,
+	s.chat = chat.New(env, nil)
+	hs := server.NewHTTP(env,
 		websocket.Server{Handler: s.echo},
 		websocket.Server{Handler: s.broadcast})
+	hs.Handle(server.PathChat, websocket.Server{Handler: s.serveChat})
+	return hs
 }
 
 // accept registers the connection; the caller must call the returned
