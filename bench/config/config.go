@@ -294,7 +294,7 @@ func Load(path string, base Config) (Config, error) {
 	// leaves out (encoding/json reuses a slice's elements): start empty.
 	c.Scenarios = nil
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, fmt.Errorf("%s: %v", path, err)
+		return Config{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if c.Scenarios == nil {
 		c.Scenarios = slices.Clone(base.Scenarios)

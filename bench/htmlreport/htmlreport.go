@@ -38,7 +38,7 @@ func Write(runDir string) error {
 	}
 	page, err := Render(md, runDir)
 	if err != nil {
-		return fmt.Errorf("REPORT.html: %v", err)
+		return fmt.Errorf("REPORT.html: %w", err)
 	}
 	return os.WriteFile(filepath.Join(runDir, FileName), page, 0o644)
 }

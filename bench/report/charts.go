@@ -66,7 +66,7 @@ func Charts(run *record.Run, dir string) ([]Chart, error) {
 			return nil
 		}
 		if err := v.save(p, filepath.Join(dir, c.File), c.Note); err != nil {
-			return fmt.Errorf("chart %s: %v", c.File, err)
+			return fmt.Errorf("chart %s: %w", c.File, err)
 		}
 		out = append(out, c)
 		return nil

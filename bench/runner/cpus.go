@@ -78,7 +78,7 @@ func NewSplit(server, client []int) (record.Split, error) {
 	if server == nil || client == nil {
 		cpus, err := Affinity()
 		if err != nil {
-			return sp, fmt.Errorf("reading CPU affinity: %v", err)
+			return sp, fmt.Errorf("reading CPU affinity: %w", err)
 		}
 		s, c := SplitCPUs(cpus)
 		if server == nil {

@@ -73,7 +73,7 @@ func startChild(name string, argv, env []string, logPath string) (*child, error)
 	live.Lock()
 	if err := cmd.Start(); err != nil {
 		live.Unlock()
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	live.m[c] = struct{}{}
 	live.Unlock()

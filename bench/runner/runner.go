@@ -467,7 +467,7 @@ func (r *Runner) env(cpus int) []string {
 func freePort(host string) (string, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
-		return "", fmt.Errorf("no free port on %s: %v", host, err)
+		return "", fmt.Errorf("no free port on %s: %w", host, err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()

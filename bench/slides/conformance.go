@@ -77,7 +77,7 @@ func LoadConformance(path string) (*Conformance, error) {
 	}
 	var top any
 	if err := json.Unmarshal(b, &top); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if m, ok := top.(map[string]any); ok {
 		for _, k := range []string{"libraries", "libs", "results"} {
@@ -107,7 +107,7 @@ func LoadConformance(path string) (*Conformance, error) {
 		}
 		rb, _ := json.Marshal(obj)
 		if err := json.Unmarshal(rb, &l); err != nil {
-			return fmt.Errorf("%s: library %s: %v", path, name, err)
+			return fmt.Errorf("%s: library %s: %w", path, name, err)
 		}
 		lib := ConformanceLib{Name: name, Cases: l.Cases, Counts: map[string]int{}}
 		for k, n := range l.Counts {

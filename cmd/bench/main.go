@@ -261,23 +261,23 @@ func matrix(o *options) (config.Config, error) {
 	}
 	sizes, err := intList(o.sizes)
 	if err != nil {
-		return cfg, fmt.Errorf("-sizes: %v", err)
+		return cfg, fmt.Errorf("-sizes: %w", err)
 	}
 	conns, err := intList(o.conns)
 	if err != nil {
-		return cfg, fmt.Errorf("-conns: %v", err)
+		return cfg, fmt.Errorf("-conns: %w", err)
 	}
 	idle, err := intList(o.idleConns)
 	if err != nil {
-		return cfg, fmt.Errorf("-idle-conns: %v", err)
+		return cfg, fmt.Errorf("-idle-conns: %w", err)
 	}
 	rates, err := floatList(o.rates)
 	if err != nil {
-		return cfg, fmt.Errorf("-rates: %v", err)
+		return cfg, fmt.Errorf("-rates: %w", err)
 	}
 	loads, err := floatList(o.loads)
 	if err != nil {
-		return cfg, fmt.Errorf("-loads: %v", err)
+		return cfg, fmt.Errorf("-loads: %w", err)
 	}
 	for i := range cfg.Scenarios {
 		s := &cfg.Scenarios[i]
@@ -533,12 +533,12 @@ func cpuSplit(o *options) (record.Split, error) {
 	var err error
 	if o.serverCPUs != "" {
 		if server, err = runner.ParseCPUList(o.serverCPUs); err != nil {
-			return record.Split{}, fmt.Errorf("-server-cpus: %v", err)
+			return record.Split{}, fmt.Errorf("-server-cpus: %w", err)
 		}
 	}
 	if o.clientCPUs != "" {
 		if client, err = runner.ParseCPUList(o.clientCPUs); err != nil {
-			return record.Split{}, fmt.Errorf("-client-cpus: %v", err)
+			return record.Split{}, fmt.Errorf("-client-cpus: %w", err)
 		}
 	}
 	return runner.NewSplit(server, client)
@@ -548,7 +548,7 @@ func cpuSplit(o *options) (record.Split, error) {
 func moduleRoot() (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %v", err)
+		return "", fmt.Errorf("go env GOMOD: %w", err)
 	}
 	mod := strings.TrimSpace(string(out))
 	if mod == "" || mod == os.DevNull {

@@ -123,7 +123,7 @@ func writeJSON(path string, stdout io.Writer, res *result.Result) error {
 		return err
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return fmt.Errorf("write -json: %v", err)
+		return fmt.Errorf("write -json: %w", err)
 	}
 	return nil
 }

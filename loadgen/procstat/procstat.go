@@ -30,7 +30,7 @@ type Proc struct {
 func Open(pid int) (*Proc, error) {
 	fs, err := procfs.NewDefaultFS()
 	if err != nil {
-		return nil, fmt.Errorf("procfs: %v", err)
+		return nil, fmt.Errorf("procfs: %w", err)
 	}
 	var p procfs.Proc
 	if pid == 0 {
@@ -39,7 +39,7 @@ func Open(pid int) (*Proc, error) {
 		p, err = fs.Proc(pid)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("process %d: %v", pid, err)
+		return nil, fmt.Errorf("process %d: %w", pid, err)
 	}
 	return &Proc{PID: pid, proc: p}, nil
 }
@@ -48,7 +48,7 @@ func Open(pid int) (*Proc, error) {
 func (p *Proc) Read() (Sample, error) {
 	st, err := p.proc.Stat()
 	if err != nil {
-		return Sample{}, fmt.Errorf("process %d: %v", p.PID, err)
+		return Sample{}, fmt.Errorf("process %d: %w", p.PID, err)
 	}
 	return Sample{At: time.Now(), CPU: st.CPUTime(), RSS: int64(st.ResidentMemory())}, nil
 }

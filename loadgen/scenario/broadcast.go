@@ -232,13 +232,13 @@ func (r *runner) httpNewest() (uint64, error) {
 	defer cancel()
 	c, err := wire.DialTarget(ctx, t, r.dialOptions(0))
 	if err != nil {
-		return 0, fmt.Errorf("dial %s: %v", t.Host+t.Path, err)
+		return 0, fmt.Errorf("dial %s: %w", t.Host+t.Path, err)
 	}
 	defer c.Close()
 	_ = c.SetReadDeadline(time.Now().Add(r.cfg.DialTimeout))
 	_ = c.SetWriteDeadline(time.Now().Add(r.cfg.DialTimeout))
 	if err := c.WriteMessage(false, []byte("wsbench-start-marker")); err != nil {
-		return 0, fmt.Errorf("publish a start marker: %v", err)
+		return 0, fmt.Errorf("publish a start marker: %w", err)
 	}
 	seq, ok := wire.Published(c)
 	if !ok {

@@ -21,7 +21,7 @@ func (r *runner) runConnect() {
 	if r.server != nil {
 		s, err := r.server.Read()
 		if err != nil {
-			r.fail("server_gone", fmt.Errorf("server process: %v", err), true)
+			r.fail("server_gone", fmt.Errorf("server process: %w", err), true)
 			return
 		}
 		base = s
@@ -56,7 +56,7 @@ func (r *runner) runConnect() {
 	if r.server != nil {
 		steady, err := r.server.Read()
 		if err != nil {
-			r.fail("server_gone", fmt.Errorf("server process: %v", err), true)
+			r.fail("server_gone", fmt.Errorf("server process: %w", err), true)
 			return
 		}
 		r.steadyRSS = steady.RSS

@@ -190,7 +190,7 @@ func (r *runner) connErr(p *peer, what string, err error) {
 	if r.aborted() {
 		return
 	}
-	r.fail(wire.Kind(err), fmt.Errorf("connection %d: %s: %v", p.i, what, err), true)
+	r.fail(wire.Kind(err), fmt.Errorf("connection %d: %s: %w", p.i, what, err), true)
 }
 
 // execute runs the scenario and fills r.res.
@@ -347,7 +347,7 @@ func (r *runner) dialAll(n, base int, path string, rec func() *histo.Recorder) [
 				c, err := wire.DialTarget(r.ctx, t, r.dialOptions(base+i))
 				if err != nil {
 					if !r.aborted() {
-						r.fail("dial_"+wire.Kind(err), fmt.Errorf("dial %s (connection %d): %v", t.Host+path, base+i, err), true)
+						r.fail("dial_"+wire.Kind(err), fmt.Errorf("dial %s (connection %d): %w", t.Host+path, base+i, err), true)
 					}
 					return
 				}
@@ -426,7 +426,7 @@ func (r *runner) sample(srv, self *procstat.Sample, cnt *counts) {
 	if r.server != nil {
 		s, err := r.server.Read()
 		if err != nil {
-			r.fail("server_gone", fmt.Errorf("server process: %v", err), true)
+			r.fail("server_gone", fmt.Errorf("server process: %w", err), true)
 		} else {
 			*srv = s
 		}

@@ -214,7 +214,7 @@ type Target struct {
 func ParseURL(rawURL string, proto Proto) (Target, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return Target{}, fmt.Errorf("bad URL %q: %v", rawURL, err)
+		return Target{}, fmt.Errorf("bad URL %q: %w", rawURL, err)
 	}
 	var port string
 	switch u.Scheme {

@@ -136,7 +136,7 @@ func Deck(ctx context.Context, path string, o Options) (*Result, error) {
 
 	// Start the browser, then record every request the page makes.
 	if err := chromedp.Do(bctx); err != nil {
-		return nil, fmt.Errorf("starting %s: %v", o.Browser, err)
+		return nil, fmt.Errorf("starting %s: %w", o.Browser, err)
 	}
 	var mu sync.Mutex
 	var fetched []string
@@ -155,11 +155,11 @@ func Deck(ctx context.Context, path string, o Options) (*Result, error) {
 	res := &Result{}
 	url := "file://" + filepath.ToSlash(abs)
 	if err := chromedp.Do(bctx, chromedp.EmulateViewport(int64(o.Viewports[0].W), int64(o.Viewports[0].H)), chromedp.Navigate(url)); err != nil {
-		return nil, fmt.Errorf("opening %s: %v", path, err)
+		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`window.deck ? window.deck.count : -1`))
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %v", path, err)
+		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
 	if n < 0 {
 		return nil, fmt.Errorf("%s: not a deck (no window.deck)", path)
@@ -168,7 +168,7 @@ func Deck(ctx context.Context, path string, o Options) (*Result, error) {
 	if n == 0 {
 		res.Problems = append(res.Problems, Problem{Viewport: o.Viewports[0], What: "the deck has no slide"})
 	} else if p, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](navigationJS)); err != nil {
-		return nil, fmt.Errorf("navigation: %v", err)
+		return nil, fmt.Errorf("navigation: %w", err)
 	} else {
 		for _, what := range p {
 			res.Problems = append(res.Problems, Problem{Viewport: o.Viewports[0], Slide: 1, What: what})
@@ -187,14 +187,14 @@ func Deck(ctx context.Context, path string, o Options) (*Result, error) {
 		for i := 0; i < res.Slides; i++ {
 			shown, err := chromedp.Run(bctx, chromedp.Evaluate[int](fmt.Sprintf("window.deck.go(%d)", i)))
 			if err != nil {
-				return nil, fmt.Errorf("%s slide %d: %v", vp, i+1, err)
+				return nil, fmt.Errorf("%s slide %d: %w", vp, i+1, err)
 			}
 			if shown != i {
 				res.Problems = append(res.Problems, Problem{vp, i + 1, fmt.Sprintf("navigation showed slide %d", shown+1)})
 			}
 			m, err := chromedp.Run(bctx, chromedp.Evaluate[measured](fmt.Sprintf("(%s)(%d, %g)", strings.TrimSpace(measureJS), i, minPx)))
 			if err != nil {
-				return nil, fmt.Errorf("%s slide %d: %v", vp, i+1, err)
+				return nil, fmt.Errorf("%s slide %d: %w", vp, i+1, err)
 			}
 			res.Texts += m.Texts
 			for _, p := range m.Problems {
@@ -203,7 +203,7 @@ func Deck(ctx context.Context, path string, o Options) (*Result, error) {
 			if vi == 0 && o.ShotsDir != "" {
 				png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
 				if err != nil {
-					return nil, fmt.Errorf("%s slide %d: screenshot: %v", vp, i+1, err)
+					return nil, fmt.Errorf("%s slide %d: screenshot: %w", vp, i+1, err)
 				}
 				name := filepath.Join(o.ShotsDir, fmt.Sprintf("%02d.png", i+1))
 				if err := os.WriteFile(name, png, 0o644); err != nil {
@@ -216,7 +216,7 @@ func Deck(ctx context.Context, path string, o Options) (*Result, error) {
 	if res.Slides > 0 {
 		pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize(), chromedp.PDFPrintBackground()))
 		if err != nil {
-			return nil, fmt.Errorf("printing: %v", err)
+			return nil, fmt.Errorf("printing: %w", err)
 		}
 		res.Pages = len(pdfPage.FindAll(pdf, -1))
 		if res.Pages != res.Slides {
