@@ -105,7 +105,7 @@ func (v *view) claimChart(cl *Claim) (*plot.Plot, string) {
 }
 
 // verdictColor is a bar's colour (Okabe–Ito): blue stronger, green
-// holds, orange weaker, vermillion reversed.
+// holds, orange short of the claim (WebSocket ahead by less than 5×), vermillion reversed.
 func verdictColor(verdict string) color.Color {
 	switch verdict {
 	case VerdictStronger:

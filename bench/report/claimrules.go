@@ -25,7 +25,7 @@ const (
 const (
 	VerdictHolds    = "holds"    // 5× to 10×
 	VerdictStronger = "stronger" // above 10×
-	VerdictWeaker   = "weaker"   // 1× to 5×
+	VerdictWeaker   = "short"    // 1× to 5×: WebSocket better, but short of the claim
 	VerdictReversed = "reversed" // below 1×: the other side is better
 	VerdictNoData   = "no data"  // a cell is missing or failed
 )
@@ -160,7 +160,7 @@ func compare(m claimMetric, other, ws *record.Cell, lib string) ClaimRatio {
 	r.Verdict = VerdictOf(r.Ratio)
 	switch r.Verdict {
 	case VerdictWeaker:
-		r.Text = fmt.Sprintf("weaker: %s instead of 5–10×", fmtRatio(r.Ratio))
+		r.Text = fmt.Sprintf("short: WebSocket %s better (claim: 5–10×)", fmtRatio(r.Ratio))
 	case VerdictReversed:
 		r.Text = fmt.Sprintf("reversed: %s %s better", sideShort(other), fmtRatio(roundRatio(1/r.Ratio)))
 	case VerdictNoData:

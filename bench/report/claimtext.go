@@ -186,7 +186,7 @@ WebSocket broadcast.
 
 - The **ratio** is oriented so that **above 1 WebSocket is better**: WebSocket ÷ REST for throughput, REST ÷ WebSocket
   for latency, bytes on the wire and server CPU. It is the ratio of the two cells' medians, rounded to 3 significant digits.
-- **Verdict**: *holds* for 5× to 10× (both included), *stronger* above 10×, *weaker* from 1× up to 5× (with the factor
+- **Verdict**: *holds* for 5× to 10× (both included), *stronger* above 10×, *short* from 1× up to 5×: WebSocket better, short of the claim (with the factor
   reached), *reversed* below 1× (the other side is better, by the factor shown). A ratio within 5% of 1 is noted as no
   real difference. *no data*: a cell failed or was not measured, or the load generator rather than the server set one
   side's figure (a *client-bound* maximum throughput, a *client-limited* open-loop point): such a figure gives no ratio.

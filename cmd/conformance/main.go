@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -70,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rep, err := matrix.Run(ctx, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "conformance:", err)
-		if strings.HasPrefix(err.Error(), "unknown library") {
+		if errors.Is(err, matrix.ErrUnknownLibrary) {
 			return 2
 		}
 		return 1

@@ -19,10 +19,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -440,7 +440,7 @@ func Kind(err error) string {
 		return "reset"
 	case errors.Is(err, net.ErrClosed):
 		return "closed_locally"
-	case strings.Contains(err.Error(), "EOF"):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "eof"
 	}
 	return "other"

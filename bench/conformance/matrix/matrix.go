@@ -8,6 +8,7 @@ package matrix
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,6 +23,10 @@ import (
 	"github.com/wsbench/wsbench/servers/server"
 	"github.com/wsbench/wsbench/servers/sockjs"
 )
+
+// ErrUnknownLibrary is returned for a library name the registry lacks (a
+// usage error).
+var ErrUnknownLibrary = errors.New("unknown library")
 
 // Form is "full" (the suite's 16 MiB limit, sequential cases) or "short"
 // (a 256 KiB limit, cases in parallel: the CI form).
@@ -69,7 +74,7 @@ func Run(ctx context.Context, o Options) (*conformance.Report, error) {
 		for _, n := range o.Libs {
 			l, ok := registry.Lookup(n)
 			if !ok {
-				return nil, fmt.Errorf("unknown library %q (known: %v)", n, registry.Names())
+				return nil, fmt.Errorf("%w %q (known: %v)", ErrUnknownLibrary, n, registry.Names())
 			}
 			libs = append(libs, l)
 		}
