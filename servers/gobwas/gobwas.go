@@ -247,21 +247,34 @@ func (s *srv) echoStream(c *conn, op ws.OpCode) error {
 }
 
 func (s *srv) broadcast(w http.ResponseWriter, r *http.Request) {
+	s.fanout(w, r, func(c *conn, kick server.CloseFunc) (func(ws.OpCode, []byte), func()) {
+		sub := s.hub.Join(kick)
+		go s.hub.Deliver(sub, func(m *hub.Msg) error {
+			_, err := c.Write(m.Frame.([]byte))
+			return err
+		}, func() { _ = c.nc.Close() })
+		return func(op ws.OpCode, p []byte) {
+			s.env.Stats.MsgsIn.Add(1)
+			s.hub.Publish(op == ws.OpBinary, p) // Publish copies
+		}, func() { s.hub.Leave(sub) }
+	})
+}
+
+// fanout serves a connection of a hub (broadcast or chat): attach joins
+// it, starts its writer and returns what to do with each message it sends
+// and how to leave; the read loop is the same for both.
+func (s *srv) fanout(w http.ResponseWriter, r *http.Request, attach func(c *conn, kick server.CloseFunc) (handle func(ws.OpCode, []byte), leave func())) {
 	c, release, ok := s.accept(w, r)
 	if !ok {
 		return
 	}
 	defer release()
-	sub := s.hub.Join(func(code int, reason string) {
+	handle, leave := attach(c, func(code int, reason string) {
 		_ = c.nc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 		_ = c.writeClose(code, reason)
 		_ = c.nc.Close()
 	})
-	defer s.hub.Leave(sub)
-	go s.hub.Deliver(sub, func(m *hub.Msg) error {
-		_, err := c.Write(m.Frame.([]byte))
-		return err
-	}, func() { _ = c.nc.Close() })
+	defer leave()
 	for {
 		h, err := c.next()
 		if err != nil {
@@ -277,8 +290,7 @@ func (s *srv) broadcast(w http.ResponseWriter, r *http.Request) {
 			c.fail(err)
 			return
 		}
-		s.env.Stats.MsgsIn.Add(1)
-		s.hub.Publish(h.OpCode == ws.OpBinary, buf.Bytes()) // Publish copies
+		handle(h.OpCode, buf.Bytes())
 		server.PutBuffer(buf)
 	}
 }

@@ -22,55 +22,55 @@ import (
 // benchmarks, tests and reports need about it.
 var all = []server.Library{
 	{
-		Name: "gorilla", Chat: true, Module: "github.com/gorilla/websocket", Proto: server.ProtoWS, New: gorilla.New,
+		Name: "gorilla", Chat: true, Module: "github.com/gorilla/websocket", Proto: server.ProtoWS, New: gorilla.New, Features: gorilla.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}, Variants: gorilla.Variants(),
 		Display: "gorilla/websocket", Role: server.RoleLibrary, Palette: 1, ClaimReference: true,
 	},
 	{
-		Name: "nhooyr", Chat: true, Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New,
+		Name: "nhooyr", Chat: true, Module: "nhooyr.io/websocket", Proto: server.ProtoWS, New: nhooyr.New, Features: nhooyr.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: nhooyr.Variants(),
 		Display: "nhooyr.io/websocket", Role: server.RoleLibrary, Palette: 8,
 	},
 	{
-		Name: "coder", Chat: true, Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New,
+		Name: "coder", Chat: true, Module: "github.com/coder/websocket", Proto: server.ProtoWS, New: coder.New, Features: coder.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: coder.Variants(),
 		Display: "coder/websocket", Role: server.RoleLibrary, Palette: 2,
 	},
 	{
-		Name: "gobwas", Chat: true, Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New,
+		Name: "gobwas", Chat: true, Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwas.New, Features: gobwas.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked}, Variants: gobwas.Variants(),
 		Display: "gobwas/ws", Role: server.RoleLibrary, Palette: 5,
 	},
 	{
-		Name: "gobwas-epoll", Chat: true, Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwasepoll.New,
+		Name: "gobwas-epoll", Chat: true, Module: "github.com/gobwas/ws", Proto: server.ProtoWS, New: gobwasepoll.New, Features: gobwasepoll.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked},
 		Display:       "gobwas/ws on our epoll loop", Role: server.RoleOwn, Palette: 11,
 	},
 	{
-		Name: "xnet", Chat: true, Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New,
+		Name: "xnet", Chat: true, Module: "golang.org/x/net", Proto: server.ProtoWS, New: xnet.New, Features: xnet.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: xnet.Variants(),
 		Display: "golang.org/x/net/websocket", Role: server.RoleLibrary, Palette: 6,
 	},
 	{
-		Name: "sockjs", Chat: true, Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New,
+		Name: "sockjs", Chat: true, Module: "github.com/igm/sockjs-go/v3", Proto: server.ProtoSockJS, New: sockjs.New, Features: sockjs.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked, server.TooBigFromHeader}, Variants: sockjs.Variants(),
 		Display: "sockjs-go", Role: server.RoleLibrary, Palette: 7,
 	},
 	{
-		Name: "native", Chat: true, Module: "", Proto: server.ProtoWS, New: native.New,
+		Name: "native", Chat: true, Module: "", Proto: server.ProtoWS, New: native.New, Features: native.Features,
 		Display: "native (RFC 6455 on net/http)", Role: server.RoleOwn, Palette: 12,
 	},
 	{
-		Name: "tcp", Module: "", Proto: server.ProtoTCP, New: tcp.New,
+		Name: "tcp", Module: "", Proto: server.ProtoTCP, New: tcp.New, Features: tcp.Features,
 		Display: "plain TCP (no WebSocket)", Role: server.RoleCeiling,
 	},
 	{
-		Name: "fasthttp", Chat: true, Module: "github.com/valyala/fasthttp", Proto: server.ProtoWS, New: fasthttp.New,
+		Name: "fasthttp", Chat: true, Module: "github.com/valyala/fasthttp", Proto: server.ProtoWS, New: fasthttp.New, Features: fasthttp.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked},
 		Display:       "fasthttp/websocket", Role: server.RoleLibrary, Palette: 9,
 	},
 	{
-		Name: "gws", Chat: true, Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New,
+		Name: "gws", Chat: true, Module: "github.com/lxzan/gws", Proto: server.ProtoWS, New: gws.New, Features: gws.Features,
 		Deviations: map[server.Behaviour]string{
 			server.PeerCloseCodeEchoed: "answers every valid peer close with 1000, whatever code the peer sent, and offers no hook to change it",
 			server.TooBigFromHeader:    "checks each frame's declared length against the limit, but reads a fragment that takes a fragmented message over it before answering 1009",
@@ -78,12 +78,12 @@ var all = []server.Library{
 		Display: "lxzan/gws", Role: server.RoleLibrary, Palette: 3,
 	},
 	{
-		Name: "hertz", Chat: true, Module: "github.com/cloudwego/hertz", Proto: server.ProtoWS, New: hertz.New,
+		Name: "hertz", Chat: true, Module: "github.com/cloudwego/hertz", Proto: server.ProtoWS, New: hertz.New, Features: hertz.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked},
 		Display:       "hertz-contrib/websocket", Role: server.RoleLibrary, Palette: 10,
 	},
 	{
-		Name: "nbio", Chat: true, Module: "github.com/lesismal/nbio", Proto: server.ProtoWS, New: nbio.New,
+		Name: "nbio", Chat: true, Module: "github.com/lesismal/nbio", Proto: server.ProtoWS, New: nbio.New, Features: nbio.Features,
 		AdapterChecks: []server.Behaviour{server.TextUTF8Checked, server.CloseReasonUTF8Checked},
 		Deviations: map[server.Behaviour]string{
 			server.CloseFrameOnViolation: "drops the TCP connection without a close frame on a protocol violation, and offers no hook to send one",
@@ -93,7 +93,7 @@ var all = []server.Library{
 		Display: "lesismal/nbio", Role: server.RoleLibrary, Palette: 4,
 	},
 	{
-		Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New,
+		Name: "rest", Module: "", Proto: server.ProtoHTTP, New: rest.New, Features: rest.Features,
 		Display: "REST (net/http)", Role: server.RoleBaseline,
 	},
 }

@@ -1,0 +1,15 @@
+package coder
+
+import "github.com/wsbench/wsbench/servers/server"
+
+// Features is what coder offers beyond raw speed, read from its source and
+// documentation at the version in go.mod (the report's feature table): data,
+// not measurement; update it when the version changes.
+var Features = server.Features{
+	Compression:      "permessage-deflate, with or without context takeover",
+	Context:          "everywhere: Accept, Dial, Reader, Writer, Read, Write",
+	ConcurrentWrites: "yes: all methods but Reader/Read",
+	EventLoop:        "no: a goroutine per connection",
+	Client:           "yes (Dial; also compiles to Wasm)",
+	Maintenance:      "maintained by Coder (successor of nhooyr); v1.8.15 (2026-06)",
+}

@@ -1,0 +1,15 @@
+package nhooyr
+
+import "github.com/wsbench/wsbench/servers/server"
+
+// Features is what nhooyr offers beyond raw speed, read from its source and
+// documentation at the version in go.mod (the report's feature table): data,
+// not measurement; update it when the version changes.
+var Features = server.Features{
+	Compression:      "permessage-deflate, with or without context takeover",
+	Context:          "everywhere: Accept, Dial, Reader, Writer, Read, Write",
+	ConcurrentWrites: "yes: all methods but Reader/Read",
+	EventLoop:        "no: a goroutine per connection",
+	Client:           "yes (Dial; also compiles to Wasm)",
+	Maintenance:      "deprecated: moved to github.com/coder/websocket; v1.8.17 (2024-08)",
+}
