@@ -76,7 +76,7 @@ func (v *view) equalRateTable(size, conns int, lp loadPoint) Table {
 		Title: fmt.Sprintf("Echo latency at %s msgs/s offered to every library, open loop: %s, %s connections",
 			fmtCount(lp.rate), fmtSize(size), fmtInt(conns)),
 		Note: "Latency from each message's intended send time (coordinated omission corrected), median of trials; server CPU per message at this load. " +
-			"*client-limited*: the load generator did not keep its schedule (it sent more than 1% short of the offered rate, or its send lag p99 exceeded the larger of 500 µs and one interval between messages; older runs: the rule they were recorded with), so the point is not ranked." +
+			"*client-limited*: the load generator did not keep its schedule (it sent more than 1% short of the offered rate, or its send lag p99 exceeded the larger of 500 µs and one interval of the whole offered schedule; older runs: the rule they were recorded with), so the point is not ranked." +
 			tierNote(v, "by p99, lower is better"),
 		Header: []string{"library", "tier", "p50", "p90", "p99", "p99.9", "max", "server CPU µs/msg", "sent/s", "status"},
 	}

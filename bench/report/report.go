@@ -175,7 +175,7 @@ const howToRead = `## How to read this report
   - **client-bound** (closed-loop throughput only): the server used less than 90% of its CPUs, so something other
     than the server (the load generator, or too few messages in flight) set the pace; the number is a lower bound.
   - **client-limited** (open loop): the load generator did not keep its schedule (it sent more than 1% short of the
-    offered rate, or its send lag p99 exceeded the larger of 500 µs and one interval between messages); the point is
+    offered rate, or its send lag p99 exceeded the larger of 500 µs and one interval of the whole offered schedule); the point is
     drawn hollow and never ranked, titled or picked.
   - **noisy**: a key metric's trials disagree more than this machine's own noise floor in the same run allows
     (more than twice the floor, after removing what each round's entries share; see "Findings"): the exception,
