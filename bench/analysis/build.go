@@ -119,12 +119,12 @@ func Build(run *record.Run, extra ...*Finding) *Model {
 }
 
 // methodText states how every ranking is made.
-var methodText = fmt.Sprintf("every pair of entries tested on the ratio of their trials paired by round "+
-	"(a t-test on the log ratios; unpaired Welch when fewer than 3 rounds pair), Holm-corrected over all pairs of the ranking at %.0f%% family-wise; "+
-	"one entry beats another when the test separates them and it leads by at least %.0f%%; "+
+var methodText = fmt.Sprintf("every pair of entries compared on the ratio of their trials measured in the same round "+
+	"(log values = entry + round + noise, the noise estimated from all entries of the ranking at once), "+
+	"one entry beats another when a one-sided t-test shows its lead exceeds %.0f%%, Holm-corrected over all pairs of the ranking at %.0f%% family-wise confidence; "+
 	"tier 1 is the entries no other entry beats, tier 2 those no remaining entry beats, and so on; "+
 	"the ceiling and baselines are reference rows, never tier members; only valid points are ranked, and only when at least half of the entries have one",
-	Options.Alpha*100, Options.Margin*100)
+	Options.Margin*100, (1-Options.Alpha)*100)
 
 // finding makes the finding of ranking r.
 func finding(id, metric string, k Column, r *Ranked, title func(*Ranked) string) *Finding {

@@ -38,7 +38,7 @@ func leadTitle(subject string, f func(float64) string, unit string) func(*Ranked
 			if r.Valid == 2 {
 				all = "both"
 			}
-			return fmt.Sprintf("No server beats another by %s in %s: %s valid points share one tier (%s %s)",
+			return fmt.Sprintf("No server beats another by more than %s in %s: %s valid points share one tier (%s %s)",
 				format.Percent(Options.Margin), subject, all, bound, value)
 		case len(lead) <= maxNamed:
 			return fmt.Sprintf("%s share the lead in %s (%s %s)", format.List(lead), subject, bound, value)

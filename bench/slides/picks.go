@@ -106,7 +106,7 @@ func (s *story) picks() *Slide {
 		title = fmt.Sprintf("%s %s in the leading tier of all %d jobs", format.List(all), map[bool]string{true: "is", false: "are"}[len(all) == 1], len(ps))
 	}
 	sl := &Slide{ID: "picks", Title: title, Table: t,
-		Lead: "Each pick is the leading tier of its finding: the servers no other server beats by the stated margin"}
+		Lead: "Each pick is the leading tier of its finding: the servers no other server beats by more than the stated margin"}
 	sl.Notes = []string{
 		"Each row is one finding of the run; its pick is that finding's first tier (" + analysis.Method() + ").",
 		"The ceiling and baselines are never picked; a job whose finding could not be ranked on this machine is left out.",

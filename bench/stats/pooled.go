@@ -73,6 +73,7 @@ func (p *pool) test(i, j int) tTest {
 			r.p = 0
 		}
 	default:
+		r.se, r.df = se, p.df
 		r.p = studentTwoSided(d/se, p.df)
 	}
 	return r

@@ -35,6 +35,14 @@ type Options struct {
 	// separations; the per-pair tests kept it). With fewer than
 	// MinPairedRounds complete rounds Rank falls back to the per-pair tests.
 	Pooled bool
+	// Beyond makes a win need evidence that the lead exceeds the margin,
+	// not only that it is not zero: each pair's one-sided t-test is of H0
+	// "the better entry leads by at most Margin" (on the log scale,
+	// |mean log ratio| <= log(1+Margin)), Holm over the pairs as before.
+	// A pair whose true lead is near the margin is then rarely called a
+	// win, so that which entries lead changes less between two runs of one
+	// matrix; a pair whose lead is small is never called one.
+	Beyond bool
 }
 
 // DefaultAlpha and DefaultMargin are the Options used where they are zero:
@@ -165,8 +173,12 @@ func Rank(samples map[string][]Obs, higherIsBetter bool, opt Options) Ranking {
 			if t.n > 0 {
 				paired++
 			}
-			r.Pairs = append(r.Pairs, Pair{A: es[i].name, B: es[j].name, N: t.n, Ratio: math.Exp(t.logDiff), P: t.p})
-			ps = append(ps, t.p)
+			p := t.p
+			if opt.Beyond {
+				p = t.pBeyond(math.Log1p(opt.Margin))
+			}
+			r.Pairs = append(r.Pairs, Pair{A: es[i].name, B: es[j].name, N: t.n, Ratio: math.Exp(t.logDiff), P: p})
+			ps = append(ps, p)
 		}
 	}
 	lead := math.Log1p(opt.Margin)
@@ -220,7 +232,11 @@ func method(pairs, paired int, opt Options, pl *pool, cyclic int) string {
 	default:
 		s = fmt.Sprintf("paired t-test on log ratios over rounds for %d pairs, Welch's t-test on log values for %d", paired, pairs-paired)
 	}
-	s += fmt.Sprintf(", Holm over %d pairs at alpha %g; a winner leads by at least %g%%", pairs, opt.Alpha, 100*opt.Margin)
+	if opt.Beyond {
+		s += fmt.Sprintf(", one-sided against a lead of at most %g%%, Holm over %d pairs at alpha %g; a winner leads by more than %g%%", 100*opt.Margin, pairs, opt.Alpha, 100*opt.Margin)
+	} else {
+		s += fmt.Sprintf(", Holm over %d pairs at alpha %g; a winner leads by at least %g%%", pairs, opt.Alpha, 100*opt.Margin)
+	}
 	if cyclic > 0 {
 		s += fmt.Sprintf("; %d entries beat one another in a cycle and share the last tier", cyclic)
 	}

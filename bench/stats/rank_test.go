@@ -397,3 +397,47 @@ func TestMethodStatesTheTest(t *testing.T) {
 		t.Errorf("one entry: %+v", one)
 	}
 }
+
+func TestBeyondNeedsEvidenceOfTheMargin(t *testing.T) {
+	// 15% apart with almost no noise: the ordinary test calls it a win by
+	// at least 5%, the minimum-effect test of a 25% margin never does.
+	near := simulate(rand.New(rand.NewPCG(21, 1)), map[string]float64{"a": 1150, "b": 1000}, 5, 0.1, 0.001, nil)
+	if r := Rank(near, true, Options{}); !r.Beats("a", "b") {
+		t.Fatalf("ordinary test at 5%%: a should beat b: %+v", r.Pairs)
+	}
+	if r := Rank(near, true, Options{Margin: 0.25, Beyond: true}); r.Beats("a", "b") || r.Beats("b", "a") || len(r.Tiers) != 1 {
+		t.Errorf("15%% apart is within a 25%% margin: pairs %+v tiers %v", r.Pairs, r.Tiers)
+	}
+	// 40% apart with little noise: shown to exceed 25%.
+	far := simulate(rand.New(rand.NewPCG(21, 2)), map[string]float64{"a": 1400, "b": 1000}, 5, 0.1, 0.01, nil)
+	r := Rank(far, true, Options{Margin: 0.25, Beyond: true})
+	if !r.Beats("a", "b") || !strings.Contains(r.Method, "more than 25%") {
+		t.Errorf("40%% apart, 1%% noise: a should beat b by more than 25%%: %+v (%s)", r.Pairs, r.Method)
+	}
+	// 40% apart but with noise as large as the lead: not shown.
+	noisy := simulate(rand.New(rand.NewPCG(21, 3)), map[string]float64{"a": 1400, "b": 1000}, 5, 0.1, 0.4, nil)
+	if r := Rank(noisy, true, Options{Margin: 0.25, Beyond: true}); r.Beats("a", "b") {
+		t.Errorf("40%% apart in 40%% noise over 5 rounds is no evidence of a lead past 25%%: %+v", r.Pairs)
+	}
+}
+
+func TestPBeyond(t *testing.T) {
+	lead := math.Log1p(0.25)
+	for _, c := range []struct {
+		name   string
+		t      tTest
+		lo, hi float64
+	}{
+		{"excess of 3 standard errors", tTest{logDiff: lead + 0.3, se: 0.1, df: 40, p: 0}, 0, 0.005},
+		{"lower is better alike", tTest{logDiff: -(lead + 0.3), se: 0.1, df: 40, p: 0}, 0, 0.005},
+		{"exactly the margin", tTest{logDiff: lead, se: 0.1, df: 40, p: 0}, 0.5, 0.5},
+		{"inside the margin", tTest{logDiff: lead - 0.15, se: 0.03, df: 40, p: 0}, 0.995, 1},
+		{"exact, past the margin", tTest{logDiff: lead + 0.01, p: 0}, 0, 0},
+		{"exact, inside the margin", tTest{logDiff: lead - 0.01, p: 0}, 1, 1},
+		{"no test (one round)", tTest{logDiff: 2, p: 1}, 1, 1},
+	} {
+		if got := c.t.pBeyond(lead); got < c.lo || got > c.hi {
+			t.Errorf("%s: pBeyond = %g, want in [%g, %g]", c.name, got, c.lo, c.hi)
+		}
+	}
+}

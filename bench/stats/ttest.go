@@ -8,6 +8,7 @@ type tTest struct {
 	p       float64
 	logDiff float64
 	n       int
+	se, df  float64 // standard error of logDiff and its degrees of freedom (0 when exact)
 }
 
 // pairedT is the paired t-test of H0 "mean of d is 0" over the log ratios
@@ -24,7 +25,8 @@ func pairedT(d []float64) tTest {
 			r.p = 0
 		}
 	default:
-		r.p = studentTwoSided(m/math.Sqrt(v/float64(n)), float64(n-1))
+		r.se, r.df = math.Sqrt(v/float64(n)), float64(n-1)
+		r.p = studentTwoSided(m/r.se, r.df)
 	}
 	return r
 }
@@ -49,8 +51,28 @@ func welchT(a, b []float64) tTest {
 		return r
 	}
 	df := se2 * se2 / (sa*sa/float64(len(a)-1) + sb*sb/float64(len(b)-1))
-	r.p = studentTwoSided((ma-mb)/math.Sqrt(se2), df)
+	r.se, r.df = math.Sqrt(se2), df
+	r.p = studentTwoSided((ma-mb)/r.se, df)
 	return r
+}
+
+// pBeyond is the one-sided p-value of H0 "|logDiff| <= lead" against
+// "|logDiff| > lead" (a minimum-effect test): the t statistic is the
+// distance of |logDiff| beyond lead in standard errors. With no standard
+// error (an exact answer) it is 0 when |logDiff| exceeds lead, else 1.
+func (t tTest) pBeyond(lead float64) float64 {
+	excess := math.Abs(t.logDiff) - lead
+	if t.se == 0 || t.df <= 0 {
+		if t.p == 0 && excess > 0 {
+			return 0
+		}
+		return 1
+	}
+	two := studentTwoSided(excess/t.se, t.df)
+	if excess > 0 {
+		return two / 2
+	}
+	return 1 - two/2
 }
 
 // meanVar returns the mean and the unbiased sample variance (0 for fewer
