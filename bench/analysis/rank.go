@@ -20,8 +20,9 @@ import (
 // one run, is not one a rerun keeps. Hence the margin of a quarter. The
 // noise is estimated from all entries at once (Pooled, a randomized
 // complete block design by round): with 5 rounds, per-pair tests have 4
-// degrees of freedom and, corrected over 45-66 pairs, separated entries
-// 3× apart no more reliably than ones 1.3× apart.
+// degrees of freedom and, corrected over 45-66 pairs, separate little (in
+// results/2026-12-02T071402-vm they left native and nhooyr, 2.6× apart
+// in 1 KiB echo throughput, in one tier).
 var Options = stats.Options{Alpha: 0.05, Margin: 0.25, Pooled: true, Beyond: true}
 
 // Ranked is one metric over one column of cells (the same scenario, size,
