@@ -96,7 +96,7 @@ func absInt(n int) int {
 // conformance run), made by packages that know them, are appended as given.
 func Build(run *record.Run, extra ...*Finding) *Model {
 	m := &Model{Run: run.Name, Commit: run.Environment.GitCommit, Alpha: Options.Alpha, Margin: Options.Margin,
-		Method: methodText, NoiseFloor: run.NoiseFloor, run: run}
+		Method: methodText, NoiseFloor: run.NoiseFloor, Quiet: quietOf(run), run: run}
 	libs := slices.Clone(run.Environment.Matrix.Libs)
 	for i := range run.Cells {
 		if c := &run.Cells[i]; !slices.Contains(libs, c.Lib) {

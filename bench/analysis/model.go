@@ -24,6 +24,9 @@ type Model struct {
 	// NoiseFloor is the run's own trial-to-trial spread per scenario
 	// metric, as recorded by the runner (empty for older runs).
 	NoiseFloor map[string]float64 `json:"noise_floor,omitempty"`
+	// Quiet is what other processes took of the measured CPUs during the
+	// trials (absent for runs recorded before it was read).
+	Quiet *Quiet `json:"quiet,omitempty"`
 	// Entries are every entry of the run with its role.
 	Entries  []EntryRole `json:"entries"`
 	Findings []*Finding  `json:"findings"`

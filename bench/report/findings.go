@@ -7,6 +7,7 @@ import (
 
 	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/format"
+	"github.com/wsbench/wsbench/bench/record"
 )
 
 // findingsSection lists the run's findings (bench/analysis), the same
@@ -24,6 +25,10 @@ func findingsSection(w io.Writer, m *analysis.Model) {
 			parts = append(parts, fmt.Sprintf("%s %s", k, format.Percent(m.NoiseFloor[k])))
 		}
 		fmt.Fprintf(w, "This machine's noise floor in this run (the median spread, max−min over median, of a cell's trials after removing each round's common speed): %s.\n\n", strings.Join(parts, ", "))
+	}
+	if q := m.Quiet; q != nil {
+		fmt.Fprintf(w, "Other processes on the measured CPUs: %s per trial at the median, %s at most, over %d trials; %d trials were run again because another process took more than %s of their CPUs, %d kept a reading over it.\n\n",
+			format.Trim(q.MedianCPU, 2)+" CPU", format.Trim(q.MaxCPU, 2)+" CPU", q.Trials, q.Rerun, format.Trim(record.DisturbedCPU, 2)+" CPU", q.Disturbed)
 	}
 	for _, f := range m.Findings {
 		fmt.Fprintf(w, "- **%s**", f.Title)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/fixture"
+	"github.com/wsbench/wsbench/loadgen/result"
 	"github.com/wsbench/wsbench/loadgen/scenario"
 )
 
@@ -28,7 +29,9 @@ import (
 // ignores SIGTERM; anything else serves /healthz until SIGTERM. The fake
 // load generator follows BENCH_FAKE_LOADGEN: "hang" never ends, "lost"
 // reports lost messages, "usage" exits 2, "othervariant" reports a variant
-// other than the one its flags select; otherwise it runs for warm-up +
+// other than the one its flags select, "disturbed" reports other processes
+// busy on its CPUs, "disturbed-once" does so on the first attempt of each
+// trial only; otherwise it runs for warm-up +
 // duration (or hold), watching the server like the real one, and writes a
 // fixture result with the variant its flags select (the real load
 // generator's -http-conn, -subscribe and -transport).
@@ -126,6 +129,19 @@ func fakeLoadgen(args []string) int {
 	if mode == "lost" {
 		res.Lost = 3
 		res.Received -= 3
+	}
+	switch mode {
+	case "disturbed":
+		res.Foreign = &result.Foreign{CPUs: []int{0, 1}, CPUUtil: 0.6}
+	case "disturbed-once":
+		// The first attempt of each trial (the JSON path names the trial)
+		// is disturbed, the next one is not.
+		if _, err := os.Stat(*jsonPath + ".seen"); err != nil {
+			_ = os.WriteFile(*jsonPath+".seen", nil, 0o644)
+			res.Foreign = &result.Foreign{CPUs: []int{0, 1}, CPUUtil: 0.6}
+		} else {
+			res.Foreign = &result.Foreign{CPUs: []int{0, 1}, CPUUtil: 0.01}
+		}
 	}
 	res.Variant = variant
 	if mode == "othervariant" {

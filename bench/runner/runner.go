@@ -256,6 +256,16 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *record.C
 	}
 	r.Progress.Begin(fmt.Sprintf("%s%s trial %d/%d", prefix, c.ID(), n, r.trials(c)), est)
 	t, out := r.trial(ctx, c, n, prefix)
+	var discarded []string
+	for retry := 1; out == completed && retry <= MaxDisturbedRetries; retry++ {
+		why := record.Disturbance(t)
+		if why == "" {
+			break
+		}
+		discarded = append(discarded, record.RerunNote(retry, why))
+		t, out = r.trial(ctx, c, n, prefix)
+	}
+	t.Notes = append(discarded, t.Notes...)
 	if out == interrupted {
 		return false
 	}
@@ -276,6 +286,11 @@ func (r *Runner) step(ctx context.Context, s *state, c config.Cell, rc *record.C
 	r.checkpoint()
 	return true
 }
+
+// MaxDisturbedRetries bounds how often a disturbed trial
+// (record.Disturbance) is run again; the attempt kept after that stays as
+// it is, its reading in its result for the report to count.
+const MaxDisturbedRetries = 2
 
 func (r *Runner) defaults() {
 	if r.Host == "" {

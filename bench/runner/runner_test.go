@@ -274,6 +274,49 @@ func TestLostMessagesFailTheCell(t *testing.T) {
 	assertNoSurvivors(t, &run)
 }
 
+func TestDisturbedTrialRunsAgain(t *testing.T) {
+	t.Setenv("BENCH_FAKE_LOADGEN", "disturbed-once")
+	cfg := tinyConfig(2)
+	cfg.Scenarios = cfg.Scenarios[:1]
+	r := fakeRunner(t, cfg, "alpha")
+	var run record.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	c := run.Cells[0]
+	if c.Status == record.StatusFailed || len(c.Trials) != 2 {
+		t.Fatalf("status %s, %d trials, want 2 good ones", c.Status, len(c.Trials))
+	}
+	for _, tr := range c.Trials {
+		if f := tr.Result.Foreign; f == nil || f.CPUUtil > record.DisturbedCPU {
+			t.Errorf("trial %d kept its disturbed attempt: %+v", tr.N, f)
+		}
+		if notes := strings.Join(tr.Notes, ";"); !strings.Contains(notes, "discarded attempt 1") || !strings.Contains(notes, "0.60 CPU") {
+			t.Errorf("trial %d notes %q: want the discarded attempt and its reading", tr.N, notes)
+		}
+	}
+	assertNoSurvivors(t, &run)
+}
+
+func TestDisturbedTrialRetriesAreBounded(t *testing.T) {
+	t.Setenv("BENCH_FAKE_LOADGEN", "disturbed")
+	cfg := tinyConfig(1)
+	cfg.Scenarios = cfg.Scenarios[:1]
+	r := fakeRunner(t, cfg, "alpha")
+	var run record.Run
+	if err := r.Run(context.Background(), &run); err != nil {
+		t.Fatal(err)
+	}
+	tr := run.Cells[0].Trials[0]
+	if len(tr.Notes) != MaxDisturbedRetries || tr.Result.Foreign.CPUUtil <= record.DisturbedCPU {
+		t.Errorf("notes %q: want %d discarded attempts and the last, still disturbed, kept", tr.Notes, MaxDisturbedRetries)
+	}
+	if logs, _ := filepath.Glob(filepath.Join(r.Dir, "logs", "*.server.log")); len(logs) != 1 {
+		t.Errorf("logs %v: the attempts share the trial's log names", logs)
+	}
+	assertNoSurvivors(t, &run)
+}
+
 func TestLoadgenUsageError(t *testing.T) {
 	t.Setenv("BENCH_FAKE_LOADGEN", "usage")
 	cfg := tinyConfig(1)

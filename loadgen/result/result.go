@@ -46,6 +46,14 @@ type Proc struct {
 	RSSBaseBytes int64 `json:"rss_base_bytes,omitempty"`
 }
 
+// Foreign is what the measured processes did not use of their CPUs: in
+// CPUs over the measured interval (1.0: one CPU's worth throughout).
+type Foreign struct {
+	CPUs      []int   `json:"cpus"`       // the server's and the load generator's CPUs
+	CPUUtil   float64 `json:"cpu_util"`   // user + system time of other processes
+	StealUtil float64 `json:"steal_util"` // time the hypervisor ran something else
+}
+
 // Result is one load generator run.
 type Result struct {
 	Scenario string `json:"scenario"` // echo, broadcast, connect, chat
@@ -144,6 +152,11 @@ type Result struct {
 	// included) that the verdict measured its CPU use against; 0 when
 	// unknown.
 	ServerCPUs float64 `json:"server_cpus,omitempty"`
+	// Foreign is the CPU that neither the server nor the load generator
+	// used on their CPUs over the measured interval (other processes,
+	// another benchmark, a build), and the time the hypervisor stole from
+	// them; absent when it could not be read.
+	Foreign *Foreign `json:"foreign,omitempty"`
 	// SpinUS is the open loop's busy-poll window before each due time, in
 	// microseconds (0: it slept until due).
 	SpinUS float64 `json:"spin_us,omitempty"`

@@ -97,6 +97,7 @@ type runner struct {
 	meterDone          chan struct{}
 	srvA, srvB         procstat.Sample
 	selfA, selfB       procstat.Sample
+	machA, machB       procstat.CPUs // the machine's CPUs over the measured interval
 	srvOK              bool
 	cntA, cntB         counts
 	measuredNS         int64
@@ -407,9 +408,11 @@ func (r *runner) meter() {
 		return
 	}
 	r.phase.Store(phaseMeasure)
+	r.machA, _ = procstat.ReadCPUs()
 	r.sample(&r.srvA, &r.selfA, &r.cntA)
 	full := sleepUntil(r.t1)
 	r.sample(&r.srvB, &r.selfB, &r.cntB)
+	r.machB, _ = procstat.ReadCPUs()
 	r.measuredNS = min(r.now(), r.t1) - r.t0
 	if full {
 		r.phase.Store(phaseDrain)
@@ -586,9 +589,50 @@ func (r *runner) finish() {
 	if res.Mode == "open" && res.Scenario == Echo {
 		res.SpinUS = float64(r.cfg.Spin) / 1e3
 	}
+	res.Foreign = r.foreign()
 	res.ServerCPUs = r.serverCPUs()
 	v := result.Judge(res, res.ServerCPUs)
 	res.Verdict = &v
+}
+
+// foreign is what other processes and the hypervisor took from the CPUs
+// of the server and of this process over the measured interval (nil when
+// either side's CPU time or the machine's was not read).
+func (r *runner) foreign() *result.Foreign {
+	if r.machA.At.IsZero() || r.machB.At.IsZero() || r.selfA.At.IsZero() || r.selfB.At.IsZero() {
+		return nil
+	}
+	own := r.selfB.CPU - r.selfA.CPU
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		return nil
+	}
+	if r.server != nil {
+		if !r.srvOK {
+			return nil
+		}
+		own += r.srvB.CPU - r.srvA.CPU
+		var srv unix.CPUSet
+		if err := unix.SchedGetaffinity(r.cfg.ServerPID, &srv); err != nil {
+			return nil
+		}
+		for i := range len(srv) * 64 {
+			if srv.IsSet(i) {
+				set.Set(i)
+			}
+		}
+	}
+	var cpus []int
+	for i := range len(set) * 64 {
+		if set.IsSet(i) {
+			cpus = append(cpus, i)
+		}
+	}
+	f, ok := procstat.ForeignOn(cpus, r.machA, r.machB, own)
+	if !ok {
+		return nil
+	}
+	return &result.Foreign{CPUs: cpus, CPUUtil: round(f.CPUUtil), StealUtil: round(f.StealUtil)}
 }
 
 // serverCPUs is what the server may use: Config.ServerCPUs, else the

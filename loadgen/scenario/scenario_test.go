@@ -92,6 +92,11 @@ func TestEchoClosedGorilla(t *testing.T) {
 	if res.Server == nil || res.Server.CPUUtil <= 0 || res.Server.RSSBytes <= 0 || res.Client.CPUUSPerMsg <= 0 {
 		t.Fatalf("process figures: server %+v client %+v", res.Server, res.Client)
 	}
+	// Server and load generator are one process here: what else ran on
+	// its CPUs is a reading (whatever the machine's load), not a guess.
+	if f := res.Foreign; f == nil || len(f.CPUs) == 0 || f.CPUUtil < 0 || f.StealUtil < 0 {
+		t.Fatalf("foreign CPU reading %+v", res.Foreign)
+	}
 }
 
 func TestEchoOpenGorilla(t *testing.T) {
