@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/record"
 )
@@ -98,23 +99,8 @@ func (v *view) loadPoints(size, conns int) []loadPoint {
 }
 
 // axes returns the distinct payload sizes and connection counts of sc's
-// main-matrix cells, ascending.
-func (v *view) axes(sc config.Scenario) (sizes, conns []int) {
-	for _, c := range v.run.Cells {
-		if c.Scenario != sc || c.Extra {
-			continue
-		}
-		if !slices.Contains(sizes, c.PayloadBytes) {
-			sizes = append(sizes, c.PayloadBytes)
-		}
-		if !slices.Contains(conns, c.Conns) {
-			conns = append(conns, c.Conns)
-		}
-	}
-	sort.Ints(sizes)
-	sort.Ints(conns)
-	return sizes, conns
-}
+// main-matrix cells, ascending (analysis.Axes).
+func (v *view) axes(sc config.Scenario) (sizes, conns []int) { return analysis.Axes(v.run, sc) }
 
 // has reports whether any main-matrix cell of sc exists.
 func (v *view) has(sc config.Scenario) bool {
