@@ -3,6 +3,7 @@
 #   make test                          vet and race-test everything
 #   make build                         binaries in bin/
 #   make bench                         reference matrix (<= 25 min on 2 cores) -> results/<date-host>/
+#   make bench-chat                    chat matrix (<= 15 min on 2 cores) -> results/chat/<date-host>/ (capacity per shape, idle crowd)
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
 #   make report RUN=results/<run>      rebuild findings.json, REPORT.md, REPORT.html, slides.html, results.csv, charts from results.json
 #   make compare A=results/<a> B=results/<b>  B/A per cell with its confidence, rank agreement (JSON: JSON=file)
@@ -18,9 +19,11 @@
 #
 # Extra bench flags go in BENCH_FLAGS, e.g.
 #   make bench BENCH_FLAGS='-libs gorilla,coder -trials 5 -budget 0'
+# and those of bench-chat in CHAT_FLAGS, e.g. CHAT_FLAGS='-libs gorilla,gws -no-crowd'
 
 GO          ?= go
 BENCH_FLAGS ?=
+CHAT_FLAGS  ?=
 RUN         ?=
 A           ?=
 B           ?=
@@ -34,7 +37,7 @@ GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty demo
+.PHONY: test build bench bench-chat bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty demo
 
 test:
 	$(GO) vet ./...
@@ -45,6 +48,9 @@ build:
 
 bench:
 	$(GO) run ./cmd/bench -budget 25m $(BENCH_FLAGS)
+
+bench-chat:
+	$(GO) run ./cmd/benchchat -budget 15m $(CHAT_FLAGS)
 
 bench-quick:
 	$(GO) run ./cmd/bench -quick -results results/quick -budget 2m $(BENCH_FLAGS)
