@@ -105,7 +105,7 @@ func TestSearchWalk(t *testing.T) {
 }
 
 func TestJudge(t *testing.T) {
-	bound := 100 * time.Millisecond
+	bound := Default().Search
 	good := func() *result.Result {
 		return &result.Result{RateTarget: 100, RateAchieved: 100, SendLagUS: &result.Latency{P99: 50},
 			DeliveredMsgsPerSec: 2e4, DeliveryUS: &result.Latency{P99: 5000, Count: 20000}}
@@ -119,9 +119,20 @@ func TestJudge(t *testing.T) {
 		t.Fatalf("p99 over the bound judged %+v", p)
 	}
 	behind := good()
-	behind.RateAchieved = 50
+	behind.RateAchieved, behind.RateShort = 50, true
 	if p := Judge(10, 2e4, behind, "", bound); p.Good || !p.Behind {
 		t.Fatalf("load generator behind judged %+v", p)
+	}
+	late := good()
+	late.SendLagUS.P99 = 2 * float64(bound.Lag.Microseconds())
+	if p := Judge(10, 2e4, late, "", bound); p.Good || !p.Behind || p.SendLagP99US != late.SendLagUS.P99 {
+		t.Fatalf("send lag over the limit judged %+v", p)
+	}
+	// A lag above the echo verdict's bound but within Lag is on schedule.
+	early := good()
+	early.SendLagUS.P99 = float64(bound.Lag.Microseconds()) / 2
+	if p := Judge(10, 2e4, early, "", bound); !p.Good {
+		t.Fatalf("send lag within the limit judged %+v", p)
 	}
 	lost := good()
 	lost.Lost = 1
@@ -193,5 +204,22 @@ func TestRun(t *testing.T) {
 	res = &Results{}
 	if err := c.Run(ctx, libs, measure, res, func(string) {}, func() {}); err == nil || res.Complete {
 		t.Fatalf("interrupted run: %v, complete %v", err, res.Complete)
+	}
+}
+
+func TestSaveAndSummary(t *testing.T) {
+	dir := t.TempDir()
+	res := &Results{Name: "x", Config: Default(), Capacity: []ShapeResult{{Lib: "gorilla", Shape: Default().Shapes[0],
+		Points: []Point{{Rate: 10, Good: true, Delivered: 2e4}, {Rate: 20, Why: "p99"}}, Capacity: Capacity{Delivered: 2e4, Rate: 10, Limit: "p99", Ranked: true}}},
+		Crowd: []CrowdResult{{Lib: "gorilla", Kind: "echo", Why: "a | b"}}}
+	if err := Save(dir, res); err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	Summary(&sb, res)
+	for _, want := range []string{"Incomplete run", "| gorilla | big-group (10×100, 2 pub.) | 20000 | 10 | p99 | 10 → 20000, 0.0 ✓; 20 → 0, 0.0 ✗ |", "a / b |"} {
+		if !strings.Contains(sb.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, sb.String())
+		}
 	}
 }

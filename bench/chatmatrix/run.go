@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/record"
-	"github.com/wsbench/wsbench/loadgen/result"
 	"github.com/wsbench/wsbench/loadgen/scenario"
 	"github.com/wsbench/wsbench/loadgen/wire"
 )
@@ -49,6 +48,7 @@ type CrowdResult struct {
 	ServerCPUUtil     float64 `json:"server_cpu_util,omitempty"`
 	ServerCPUUSPerMsg float64 `json:"server_cpu_us_per_msg,omitempty"`
 	RSSPerConnBytes   float64 `json:"rss_per_conn_bytes,omitempty"`
+	SendLagP99US      float64 `json:"send_lag_p99_us"`
 	// Good is the run without failure, loss, duplicate or reordering, the
 	// schedule kept; Behind marks a load generator that missed it.
 	Good   bool    `json:"good"`
@@ -104,7 +104,7 @@ func (c Config) Run(ctx context.Context, libs []Lib, measure Measure, res *Resul
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				p := Judge(rate, s.Deliveries(rate), t.Result, t.Error, c.Search.P99)
+				p := Judge(rate, s.Deliveries(rate), t.Result, t.Error, c.Search)
 				p.Log, p.WallS = name, t.WallS
 				cur.Points = append(cur.Points, p)
 				cur.Capacity = CapacityOf(cur.Points)
@@ -122,7 +122,7 @@ func (c Config) Run(ctx context.Context, libs []Lib, measure Measure, res *Resul
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			cr := crowdResult(l.Name, kind, c.Crowd, offered, t)
+			cr := crowdResult(l.Name, kind, c.Crowd, offered, t, c.Search.Lag)
 			cr.Log = name
 			res.Crowd = append(res.Crowd, cr)
 			progress(crowdLine(cr))
@@ -170,7 +170,7 @@ func (c Config) crowdLoadgen(l Lib, kind string) (scenario.Config, float64) {
 	return lc, lc.Rate
 }
 
-func crowdResult(lib, kind string, cr Crowd, offered float64, t record.Trial) CrowdResult {
+func crowdResult(lib, kind string, cr Crowd, offered float64, t record.Trial, lag time.Duration) CrowdResult {
 	out := CrowdResult{Lib: lib, Kind: kind, Conns: cr.Conns, Offered: offered, Why: t.Error, WallS: t.WallS}
 	if kind == "chat" {
 		out.Active = cr.ChatShape().Rooms
@@ -185,6 +185,9 @@ func crowdResult(lib, kind string, cr Crowd, offered float64, t record.Trial) Cr
 		return out
 	}
 	out.Connected = res.Connected
+	if res.SendLagUS != nil {
+		out.SendLagP99US = res.SendLagUS.P99
+	}
 	lat := res.LatencyUS
 	if kind == "chat" && res.DeliveryUS != nil {
 		lat = *res.DeliveryUS
@@ -203,7 +206,7 @@ func crowdResult(lib, kind string, cr Crowd, offered float64, t record.Trial) Cr
 	case out.Count == 0:
 		out.Why = "no message measured"
 	default:
-		if why := result.ScheduleMissed(res); why != "" {
+		if why := Behind(res, lag); why != "" {
 			out.Behind, out.Why = true, "load generator behind: "+why
 		} else {
 			out.Good = true

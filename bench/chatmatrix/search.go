@@ -26,6 +26,8 @@ type Point struct {
 	// ServerCPUUSPerMsg is the server's CPU per delivered message.
 	ServerCPUUSPerMsg float64 `json:"server_cpu_us_per_msg,omitempty"`
 	ServerCPUUtil     float64 `json:"server_cpu_util,omitempty"`
+	// SendLagP99US is how late the publishers sent, at p99.
+	SendLagP99US float64 `json:"send_lag_p99_us"`
 	// Behind is set when the load generator missed its schedule: the
 	// point says nothing about the server and is not ranked.
 	Behind bool `json:"behind,omitempty"`
@@ -39,11 +41,29 @@ type Point struct {
 	WallS float64 `json:"wall_s"`
 }
 
+// Behind says how the load generator missed its schedule (Search.Lag), or
+// "" when it kept it.
+func Behind(res *result.Result, lag time.Duration) string {
+	switch {
+	case res.RateShort:
+		return fmt.Sprintf("sent %.0f of %.0f msgs/s offered", res.RateAchieved, res.RateTarget)
+	case res.SendLagUS == nil:
+		return "send lag not measured"
+	case res.SendLagUS.P99 > float64(lag.Microseconds()):
+		return fmt.Sprintf("send lag p99 %.1f ms over %v", res.SendLagUS.P99/1e3, lag)
+	}
+	return ""
+}
+
 // Judge makes the point of one run at rate: res may be nil when the run
 // failed with trialErr.
-func Judge(rate, offered float64, res *result.Result, trialErr string, bound time.Duration) Point {
+func Judge(rate, offered float64, res *result.Result, trialErr string, s Search) Point {
+	bound := s.P99
 	p := Point{Rate: rate, Offered: offered}
 	if res != nil {
+		if res.SendLagUS != nil {
+			p.SendLagP99US = res.SendLagUS.P99
+		}
 		p.Delivered = res.DeliveredMsgsPerSec
 		if d := res.DeliveryUS; d != nil {
 			p.DeliveryP99US, p.DeliveryCount = d.P99, d.Count
@@ -65,7 +85,7 @@ func Judge(rate, offered float64, res *result.Result, trialErr string, bound tim
 	case p.DeliveryCount == 0:
 		p.Why = "no delivery measured"
 	default:
-		if why := result.ScheduleMissed(res); why != "" {
+		if why := Behind(res, s.Lag); why != "" {
 			p.Behind, p.Why = true, "load generator behind: "+why
 		} else if p.DeliveryP99US > float64(bound.Microseconds()) {
 			p.Why = fmt.Sprintf("delivery p99 %.1f ms over %v", p.DeliveryP99US/1e3, bound)
