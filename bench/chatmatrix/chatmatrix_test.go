@@ -223,3 +223,28 @@ func TestSaveAndSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestFindings(t *testing.T) {
+	c := Default()
+	sr := func(lib string, shape int, delivered float64, limit string) ShapeResult {
+		return ShapeResult{Lib: lib, Shape: c.Shapes[shape], Capacity: Capacity{Delivered: delivered, Limit: limit, Ranked: limit == "p99"}}
+	}
+	res := &Results{Config: c, Capacity: []ShapeResult{
+		sr("a", 0, 1000, "p99"), sr("b", 0, 3000, "p99"), sr("c", 0, 2000, "client"),
+		sr("a", 1, 1000, "client"), sr("b", 1, 3000, "client"), sr("c", 1, 2000, "p99"),
+	}, Crowd: []CrowdResult{
+		{Lib: "a", Kind: "echo", Good: true, Conns: 19000, Active: 950, RSSPerConnBytes: 2048, P99US: 3000},
+		{Lib: "b", Kind: "echo", Good: true, Conns: 19000, Active: 950, RSSPerConnBytes: 1024, P99US: 5000},
+		{Lib: "a", Kind: "chat", Behind: true}, {Lib: "b", Kind: "chat", Behind: true},
+	}}
+	got := Findings(res)
+	want := []string{
+		"big-group (10 rooms × 100): capacity at delivery p99 ≤ 100ms, deliveries/s: b 3000, a 1000 (2 of 3 ranked; one search each: an order, not tiers).",
+		"small-group (100 rooms × 10): no capacity finding: 1 of 3 libraries ranked (limit: client 2, p99 1); one search per library on this machine.",
+		"Idle crowd, echo (19000 connections, 950 active): server memory 1.0 KiB per connection (b) to 2.0 KiB (a); p99 of the active 3.0 ms (a) to 5.0 ms (b); 2 of 2 runs good.",
+		"Idle crowd, chat: no finding: 0 of 2 runs good (the others failed or the load generator fell behind).",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("findings\n%q\nwant\n%q", got, want)
+	}
+}

@@ -17,6 +17,13 @@ func Summary(w io.Writer, res *Results) {
 	if !res.Complete {
 		fmt.Fprintf(w, "**Incomplete run**: interrupted; what follows is what was measured.\n\n")
 	}
+	if fs := Findings(res); len(fs) > 0 {
+		fmt.Fprintf(w, "## Findings\n\n")
+		for _, f := range fs {
+			fmt.Fprintf(w, "- %s\n", f)
+		}
+		fmt.Fprintln(w)
+	}
 	if len(res.Capacity) > 0 {
 		fmt.Fprintf(w, "## Capacity\n\n")
 		fmt.Fprintf(w, "Highest delivered rate (deliveries/s) with delivery p99 at or under %v, no loss, duplicate or reordering, the load generator on schedule (at least %.0f%% of the offered rate sent, send lag p99 at or under %v). ", c.Search.P99, 100*(1-result.RateTolerance), c.Search.Lag)
