@@ -69,9 +69,14 @@ func Findings(res *Results) []string {
 		}
 		lo, hi := extremes(good, func(c CrowdResult) float64 { return c.RSSPerConnBytes })
 		plo, phi := extremes(good, func(c CrowdResult) float64 { return c.P99US })
-		out = append(out, fmt.Sprintf("Idle crowd, %s (%d connections, %d active): server memory %.1f KiB per connection (%s) to %.1f KiB (%s); p99 of the active %.1f ms (%s) to %.1f ms (%s); %d of %d runs good.",
-			kind, good[0].Conns, good[0].Active, lo.RSSPerConnBytes/1024, lo.Lib, hi.RSSPerConnBytes/1024, hi.Lib,
-			plo.P99US/1e3, plo.Lib, phi.P99US/1e3, phi.Lib, len(good), n))
+		mem := fmt.Sprintf("%.1f KiB per connection (%s) to %.1f KiB (%s)", lo.RSSPerConnBytes/1024, lo.Lib, hi.RSSPerConnBytes/1024, hi.Lib)
+		p99 := fmt.Sprintf("%.1f ms (%s) to %.1f ms (%s)", plo.P99US/1e3, plo.Lib, phi.P99US/1e3, phi.Lib)
+		if len(good) == 1 {
+			mem = fmt.Sprintf("%.1f KiB per connection (%s only)", lo.RSSPerConnBytes/1024, lo.Lib)
+			p99 = fmt.Sprintf("%.1f ms (%s only)", plo.P99US/1e3, plo.Lib)
+		}
+		out = append(out, fmt.Sprintf("Idle crowd, %s (%d connections, %d active): server memory %s; p99 of the active %s; %d of %d runs good.",
+			kind, good[0].Conns, good[0].Active, mem, p99, len(good), n))
 	}
 	return out
 }

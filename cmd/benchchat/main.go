@@ -12,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -47,6 +48,7 @@ func main() {
 
 type options struct {
 	libs, resultsDir, name, serversBin, loadgenBin string
+	reportDir                                      string
 	budget                                         time.Duration
 	dryRun, noCrowd                                bool
 	seed                                           uint64
@@ -82,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.name, "name", "", "run name (default: date, time and host); an existing run is never overwritten")
 	fs.DurationVar(&o.budget, "budget", 0, "refuse to start when the planned duration exceeds this (0: no limit)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan, run nothing")
+	fs.StringVar(&o.reportDir, "report", "", "rewrite SUMMARY.md of an existing chat run `DIR` from its results.json; measure nothing")
 	fs.BoolVar(&o.noCrowd, "no-crowd", false, "skip the idle crowd")
 	fs.StringVar(&o.serversBin, "servers-bin", "", "use this servers `binary` instead of building ./cmd/servers")
 	fs.StringVar(&o.loadgenBin, "loadgen-bin", "", "use this loadgen `binary` instead of building ./cmd/loadgen")
@@ -102,6 +105,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "benchchat: unexpected argument %q\n", fs.Arg(0))
 		return 2
+	}
+	if o.reportDir != "" {
+		if err := report(o.reportDir, stdout); err != nil {
+			fmt.Fprintf(stderr, "benchchat: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	cfg := chatmatrix.Default()
 	if o.noCrowd {
@@ -183,12 +193,7 @@ func measure(ctx context.Context, o *options, cfg chatmatrix.Config, libs []chat
 	runErr := cfg.Run(ctx, libs, r.Once, res, progress, save)
 	res.FinishedAt = time.Now().UTC().Format(time.RFC3339)
 	save()
-	f, err := os.Create(filepath.Join(dir, "SUMMARY.md"))
-	if err != nil {
-		return err
-	}
-	chatmatrix.Summary(io.MultiWriter(f, stdout), res)
-	if err := f.Close(); err != nil {
+	if err := writeSummary(dir, res, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "benchchat: took %s (planned at most %s)\n", time.Since(start).Round(time.Second), plan.Round(time.Second))
@@ -196,6 +201,29 @@ func measure(ctx context.Context, o *options, cfg chatmatrix.Config, libs []chat
 		return fmt.Errorf("interrupted; partial results saved in %s: %w", dir, runErr)
 	}
 	return nil
+}
+
+// writeSummary writes dir/SUMMARY.md, and the same to stdout.
+func writeSummary(dir string, res *chatmatrix.Results, stdout io.Writer) error {
+	f, err := os.Create(filepath.Join(dir, "SUMMARY.md"))
+	if err != nil {
+		return err
+	}
+	chatmatrix.Summary(io.MultiWriter(f, stdout), res)
+	return f.Close()
+}
+
+// report rewrites a run's SUMMARY.md from its results.json.
+func report(dir string, stdout io.Writer) error {
+	b, err := os.ReadFile(filepath.Join(dir, chatmatrix.FileName))
+	if err != nil {
+		return err
+	}
+	var res chatmatrix.Results
+	if err := json.Unmarshal(b, &res); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(dir, chatmatrix.FileName), err)
+	}
+	return writeSummary(dir, &res, stdout)
 }
 
 // moduleRoot is the directory of the main module's go.mod.

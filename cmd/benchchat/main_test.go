@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wsbench/wsbench/bench/chatmatrix"
 )
 
 func TestBadUsage(t *testing.T) {
@@ -39,5 +41,26 @@ func TestDryRun(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Fatalf("a dry run created %s (%v)", dir, err)
+	}
+}
+
+// -report rebuilds SUMMARY.md from results.json alone.
+func TestReport(t *testing.T) {
+	dir := t.TempDir()
+	res := &chatmatrix.Results{Name: "r1", Config: chatmatrix.Default(), Complete: true,
+		Capacity: []chatmatrix.ShapeResult{{Lib: "gorilla", Shape: chatmatrix.Default().Shapes[0], Capacity: chatmatrix.Capacity{Delivered: 1234, Limit: "p99", Ranked: true}}}}
+	if err := chatmatrix.Save(dir, res); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-report", dir}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "SUMMARY.md"))
+	if err != nil || !strings.Contains(string(b), "# Chat matrix r1") || !strings.Contains(string(b), "gorilla 1234") || string(b) != out.String() {
+		t.Fatalf("SUMMARY.md %q (%v), stdout %q", b, err, out.String())
+	}
+	if code := run(context.Background(), []string{"-report", t.TempDir()}, &out, &errb); code != 1 {
+		t.Fatalf("-report of a directory without results.json: exit %d, want 1", code)
 	}
 }
