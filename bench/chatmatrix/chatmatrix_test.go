@@ -48,6 +48,7 @@ func TestValidateRefuses(t *testing.T) {
 		"factor 1":      func(c *Config) { c.Search.Factor = 1 },
 		"no duration":   func(c *Config) { c.Duration = 0 },
 		"active 0":      func(c *Config) { c.Crowd.Active = 0 },
+		"uneven rooms":  func(c *Config) { c.Crowd.ChatMembers = c.Crowd.Conns/2 + 1 },
 		"nothing":       func(c *Config) { c.Shapes = nil; c.Crowd = Crowd{} },
 	} {
 		c := Default()
