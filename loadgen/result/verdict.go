@@ -3,7 +3,6 @@ package result
 import (
 	"fmt"
 	"math"
-	"strings"
 	"time"
 )
 
@@ -94,30 +93,26 @@ func Judge(r *Result, serverCPUs float64) Verdict {
 				u, fmtCPUs(serverCPUs), SaturationFraction*100, r.Client.CPUUtil)}
 		}
 	case "open":
-		if why := ScheduleMissed(r); why != "" {
-			return Verdict{VerdictClientLimited, why}
+		var why []string
+		if r.RateAchieved < (1-RateTolerance)*r.RateTarget {
+			why = append(why, fmt.Sprintf("sent %.0f of %.0f msgs/s offered", r.RateAchieved, r.RateTarget))
+		}
+		bound := LagBound(r.RateTarget)
+		if r.SendLagUS == nil {
+			why = append(why, "send lag not measured")
+		} else if lag := r.SendLagUS.P99; lag > float64(bound)/1e3 {
+			why = append(why, fmt.Sprintf("send lag p99 %.0f µs is over %.0f µs (max of %v and one inter-arrival time)",
+				lag, float64(bound)/1e3, LagFloor))
+		}
+		if len(why) > 0 {
+			reason := why[0]
+			for _, w := range why[1:] {
+				reason += ", " + w
+			}
+			return Verdict{VerdictClientLimited, reason}
 		}
 	}
 	return Verdict{Status: VerdictOK}
-}
-
-// ScheduleMissed says how an open loop (echo, or the publishers of
-// broadcast and chat) failed to keep its offered schedule: it sent more
-// than RateTolerance short of its offered rate, or its send lag p99 is
-// above LagBound. It is empty when the schedule was kept.
-func ScheduleMissed(r *Result) string {
-	var why []string
-	if r.RateAchieved < (1-RateTolerance)*r.RateTarget {
-		why = append(why, fmt.Sprintf("sent %.0f of %.0f msgs/s offered", r.RateAchieved, r.RateTarget))
-	}
-	bound := LagBound(r.RateTarget)
-	if r.SendLagUS == nil {
-		why = append(why, "send lag not measured")
-	} else if lag := r.SendLagUS.P99; lag > float64(bound)/1e3 {
-		why = append(why, fmt.Sprintf("send lag p99 %.0f µs is over %.0f µs (max of %v and one inter-arrival time)",
-			lag, float64(bound)/1e3, LagFloor))
-	}
-	return strings.Join(why, ", ")
 }
 
 func fmtCPUs(n float64) string {
