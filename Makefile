@@ -3,6 +3,7 @@
 #   make test                          vet and race-test everything
 #   make build                         binaries in bin/
 #   make bench                         reference matrix (<= 25 min on 2 cores) -> results/<date-host>/
+#   make bench-chat                    chat matrix (<= 15 min on 2 cores) -> results/chat/<date-host>/ (capacity per shape, idle crowd)
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
 #   make report RUN=results/<run>      rebuild findings.json, REPORT.md, REPORT.html, slides.html, results.csv, charts from results.json
 #   make compare A=results/<a> B=results/<b>  B/A per cell with its confidence, rank agreement (JSON: JSON=file)
@@ -13,24 +14,30 @@
 #   make ablation                      each adapter's configurations compared -> results/tuning/ (about 10 min, needs strace)
 #   make thirdparty                    check every server with npm's ws and sockjs-client (needs node, npm)
 #   make conformance                   RFC 6455 + SockJS protocol cases, every library -> results/conformance/<date-host>/
-#   make browser                       headless Chromium: WebSocket and sockjs-client against every server (needs chromium, npm)
+#   make browser                       headless Chromium: WebSocket and sockjs-client against every server, and the chat demo (needs chromium, npm)
+#   make demo [LIB=gorilla] [ADDR=127.0.0.1:8080]  the live chat demo of a talk: open http://ADDR/ (LIB=sockjs needs npm)
 #
 # Extra bench flags go in BENCH_FLAGS, e.g.
 #   make bench BENCH_FLAGS='-libs gorilla,coder -trials 5 -budget 0'
+# and those of bench-chat in CHAT_FLAGS, e.g. CHAT_FLAGS='-libs gorilla,gws -no-crowd'
 
 GO          ?= go
 BENCH_FLAGS ?=
+CHAT_FLAGS  ?=
 RUN         ?=
 A           ?=
 B           ?=
 JSON        ?=
+# demo: which library's chat server, and where the page listens.
+LIB         ?= gorilla
+ADDR        ?= 127.0.0.1:8080
 # gobench: which benchmarks, how long, how many repetitions.
 GOBENCH       ?= Echo|Broadcast|Handshake
 GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty
+.PHONY: test build bench bench-chat bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty demo
 
 test:
 	$(GO) vet ./...
@@ -41,6 +48,9 @@ build:
 
 bench:
 	$(GO) run ./cmd/bench -budget 25m $(BENCH_FLAGS)
+
+bench-chat:
+	$(GO) run ./cmd/benchchat -budget 15m $(CHAT_FLAGS)
 
 bench-quick:
 	$(GO) run ./cmd/bench -quick -results results/quick -budget 2m $(BENCH_FLAGS)
@@ -84,3 +94,7 @@ conformance:
 browser:
 	cd scripts/thirdparty && npm install --no-audit --no-fund --silent
 	$(GO) run ./cmd/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js
+
+demo:
+	$(if $(filter sockjs,$(LIB)),cd scripts/thirdparty && npm install --no-audit --no-fund --silent)
+	$(GO) run ./cmd/demo -lib $(LIB) -addr $(ADDR) -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js

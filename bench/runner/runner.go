@@ -22,6 +22,7 @@ import (
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/loadgen/result"
+	"github.com/wsbench/wsbench/loadgen/scenario"
 )
 
 // Progress is told about every trial; implementations draw a bar or print
@@ -330,17 +331,45 @@ func (r *Runner) Deadline(c config.Cell) time.Duration {
 }
 
 // trial runs one load generator run against a fresh server.
-func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string) (t record.Trial, out outcome) {
+func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string) (record.Trial, outcome) {
+	base := filepath.Join(r.Dir, "logs", prefix+strings.ReplaceAll(c.ID(), "/", "_")+".t"+strconv.Itoa(n))
+	lc := c.Loadgen()
+	lc.URL = baseURL(c.Proto, "")
+	return r.once(ctx, c.Lib, base, lc, r.Costs.Estimate(c), r.quotaFor(c), n)
+}
+
+// Once runs the load generator once with lc (its URL's scheme names the
+// protocol; the host is replaced) against a fresh server of lib, outside
+// any matrix, as a trial of one: the server pinned to the server CPUs,
+// the load generator to the client CPUs, logs and JSON under
+// Dir/logs/name.*, a hard deadline of twice estimate plus the runner's
+// allowances. A matrix of its own (a search that picks each rate from the
+// last result) is built on it. The trial's Error says why it failed; it
+// is "interrupted" when ctx ended first.
+func (r *Runner) Once(ctx context.Context, lib, name string, lc scenario.Config, estimate time.Duration) record.Trial {
+	r.defaults()
+	if err := os.MkdirAll(filepath.Join(r.Dir, "logs"), 0o755); err != nil {
+		return record.Trial{N: 1, Error: err.Error()}
+	}
+	t, out := r.once(ctx, lib, filepath.Join(r.Dir, "logs", name), lc, estimate, 0, 1)
+	if out == interrupted && t.Error == "" {
+		t.Error = "interrupted"
+	}
+	return t
+}
+
+// once is one trial: a fresh server of lib, the load generator with lc
+// (its URL's scheme kept, the server's address put in), logs at base.*.
+func (r *Runner) once(ctx context.Context, lib, base string, lc scenario.Config, estimate time.Duration, quota float64, n int) (t record.Trial, out outcome) {
 	start := time.Now()
 	t = record.Trial{N: n, StartedAt: start.UTC().Format(time.RFC3339)}
 	defer func() { t.WallS = time.Since(start).Seconds() }()
 
-	deadline := r.Deadline(c)
+	deadline := 2*estimate + r.HealthTimeout + r.StopGrace + r.Slack
 	tctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 
-	base := filepath.Join(r.Dir, "logs", prefix+strings.ReplaceAll(c.ID(), "/", "_")+".t"+strconv.Itoa(n))
-	srv, addr, err := r.startServer(tctx, c.Lib, base+".server.log")
+	srv, addr, err := r.startServer(tctx, lib, base+".server.log")
 	t.Addr = addr
 	if err != nil {
 		if ctx.Err() != nil {
@@ -350,7 +379,7 @@ func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string)
 		return t, startFailed
 	}
 	t.ServerPID = srv.pid()
-	if r.quotaFor(c) > 0 {
+	if quota > 0 {
 		if err := r.quota.add(srv.pid()); err != nil {
 			srv.stop(r.StopGrace)
 			t.Error = err.Error()
@@ -368,7 +397,15 @@ func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string)
 	// The load generator's own deadline comes first, so that it can still
 	// write its JSON with the failure; the hard deadline is the backstop.
 	jsonPath := base + ".json"
-	args := LoadgenArgs(c, addr, srv.pid(), r.serverCPUs(c), jsonPath, 2*r.Costs.Estimate(c)+r.Slack/2)
+	scheme, _, _ := strings.Cut(lc.URL, "://")
+	lc.URL = scheme + "://" + addr
+	lc.ServerPID = srv.pid()
+	lc.ServerCPUs = float64(len(r.Split.ServerCPUs))
+	if quota > 0 {
+		lc.ServerCPUs = quota
+	}
+	lc.Timeout = 2*estimate + r.Slack/2
+	args := append(lc.Args(), "-json", jsonPath)
 	lg, err := startChild("load generator", r.pinned(r.Split.ClientCPUs, r.Loadgen, args), r.env(len(r.Split.ClientCPUs)), base+".loadgen.log")
 	if err != nil {
 		t.Error = err.Error()
@@ -392,7 +429,6 @@ func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string)
 		t.Error = fmt.Sprintf("server exited during the trial (%s): %s", srv.exitText(), srv.tail())
 		return t, completed
 	}
-	lc := c.Loadgen()
 	t.Result, t.Error = readResult(jsonPath, lg, lc.Variant())
 	return t, completed
 }

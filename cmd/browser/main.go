@@ -2,8 +2,12 @@
 // Chromium, driven with chromedp, runs the browser's own WebSocket (echo of
 // text and binary, broadcast) against every WebSocket server in the
 // registry, and sockjs-client, with each of its transports forced in turn,
-// against every SockJS server. Servers run in-process on loopback; the test
-// page and the sockjs-client bundle are served from loopback too.
+// against every SockJS server. Then, for every server with chat, it opens
+// the chat demo of make demo (internal/chatapp) in three tabs, two in room
+// A and one in room B, and checks that A's messages reach exactly A's
+// pages, in order (with each sockjs-client transport for SockJS). Servers
+// run in-process on loopback; the test page and the sockjs-client bundle
+// are served from loopback too.
 //
 //	go run ./cmd/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js
 //
@@ -53,7 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	bundle := fs.String("sockjs-client", "scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js", "sockjs-client browser bundle to serve (npm install in scripts/thirdparty)")
 	chrome := fs.String("chromium", "", "browser binary (default: chromium, chromium-browser or google-chrome on PATH)")
 	timeout := fs.Duration("timeout", 30*time.Second, "limit per server and transport (generous: CI machines are loaded)")
-	overall := fs.Duration("overall", 3*time.Minute, "limit for the whole check, browser start included")
+	overall := fs.Duration("overall", 5*time.Minute, "limit for the whole check, browser start included")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -95,6 +99,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	failed := 0
+	report := func(label string, t0 time.Time, res result) {
+		status := "ok  "
+		if !res.OK {
+			status = "FAIL"
+			failed++
+		}
+		fmt.Fprintf(stdout, "%s %-34s %s (%v)\n", status, label, res.Msg, time.Since(t0).Round(time.Millisecond))
+	}
 	check := func(label, js string) {
 		ctx, cancel := context.WithTimeout(bctx, *timeout)
 		defer cancel()
@@ -106,12 +118,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case !res.OK && res.Msg == "":
 			res.Msg = "no result"
 		}
-		status := "ok  "
-		if !res.OK {
-			status = "FAIL"
-			failed++
+		report(label, t0, res)
+	}
+	// checkChat opens lib's chat demo in three tabs (checkChatDemo).
+	checkChat := func(lib server.Library, transport string) {
+		ctx, cancel := context.WithTimeout(bctx, *timeout)
+		defer cancel()
+		t0 := time.Now()
+		label := lib.Name + " chat demo"
+		if transport != "" {
+			label += " " + transport
 		}
-		fmt.Fprintf(stdout, "%s %-34s %s (%v)\n", status, label, res.Msg, time.Since(t0).Round(time.Millisecond))
+		msg, err := checkChatDemo(ctx, lib, js, transport)
+		if err != nil {
+			msg = err.Error()
+		}
+		report(label, t0, result{OK: err == nil, Msg: msg})
 	}
 	for _, lib := range registry.All() {
 		switch lib.Proto {
@@ -136,6 +158,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err := s.Stop(); err != nil {
 			fmt.Fprintf(stdout, "FAIL %-34s shutdown: %v\n", lib.Name, err)
 			failed++
+		}
+		switch {
+		case !lib.Chat:
+		case lib.Proto == server.ProtoWS:
+			checkChat(lib, "")
+		default:
+			for _, tr := range sockjsTransports {
+				checkChat(lib, tr)
+			}
 		}
 	}
 	fmt.Fprintf(stdout, "%d failure(s), %v\n", failed, time.Since(start).Round(time.Millisecond))

@@ -1,7 +1,7 @@
 // Command servers runs one library's echo and broadcast server:
 //
 //	go run ./cmd/servers -lib gorilla -addr 127.0.0.1:8080
-//	go run ./cmd/servers -list
+//	go run ./cmd/servers -list [-long] [-chat]
 //	go run ./cmd/servers -checks
 package main
 
@@ -37,11 +37,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	list := fs.Bool("list", false, "print the library names, one per line, and exit")
 	long := fs.Bool("long", false, "with -list: print each library's name and protocol (ws, sockjs, http, tcp), tab-separated")
+	chatOnly := fs.Bool("chat", false, "with -list: only the libraries that speak the chat protocol at "+server.PathChat)
 	checks := fs.Bool("checks", false, "print who makes each RFC 6455 check on received data (library, adapter, neither) as a Markdown table, and exit")
 	deviations := fs.Bool("deviations", false, "print each library's declared deviations (NAME<TAB>BEHAVIOUR<TAB>what it does), one per line, and exit")
 	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list [-long]\n       servers -checks\n       servers -deviations\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
+		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list [-long] [-chat]\n       servers -checks\n       servers -deviations\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -56,6 +57,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *list {
 		for _, l := range registry.All() {
+			if *chatOnly && !l.Chat {
+				continue
+			}
 			if *long {
 				fmt.Fprintf(stdout, "%s\t%s\n", l.Name, l.Proto)
 			} else {

@@ -203,3 +203,19 @@ func TestSignalShutdown(t *testing.T) {
 		})
 	}
 }
+
+func TestListChat(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"-list", "-chat"}, &out, &errb); code != 0 {
+		t.Fatalf("-list -chat exit %d: %s", code, errb.String())
+	}
+	var want []string
+	for _, l := range registry.All() {
+		if l.Chat {
+			want = append(want, l.Name)
+		}
+	}
+	if got := strings.Fields(out.String()); len(want) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("-list -chat printed %v, want %v", got, want)
+	}
+}

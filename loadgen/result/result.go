@@ -141,6 +141,10 @@ type Result struct {
 	// Connected is the number of connections that completed their
 	// handshake (all of them unless the run failed while dialing).
 	Connected int64 `json:"connected"`
+	// ActiveConns is, when only a fraction of the connections sent (echo
+	// -active), how many did; the figures and PerConn are theirs, and
+	// Server.RSSPerConnBytes is over all Connected.
+	ActiveConns int64 `json:"active_conns,omitempty"`
 	// PerConn is how evenly the connections were served over the measured
 	// interval (echo: echoes received per connection; broadcast:
 	// deliveries per subscriber); absent for connect.

@@ -65,6 +65,9 @@ type Config struct {
 	Window int     // closed loop: messages in flight per connection (HTTP: 1)
 	Size   int     // message size in bytes, header included (>= payload.HeaderSize)
 	Rate   float64 // msgs/s in total: echo open loop when > 0; broadcast publish rate; chat: per publisher
+	// Active is the fraction of Conns that send (open-loop echo: the
+	// rest stay open and idle, a mostly idle crowd); 0 means all.
+	Active float64
 
 	Duration time.Duration // measured interval
 	Warmup   time.Duration // before the measured interval, excluded
@@ -174,6 +177,10 @@ func (c *Config) Check() error {
 		return usage("-spin must be between 0 (sleep until due) and 1s")
 	case c.LocalAddrs < 0 || c.LocalAddrs > 254:
 		return usage("-local-addrs must be between 0 (automatic) and 254")
+	case c.Active < 0 || c.Active > 1 || math.IsNaN(c.Active):
+		return usage("-active must be a fraction of the connections in (0, 1]")
+	case c.Active > 0 && (c.Scenario != Echo || c.Rate == 0):
+		return usage("-active is for open-loop echo (-scenario echo with -rate)")
 	}
 	if err := c.checkVariant(); err != nil {
 		return err
@@ -241,6 +248,15 @@ func def[T int | time.Duration](v *T, d T) {
 	if *v == 0 {
 		*v = d
 	}
+}
+
+// ActiveConns is how many of the connections send: Active of Conns,
+// rounded, at least one.
+func (c *Config) ActiveConns() int {
+	if c.Active <= 0 || c.Active >= 1 {
+		return c.Conns
+	}
+	return max(1, int(math.Round(c.Active*float64(c.Conns))))
 }
 
 // sockets is how many connections the run holds at once.

@@ -13,13 +13,25 @@ import (
 // runEcho: every connection sends to /echo and checks each echo. Closed
 // loop: Window messages in flight per connection, each echo answered by a
 // new message. Open loop: the pacer offers Rate messages per second in
-// total and latency counts from each message's intended send time.
+// total and latency counts from each message's intended send time. With
+// an active fraction below 1 only the first ActiveConns connections send
+// (the offered rate is theirs); the others stay open and idle, and the
+// server's RSS growth over all of them is recorded per connection.
 func (r *runner) runEcho() {
-	peers := r.dialAll(r.cfg.Conns, 0, "/echo", nil)
-	if peers == nil {
+	if r.server != nil && r.cfg.ActiveConns() < r.cfg.Conns {
+		if base, err := r.server.Read(); err == nil {
+			r.baseRSS = base.RSS
+		}
+	}
+	all := r.dialAll(r.cfg.Conns, 0, "/echo", nil)
+	if all == nil {
 		return
 	}
-	r.res.Connected = int64(len(peers))
+	r.res.Connected = int64(len(all))
+	peers := all[:r.cfg.ActiveConns()]
+	if len(peers) < len(all) {
+		r.res.ActiveConns = int64(len(peers))
+	}
 	r.txPeers, r.rxPeers = peers, peers
 	r.startClock()
 	var wg sync.WaitGroup
@@ -53,6 +65,9 @@ func (r *runner) runEcho() {
 	}
 	wg.Wait()
 	r.waitMeter()
+	if r.baseRSS > 0 && !r.srvB.At.IsZero() {
+		r.steadyRSS = r.srvB.RSS
+	}
 	for _, p := range peers {
 		p.lost = p.stream.Missing(0, uint64(p.sent))
 	}

@@ -119,6 +119,23 @@ func TestEchoOpenGorilla(t *testing.T) {
 	}
 }
 
+// A mostly idle crowd: of 10 connections 3 send at the offered rate and
+// the others stay open; the figures are the active ones'.
+func TestEchoOpenActiveFraction(t *testing.T) {
+	addr := startLib(t, "gorilla")
+	cfg := short("ws://" + addr)
+	cfg.Conns, cfg.Active, cfg.Rate = 10, 0.3, 600
+	cfg.ServerPID = os.Getpid()
+	res := run(t, cfg)
+	clean(t, res)
+	if res.Connected != 10 || res.ActiveConns != 3 || res.PerConn == nil || res.PerConn.Min <= 0 {
+		t.Fatalf("connected %d, active %d, per_conn %+v: want 10 connected, 3 active, each served", res.Connected, res.ActiveConns, res.PerConn)
+	}
+	if res.Server == nil || res.Server.RSSBaseBytes <= 0 {
+		t.Fatalf("server %+v: want the RSS before dialing, the base of the growth per connection", res.Server)
+	}
+}
+
 func TestBroadcastGorilla(t *testing.T) {
 	addr := startLib(t, "gorilla")
 	cfg := short("ws://" + addr)
@@ -477,6 +494,10 @@ func TestCheck(t *testing.T) {
 		{URL: "ws://x", Scenario: Broadcast, Rate: 1, HTTP: wire.HTTPOptions{Subscribe: wire.LongPoll}},
 		{URL: "http://x", Scenario: Broadcast, Rate: 1, HTTP: wire.HTTPOptions{Subscribe: 7}},
 		{URL: "ws://x", HTTP: wire.HTTPOptions{NewConnPerRequest: true}},
+		{URL: "ws://x", Rate: 10, Active: 1.5},
+		{URL: "ws://x", Rate: 10, Active: -0.1},
+		{URL: "ws://x", Active: 0.5},                                // closed loop
+		{URL: "ws://x", Scenario: Broadcast, Rate: 10, Active: 0.5}, // not echo
 	}
 	for _, c := range bad {
 		if err := c.Check(); err == nil {

@@ -8,7 +8,11 @@
 //              with their type, in order;
 //   broadcast: three clients, two of them sending, all receive every message
 //              in the same order (the senders included);
-//   rest:      POST /echo returns the body; publish + poll returns records.
+//   rest:      POST /echo returns the body; publish + poll returns records;
+//   chat:      for the servers of `SERVERS_BINARY -list -chat`, the chat
+//              protocol at /chat as servers/chat/PROTOCOL.md states it (and
+//              written from that page alone): two clients, two rooms, join,
+//              publish, delivery with every field, refused messages, leave.
 // A protocol with no JavaScript client here (plain tcp) is skipped, with a
 // "skip" line saying so. Exit 0 when every check passed, 1 otherwise.
 import { spawn, execFileSync } from "node:child_process";
@@ -145,6 +149,75 @@ async function checkBroadcast(dial, port) {
   clients.forEach((c) => c.close());
 }
 
+// checkChat follows servers/chat/PROTOCOL.md only. dial opens /chat.
+async function checkChat(dial) {
+  const [c1, c2] = [await dial("/chat"), await dial("/chat")];
+  const recv = async (c, what) => {
+    const m = await c.next(what);
+    if (m.isBinary) throw new Error(`${what}: a binary message, want text`);
+    let v;
+    try { v = JSON.parse(m.data); } catch (e) { throw new Error(`${what}: not JSON: ${m.data}`); }
+    if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error(`${what}: not a JSON object: ${m.data}`);
+    return v;
+  };
+  const send = (c, v) => c.send(typeof v === "string" ? v : JSON.stringify(v));
+  const expect = (v, want, what) => {
+    for (const [k, x] of Object.entries(want)) {
+      if (v[k] !== x) throw new Error(`${what}: ${k} is ${JSON.stringify(v[k])}, want ${JSON.stringify(x)} (got ${JSON.stringify(v)})`);
+    }
+    return v;
+  };
+  const join = async (c, room) => {
+    send(c, { type: "join", room });
+    const a = expect(await recv(c, `joined ${room}`), { type: "joined", room }, `join ${room}`);
+    if (!Number.isInteger(a.id) || a.id < 0) throw new Error(`join ${room}: id ${a.id}, want an unsigned integer`);
+    return a.id;
+  };
+  const id1 = await join(c1, "r1");
+  if (await join(c1, "r2") !== id1) throw new Error("one connection answered with two ids");
+  const id2 = await join(c2, "r1");
+  if (id2 === id1) throw new Error(`two connections share id ${id1}`);
+
+  // A unix-nanosecond time stamp that a double holds exactly (whole seconds).
+  const ts = Math.floor(Date.now() / 1000) * 1e9;
+  const t1 = "héllo \"quoted\" \\ ✓ 😀 </script>";
+  send(c1, { type: "publish", room: "r1", seq: 1, ts, text: t1 });
+  const want1 = { type: "message", room: "r1", from: id1, seq: 1, ts, text: t1 };
+  expect(await recv(c2, "r1 message at the other member"), want1, "r1 message at c2");
+  expect(await recv(c1, "r1 message at the sender"), want1, "r1 message at c1");
+  // r2 has c1 alone: c2 must not get its message, so c2's next one is
+  // c1's following publish to r1 (one sender's messages keep their order).
+  send(c1, { type: "publish", room: "r2", seq: 2, ts, text: "only r2" });
+  send(c1, { type: "publish", room: "r1", seq: 3, ts, text: "r1 again" });
+  expect(await recv(c1, "r2 message at its member"), { type: "message", room: "r2", from: id1, seq: 2, text: "only r2" }, "r2 at c1");
+  expect(await recv(c1, "r1 message 3 at c1"), { type: "message", room: "r1", seq: 3 }, "r1 at c1");
+  expect(await recv(c2, "r1 message 3 at c2"), { type: "message", room: "r1", from: id1, seq: 3, text: "r1 again" }, "c2 after a message of a room it is not in");
+
+  // Refused messages: an error message each, the connection and its rooms stay.
+  for (const bad of ["{not json", JSON.stringify({ type: "wave", room: "r1" }), JSON.stringify({ type: "leave", room: "nowhere" }), JSON.stringify({ type: "join" })]) {
+    send(c2, bad);
+    const e = expect(await recv(c2, `answer to ${bad}`), { type: "error" }, `answer to ${bad}`);
+    if (typeof e.error !== "string" || !e.error) throw new Error(`answer to ${bad}: no error text`);
+  }
+  send(c1, { type: "publish", room: "r1", seq: 4, ts, text: "after errors" });
+  expect(await recv(c2, "r1 message after refused input"), { type: "message", room: "r1", from: id1, seq: 4 }, "c2 after refused input");
+  expect(await recv(c1, "r1 message 4 at c1"), { type: "message", room: "r1", seq: 4 }, "r1 at c1");
+
+  // Leave: no r1 message after the left answer. c1 publishes once c2 left;
+  // once c1 has its own copy the server has handled it, and c2's next
+  // message must answer its next request.
+  send(c2, { type: "leave", room: "r1" });
+  expect(await recv(c2, "left r1"), { type: "left", room: "r1", id: id2 }, "leave r1");
+  send(c1, { type: "publish", room: "r1", seq: 5, ts, text: "after leave" });
+  expect(await recv(c1, "r1 message 5 at c1"), { type: "message", room: "r1", seq: 5 }, "r1 at c1");
+  // Publishing to a room one is not in reaches its members, not the sender.
+  send(c2, { type: "publish", room: "r2", seq: 1, ts, text: "from outside" });
+  expect(await recv(c1, "r2 message from a non-member"), { type: "message", room: "r2", from: id2, seq: 1, text: "from outside" }, "r2 from c2");
+  await join(c2, "r3");
+  c1.close();
+  c2.close();
+}
+
 async function checkRest(port) {
   const base = `http://127.0.0.1:${port}`;
   const body = Buffer.from(text(1 << 20, 3));
@@ -161,6 +234,7 @@ async function checkRest(port) {
 }
 
 const libs = execFileSync(bin, ["-list", "-long"]).toString().trim().split("\n").map((l) => l.split("\t"));
+const chat = new Set(execFileSync(bin, ["-list", "-chat"]).toString().trim().split("\n").filter((l) => l));
 const clients = new Set(["http", "sockjs", "ws"]);
 // Declared deviations, as "lib\tbehaviour" keys.
 const deviations = new Set(execFileSync(bin, ["-deviations"]).toString().trim().split("\n")
@@ -181,12 +255,14 @@ for (const [lib, proto] of libs) {
       const dial = (path) => sockjsClient(`http://127.0.0.1:${srv.port}${path}`);
       await checkEcho(dial, true);
       await checkBroadcast(dial, srv.port);
+      if (chat.has(lib)) await checkChat(dial);
     } else {
       const dial = (path) => wsClient(`ws://127.0.0.1:${srv.port}${path}`);
       await checkEcho(dial, false, deviations.has(`${lib}\tempty-message-delivered`));
       await checkBroadcast(dial, srv.port);
+      if (chat.has(lib)) await checkChat(dial);
     }
-    console.log(`ok    ${lib}`);
+    console.log(`ok    ${lib}${chat.has(lib) ? " (with chat)" : ""}`);
   } catch (e) {
     failed++;
     console.log(`FAIL  ${lib}: ${e.message}`);

@@ -1,0 +1,69 @@
+package chatmatrix
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/wsbench/wsbench/loadgen/result"
+)
+
+// Summary writes res as Markdown: the capacity of every library in every
+// shape with the rates its search walked, and the idle-crowd table. It
+// states what each figure is and marks what is not ranked.
+func Summary(w io.Writer, res *Results) {
+	c := res.Config
+	fmt.Fprintf(w, "# Chat matrix %s\n\n", res.Name)
+	if !res.Complete {
+		fmt.Fprintf(w, "**Incomplete run**: interrupted; what follows is what was measured.\n\n")
+	}
+	if fs := Findings(res); len(fs) > 0 {
+		fmt.Fprintf(w, "## Findings\n\n")
+		for _, f := range fs {
+			fmt.Fprintf(w, "- %s\n", f)
+		}
+		fmt.Fprintln(w)
+	}
+	if len(res.Capacity) > 0 {
+		fmt.Fprintf(w, "## Capacity\n\n")
+		fmt.Fprintf(w, "Highest delivered rate (deliveries/s) with delivery p99 at or under %v, no loss, duplicate or reordering, the load generator on schedule (at least %.0f%% of the offered rate sent, send lag p99 at or under %v). ", c.Search.P99, 100*(1-result.RateTolerance), c.Search.Lag)
+		fmt.Fprintf(w, "Search: from %g publishes/s per publisher, ×%g to the first failure, then %d bisections, %d points at most. ", c.Search.Start, c.Search.Factor, c.Search.Bisect, c.Search.MaxPoints)
+		fmt.Fprintf(w, "Limit: p99 (the server), client (the load generator fell behind first: not ranked), none (every point good: a lower bound, not ranked).\n\n")
+		fmt.Fprintf(w, "| library | shape | capacity (deliveries/s) | at rate | limit | walked: rate → delivered/s, p99 ms |\n| --- | --- | ---: | ---: | --- | --- |\n")
+		for _, sr := range res.Capacity {
+			var walked []string
+			for _, p := range sr.Points {
+				mark := "✓"
+				if !p.Good {
+					mark = "✗"
+				}
+				walked = append(walked, fmt.Sprintf("%g → %.0f, %.1f %s", p.Rate, p.Delivered, p.DeliveryP99US/1e3, mark))
+			}
+			capText := fmt.Sprintf("%.0f", sr.Capacity.Delivered)
+			if !sr.Capacity.Ranked {
+				capText += " (not ranked)"
+			}
+			fmt.Fprintf(w, "| %s | %s (%d×%d, %d pub.) | %s | %g | %s | %s |\n", sr.Lib, sr.Shape.Name, sr.Shape.Rooms, sr.Shape.Members, sr.Shape.Publishers,
+				capText, sr.Capacity.Rate, sr.Capacity.Limit, strings.Join(walked, "; "))
+		}
+		fmt.Fprintln(w)
+	}
+	if len(res.Crowd) > 0 {
+		cr := c.Crowd
+		fmt.Fprintf(w, "## Mostly idle crowd\n\n")
+		fmt.Fprintf(w, "%d connections open. echo: %d active (%g), %g msgs/s each of %d B; chat: rooms of %d, one publisher each at %g/s. ",
+			cr.Conns, cr.ActiveConns(), cr.Active, cr.EchoRate, cr.EchoSize, cr.ChatMembers, cr.ChatRate)
+		fmt.Fprintf(w, "Latency of the active connections from the scheduled send time (the load generator's schedule rule is the capacity search's); memory is the server's RSS growth per open connection.\n\n")
+		fmt.Fprintf(w, "| library | kind | connected | active | offered/s | p50 ms | p99 ms | send lag p99 ms | server CPU | CPU µs/msg | RSS/conn (KiB) | verdict |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+		for _, r := range res.Crowd {
+			verdict := "ok"
+			if !r.Good {
+				verdict = strings.ReplaceAll(r.Why, "|", "/")
+			}
+			fmt.Fprintf(w, "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %s |\n", r.Lib, r.Kind, r.Connected, r.Active, r.Offered,
+				r.P50US/1e3, r.P99US/1e3, r.SendLagP99US/1e3, r.ServerCPUUtil, r.ServerCPUUSPerMsg, r.RSSPerConnBytes/1024, verdict)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "REST chat cells: none. The REST baseline has one broadcast hub (publish, poll, long poll, SSE) and no rooms; nothing is emulated for it.\n")
+}
