@@ -107,6 +107,13 @@ type Result struct {
 	LatencyCurve []Point  `json:"latency_curve,omitempty"`
 	FanoutLastUS *Latency `json:"fanout_last_us,omitempty"` // broadcast: publish to receipt by the last subscriber
 	BytesPerMsg  Bytes    `json:"bytes_per_msg"`
+	// LatencyHist and FanoutLastHist are the histograms behind LatencyUS
+	// and FanoutLastUS (values in nanoseconds) in hdrhistogram-go's
+	// compressed V2 encoding (base64), present when the run was asked for
+	// them (loadgen -hist): the results of several load agents merge
+	// exactly from these (package histmerge), never from their percentiles.
+	LatencyHist    string `json:"latency_hist,omitempty"`
+	FanoutLastHist string `json:"fanout_last_hist,omitempty"`
 
 	// Connect scenario.
 	HandshakesPerSec float64 `json:"handshakes_per_sec,omitempty"`

@@ -85,6 +85,10 @@ type Config struct {
 	Spin       time.Duration // open-loop echo on event loops (WebSocket, SockJS websocket, TCP): busy-poll this long before each due time instead of sleeping (0: sleep until due); the goroutine senders (HTTP, SockJS xhr) always sleep
 	LocalAddrs int           // source addresses 127.0.0.1..N (0: automatic)
 	Timeout    time.Duration // hard deadline of the whole run (0: automatic)
+	// Hist adds the encoded latency histograms to the result
+	// (Result.LatencyHist, Result.FanoutLastHist), for merging the
+	// results of several load agents exactly (package histmerge).
+	Hist bool
 
 	// HTTP tunes the HTTP client (new connection per request, how
 	// broadcast subscribers receive: poll, long poll or SSE).

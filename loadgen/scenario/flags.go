@@ -53,6 +53,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.ServerCPUs, "server-cpus", 0, "CPUs the server may use, a CPU quota included, for the verdict client-bound (0: the CPUs of its affinity)")
 	fs.DurationVar(&c.Spin, "spin", DefaultSpin, "open loop: sleep until this long before each due time, then busy-poll until it (0: sleep until due; the load generator then wakes late by the kernel's wake-up latency)")
 	fs.DurationVar(&c.Timeout, "timeout", 0, "hard deadline for the whole run (default: ramp-up + warm-up + duration + drain + hold + a generous margin)")
+	fs.BoolVar(&c.Hist, "hist", false, "add the latency histograms to the JSON result in hdrhistogram-go's compressed encoding, for merging the results of several load agents")
 	fs.IntVar(&c.LocalAddrs, "local-addrs", 0, "spread connections over source addresses 127.0.0.1..N (0: automatic, when the connections approach the ephemeral port range)")
 	fs.Var((*httpConnFlag)(&c.HTTP.NewConnPerRequest), "http-conn", "HTTP connection `policy`: keepalive, or new (a new TCP connection for every request; an SSE stream is one request)")
 	shows(fs, "http-conn", "keepalive")
@@ -127,6 +128,9 @@ func (c Config) Args() []string {
 	dur("spin", c.Spin, DefaultSpin)
 	dur("timeout", c.Timeout, 0)
 	num("local-addrs", c.LocalAddrs)
+	if c.Hist {
+		a = append(a, "-hist") // a boolean flag takes no separate value
+	}
 	if c.HTTP.NewConnPerRequest {
 		add("http-conn", "new")
 	}

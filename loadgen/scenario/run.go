@@ -14,8 +14,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/HdrHistogram/hdrhistogram-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/wsbench/wsbench/loadgen/histmerge"
 	"github.com/wsbench/wsbench/loadgen/histo"
 	"github.com/wsbench/wsbench/loadgen/payload"
 	"github.com/wsbench/wsbench/loadgen/procstat"
@@ -455,6 +457,16 @@ func (r *runner) sample(srv, self *procstat.Sample, cnt *counts) {
 	}
 }
 
+// encodeHist writes h's encoding (package histmerge) to dst.
+func (r *runner) encodeHist(dst *string, h *hdrhistogram.Histogram) {
+	enc, err := histmerge.Encode(h)
+	if err != nil {
+		r.fail("histogram", err, false)
+		return
+	}
+	*dst = enc
+}
+
 // waitMeter waits for the meter's last sample.
 func (r *runner) waitMeter() { <-r.meterDone }
 
@@ -468,6 +480,12 @@ func (r *runner) finish() {
 	if f := r.fan.Merged(); f.TotalCount() > 0 {
 		l := histo.Summary(f)
 		res.FanoutLastUS = &l
+		if r.cfg.Hist {
+			r.encodeHist(&res.FanoutLastHist, f)
+		}
+	}
+	if r.cfg.Hist && h.TotalCount() > 0 {
+		r.encodeHist(&res.LatencyHist, h)
 	}
 	if g := r.lag.Merged(); g.TotalCount() > 0 {
 		l := histo.Summary(g)

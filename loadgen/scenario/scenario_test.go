@@ -16,6 +16,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/wsbench/wsbench/loadgen/histmerge"
+	"github.com/wsbench/wsbench/loadgen/histo"
 	"github.com/wsbench/wsbench/loadgen/result"
 	"github.com/wsbench/wsbench/loadgen/wire"
 	"github.com/wsbench/wsbench/servers/registry"
@@ -126,6 +128,31 @@ func TestBroadcastGorilla(t *testing.T) {
 	}
 	if f := res.FanoutLastUS; f == nil || f.Count != res.Sent || f.P50 < res.LatencyUS.P50 {
 		t.Fatalf("fanout %+v, latency %+v, sent %d", f, res.LatencyUS, res.Sent)
+	}
+	if res.LatencyHist != "" || res.FanoutLastHist != "" {
+		t.Fatal("histograms encoded without Hist")
+	}
+}
+
+// With Hist the result carries the histograms behind its percentiles.
+func TestBroadcastHist(t *testing.T) {
+	addr := startLib(t, "gorilla")
+	cfg := short("ws://" + addr)
+	cfg.Conns, cfg.Publishers, cfg.Rate = 3, 1, 200
+	cfg.Scenario, cfg.Hist = Broadcast, true
+	res := run(t, cfg)
+	clean(t, res)
+	for _, c := range []struct {
+		enc  string
+		want *result.Latency
+	}{{res.LatencyHist, &res.LatencyUS}, {res.FanoutLastHist, res.FanoutLastUS}} {
+		h, err := histmerge.Decode(c.enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := histo.Summary(h); c.want == nil || got != *c.want {
+			t.Fatalf("decoded histogram gives %+v, result says %+v", got, c.want)
+		}
 	}
 }
 
