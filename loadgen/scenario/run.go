@@ -42,8 +42,9 @@ func Run(ctx context.Context, cfg Config) (*result.Result, error) {
 // counters are written by the connection's goroutines and read after they
 // end.
 type peer struct {
-	i int
-	c wire.Conn
+	i    int
+	c    wire.Conn
+	node int // the cluster node it is connected to (Config.Nodes), 0 without
 
 	stream  payload.Stream   // echo: order of this connection's messages
 	streams []payload.Stream // broadcast subscriber: one per publisher
@@ -80,6 +81,9 @@ type runner struct {
 	lat *histo.Sink // latency of the scenario
 	fan *histo.Sink // broadcast: to the last subscriber
 	lag *histo.Sink // open loop: actual minus intended send time
+	// broadcast on a cluster: latency to subscribers on the publishers'
+	// node, and on the other nodes
+	same, cross *histo.Sink
 
 	mu       sync.Mutex
 	errs     map[string]int64
@@ -129,6 +133,8 @@ func newRunner(ctx context.Context, cfg *Config) *runner {
 		lat:       histo.NewSink(8),
 		fan:       histo.NewSink(8),
 		lag:       histo.NewSink(8),
+		same:      histo.NewSink(8),
+		cross:     histo.NewSink(8),
 		meterDone: make(chan struct{}),
 	}
 	r.ctx, r.cancel = context.WithCancelCause(ctx)
@@ -314,6 +320,12 @@ func (r *runner) dialOptions(i int) wire.Options {
 // receives each handshake's latency. On failure the run is cut short and
 // dialAll returns nil.
 func (r *runner) dialAll(n, base int, path string, rec func() *histo.Recorder) []*peer {
+	return r.dialNodes(n, base, path, rec, false)
+}
+
+// dialNodes is dialAll; with spread, connection i goes to node i mod n of
+// the cluster (Config.Nodes) and its peer records which.
+func (r *runner) dialNodes(n, base int, path string, rec func() *histo.Recorder, spread bool) []*peer {
 	peers := make([]*peer, n)
 	t := r.cfg.target
 	t.Path, t.Query = path, ""
@@ -345,6 +357,11 @@ func (r *runner) dialAll(n, base int, path string, rec func() *histo.Recorder) [
 						}
 					}
 				}
+				t, node := t, 0
+				if spread {
+					node = i % len(r.cfg.nodes)
+					t.Host = r.cfg.nodes[node].Host
+				}
 				t0 := r.now()
 				c, err := wire.DialTarget(r.ctx, t, r.dialOptions(base+i))
 				if err != nil {
@@ -356,7 +373,7 @@ func (r *runner) dialAll(n, base int, path string, rec func() *histo.Recorder) [
 				if hr != nil {
 					hr.Record(r.now() - t0)
 				}
-				p := &peer{i: base + i, c: c}
+				p := &peer{i: base + i, c: c, node: node}
 				p.final.Store(-1)
 				peers[i] = p
 				r.mu.Lock()
@@ -486,6 +503,11 @@ func (r *runner) finish() {
 	}
 	if r.cfg.Hist && h.TotalCount() > 0 {
 		r.encodeHist(&res.LatencyHist, h)
+	}
+	if len(r.cfg.Nodes) > 0 {
+		res.Nodes = len(r.cfg.nodes)
+		same, cross := histo.Summary(r.same.Merged()), histo.Summary(r.cross.Merged())
+		res.SameNodeUS, res.CrossNodeUS = &same, &cross
 	}
 	if g := r.lag.Merged(); g.TotalCount() > 0 {
 		l := histo.Summary(g)

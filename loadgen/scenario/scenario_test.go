@@ -20,7 +20,9 @@ import (
 	"github.com/wsbench/wsbench/loadgen/histo"
 	"github.com/wsbench/wsbench/loadgen/result"
 	"github.com/wsbench/wsbench/loadgen/wire"
+	"github.com/wsbench/wsbench/servers/cluster"
 	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/server"
 	"github.com/wsbench/wsbench/servers/servertest"
 )
 
@@ -131,6 +133,43 @@ func TestBroadcastGorilla(t *testing.T) {
 	}
 	if res.LatencyHist != "" || res.FanoutLastHist != "" {
 		t.Fatal("histograms encoded without Hist")
+	}
+}
+
+// On a cluster of two nodes, subscribers are spread over both and every
+// delivery counts as same-node or cross-node.
+func TestBroadcastCluster(t *testing.T) {
+	lib, ok := registry.Lookup("gorilla")
+	if !ok {
+		t.Fatal("no gorilla")
+	}
+	ns, err := cluster.StartBroker("127.0.0.1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ns.Shutdown()
+	var addrs []string
+	for _, id := range []string{"a", "b"} {
+		b, err := cluster.Connect(ns.ClientURL(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close(time.Second)
+		env := server.NewEnv()
+		env.Cluster = b
+		addrs = append(addrs, servertest.StartEnv(t, lib, env).Addr)
+	}
+	cfg := short("ws://" + addrs[0])
+	cfg.Conns, cfg.Publishers, cfg.Rate = 4, 1, 200
+	cfg.Scenario, cfg.Nodes = Broadcast, addrs[1:]
+	res := run(t, cfg)
+	clean(t, res)
+	s, c := res.SameNodeUS, res.CrossNodeUS
+	if res.Nodes != 2 || s == nil || c == nil || s.Count == 0 || c.Count == 0 || s.Count+c.Count != res.LatencyUS.Count {
+		t.Fatalf("nodes %d, same %+v, cross %+v, all %+v", res.Nodes, s, c, res.LatencyUS)
+	}
+	if res.Expected != res.Sent*int64(cfg.Conns) {
+		t.Fatalf("sent %d expected %d", res.Sent, res.Expected)
 	}
 }
 
@@ -499,6 +538,9 @@ func TestCheck(t *testing.T) {
 		{URL: "ws://x", Scenario: Broadcast, Rate: 1, HTTP: wire.HTTPOptions{Subscribe: wire.LongPoll}},
 		{URL: "http://x", Scenario: Broadcast, Rate: 1, HTTP: wire.HTTPOptions{Subscribe: 7}},
 		{URL: "ws://x", HTTP: wire.HTTPOptions{NewConnPerRequest: true}},
+		{URL: "ws://x", Nodes: []string{"127.0.0.1:9"}},
+		{URL: "http://x", Scenario: Broadcast, Rate: 1, Nodes: []string{"127.0.0.1:9"}},
+		{URL: "ws://x", Scenario: Broadcast, Rate: 1, Nodes: []string{"no-port"}},
 	}
 	for _, c := range bad {
 		if err := c.Check(); err == nil {
