@@ -14,6 +14,7 @@
 #   make thirdparty                    check every server with npm's ws and sockjs-client (needs node, npm)
 #   make conformance                   RFC 6455 + SockJS protocol cases, every library -> results/conformance/<date-host>/
 #   make browser                       headless Chromium: WebSocket and sockjs-client against every server (needs chromium, npm)
+#   make bench-cluster                 broadcast on 1, 2 and 4 nodes bridged by NATS (about 2 min) -> results/cluster/<date-host>/ (flags: CLUSTER_FLAGS)
 #
 # Extra bench flags go in BENCH_FLAGS, e.g.
 #   make bench BENCH_FLAGS='-libs gorilla,coder -trials 5 -budget 0'
@@ -21,6 +22,7 @@
 GO          ?= go
 BENCH_FLAGS ?=
 RUN         ?=
+CLUSTER_FLAGS ?=
 A           ?=
 B           ?=
 JSON        ?=
@@ -30,7 +32,7 @@ GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty
+.PHONY: test build bench bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty bench-cluster
 
 test:
 	$(GO) vet ./...
@@ -84,3 +86,7 @@ conformance:
 browser:
 	cd scripts/thirdparty && npm install --no-audit --no-fund --silent
 	$(GO) run ./cmd/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js
+
+bench-cluster:
+	$(GO) build -o bin/ ./cmd/servers ./cmd/loadgen ./cmd/clusterbench
+	bin/clusterbench -bin bin -results results/cluster $(CLUSTER_FLAGS)
