@@ -41,10 +41,10 @@ type Row struct {
 
 // runAll measures every cell; a failed cell is recorded and the run goes
 // on.
-func (p *plan) runAll(stdout io.Writer) ([]Row, error) {
+func (p *plan) runAll(stdout io.Writer) ([]Row, []StormRow, error) {
 	logf, err := os.Create(filepath.Join(p.dir, "log.txt"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer logf.Close()
 	url := p.natsURL
@@ -52,12 +52,12 @@ func (p *plan) runAll(stdout io.Writer) ([]Row, error) {
 	if url == "" {
 		b, err := startChild("broker", p.self, []string{"-serve-broker", "127.0.0.1:0"}, brokerMarker, logf)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		defer b.stop()
 		url = b.addr
 		if broker, err = procstat.Open(b.cmd.Process.Pid); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	var rows []Row
@@ -74,7 +74,20 @@ func (p *plan) runAll(stdout io.Writer) ([]Row, error) {
 			fmt.Fprintf(stdout, "%-12s %d node(s): %s\n", lib.Name, n, summary(row))
 		}
 	}
-	return rows, errors.Join(errs...)
+	var storms []StormRow
+	for _, lib := range p.libs {
+		for _, n := range p.storms {
+			t0 := time.Now()
+			row := p.runStorm(lib, n, url, logf)
+			row.WallS = time.Since(t0).Seconds()
+			if row.Failure != "" {
+				errs = append(errs, fmt.Errorf("%s storm of %d: %s", lib.Name, n, row.Failure))
+			}
+			storms = append(storms, row)
+			fmt.Fprintf(stdout, "%-12s storm of %d: %s\n", lib.Name, n, stormSummary(row))
+		}
+	}
+	return rows, storms, errors.Join(errs...)
 }
 
 // runCell measures lib on n nodes.

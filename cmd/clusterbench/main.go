@@ -34,16 +34,18 @@ const DefaultLibs = "gorilla,gws,nbio,gobwas-epoll,coder,sockjs"
 
 // plan is what one run measures.
 type plan struct {
-	bin      string // directory of the servers and loadgen binaries
-	self     string // this binary (for the broker process)
-	libs     []server.Library
-	nodes    []int
-	subs     int
-	rate     float64
-	duration time.Duration
-	warmup   time.Duration
-	natsURL  string // external broker, "" for our own
-	dir      string // results directory of this run
+	bin       string // directory of the servers and loadgen binaries
+	self      string // this binary (for the broker process)
+	libs      []server.Library
+	nodes     []int
+	subs      int
+	rate      float64
+	duration  time.Duration
+	warmup    time.Duration
+	natsURL   string  // external broker, "" for our own
+	storms    []int   // subscribers of each reconnect storm (none: no storm)
+	stormRate float64 // broadcasts per second during a storm
+	dir       string  // results directory of this run
 }
 
 // run is main without the process exit. Exit codes: 0 ok, 1 a cell
@@ -60,6 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	warmup := fs.Duration("warmup", time.Second, "warm-up of each cell, excluded")
 	natsURL := fs.String("nats", "", "external NATS broker `URL` (default: start our own, embedded nats-server, as a separate process)")
 	results := fs.String("results", "results/cluster", "parent `directory` of the run's directory (<date-host>)")
+	stormFlag := fs.String("storm", "1000", "comma-separated subscriber `counts` of the reconnect storms (2 nodes; the subscribers' node is killed and they move to the other); \"\" for none")
+	stormRate := fs.Float64("storm-rate", 10, "broadcasts per second during a storm (every subscriber receives each: keep rate x subscribers within what one node delivers)")
 	brokerAddr := fs.String("serve-broker", "", "internal: run only the broker on `HOST:PORT` (port 0: any)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -80,6 +84,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serveBroker(host, port, stderr)
 	}
 	p, err := makePlan(*bin, *libs, *nodes, *subs, *rate, *duration, *warmup, *natsURL)
+	if err == nil {
+		p.storms, err = counts("-storm", *stormFlag, 0)
+		p.stormRate = *stormRate
+		if err == nil && *stormRate <= 0 {
+			err = errors.New("-storm-rate must be positive")
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "clusterbench: %v\n", err)
 		return 2
@@ -90,8 +101,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "clusterbench: %v\n", err)
 		return 1
 	}
-	rows, err := p.runAll(stdout)
-	if werr := writeReport(p, rows); werr != nil {
+	rows, storms, err := p.runAll(stdout)
+	if werr := writeReport(p, rows, storms); werr != nil {
 		err = errors.Join(err, werr)
 	}
 	if err != nil {
@@ -125,13 +136,11 @@ func makePlan(bin, libs, nodes string, subs int, rate float64, duration, warmup 
 		}
 		p.libs = append(p.libs, l)
 	}
+	if p.nodes, err = counts("-nodes", nodes, 1); err != nil {
+		return nil, err
+	}
 	maxNodes := 0
-	for _, s := range strings.Split(nodes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("-nodes: %q is not a node count", s)
-		}
-		p.nodes = append(p.nodes, n)
+	for _, n := range p.nodes {
 		maxNodes = max(maxNodes, n)
 	}
 	switch {
@@ -146,6 +155,26 @@ func makePlan(bin, libs, nodes string, subs int, rate float64, duration, warmup 
 		return nil, fmt.Errorf("-nats %q: want nats://HOST:PORT", natsURL)
 	}
 	return p, nil
+}
+
+// counts parses a comma-separated list of counts; it must have at least
+// min entries.
+func counts(flag, list string, min int) ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a count", flag, s)
+		}
+		out = append(out, n)
+	}
+	if len(out) < min {
+		return nil, fmt.Errorf("%s: no count", flag)
+	}
+	return out, nil
 }
 
 func splitAddr(addr string) (string, int, error) {

@@ -33,7 +33,10 @@ func TestUsage(t *testing.T) {
 		{[]string{"-bin", t.TempDir()}, "build them"},
 		{[]string{"-bin", bin, "-libs", "nope"}, `unknown library "nope"`},
 		{[]string{"-bin", bin, "-libs", "rest"}, "plain HTTP"},
-		{[]string{"-bin", bin, "-nodes", "1,x"}, "not a node count"},
+		{[]string{"-bin", bin, "-nodes", "1,x"}, "not a count"},
+		{[]string{"-bin", bin, "-nodes", ""}, "no count"},
+		{[]string{"-bin", bin, "-storm", "0"}, "not a count"},
+		{[]string{"-bin", bin, "-storm-rate", "0"}, "-storm-rate"},
 		{[]string{"-bin", bin, "-nodes", "4", "-subs", "3"}, "fewer subscribers than nodes"},
 		{[]string{"-bin", bin, "-rate", "0"}, "-rate"},
 		{[]string{"-bin", bin, "-nats", "http://x:1"}, "want nats://"},
@@ -64,7 +67,7 @@ func TestRun(t *testing.T) {
 	t.Setenv("CLUSTERBENCH_RUN_MAIN", "1") // the broker process is this binary
 	results := t.TempDir()
 	var out, errb bytes.Buffer
-	args := []string{"-bin", bin, "-libs", "gorilla", "-nodes", "1,2", "-subs", "4", "-rate", "50", "-duration", "400ms", "-warmup", "100ms", "-results", results}
+	args := []string{"-bin", bin, "-libs", "gorilla", "-nodes", "1,2", "-subs", "4", "-rate", "50", "-duration", "400ms", "-warmup", "100ms", "-storm", "20", "-results", results}
 	if code := run(args, &out, &errb); code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
 	}
@@ -81,9 +84,13 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []Row
-	if err := json.Unmarshal(b, &rows); err != nil {
+	var sum Summary
+	if err := json.Unmarshal(b, &sum); err != nil {
 		t.Fatal(err)
+	}
+	rows := sum.Cells
+	if len(sum.Storms) != 1 || sum.Storms[0].Result == nil || sum.Storms[0].Failure != "" || sum.Storms[0].PeakRSSBytes == 0 {
+		t.Fatalf("storms %+v", sum.Storms)
 	}
 	if len(rows) != 2 {
 		t.Fatalf("%d rows, want 2", len(rows))

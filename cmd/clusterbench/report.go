@@ -38,9 +38,28 @@ func num(l *result.Latency, p99 bool) string {
 	return fmt.Sprintf("%.0f", l.P50)
 }
 
+// stormSummary is a storm's one-line progress report.
+func stormSummary(r StormRow) string {
+	if r.Result == nil {
+		return "FAILED: " + r.Failure
+	}
+	s := fmt.Sprintf("all receiving again after %.3fs, %.0f handshakes/s, lost %d dup %d reordered %d (%.1fs)",
+		r.Result.RecoverS, r.Result.HandshakesPerSec, r.Result.Lost, r.Result.Duplicated, r.Result.Reordered, r.WallS)
+	if r.Failure != "" {
+		s += " FAILED: " + r.Failure
+	}
+	return s
+}
+
+// Summary is summary.json.
+type Summary struct {
+	Cells  []Row      `json:"cells"`
+	Storms []StormRow `json:"storms"`
+}
+
 // writeReport writes summary.json, REPORT.md and environment.txt.
-func writeReport(p *plan, rows []Row) error {
-	b, err := json.MarshalIndent(rows, "", "  ")
+func writeReport(p *plan, rows []Row, storms []StormRow) error {
+	b, err := json.MarshalIndent(Summary{rows, storms}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -83,6 +102,24 @@ func writeReport(p *plan, rows []Row) error {
 		fmt.Fprintf(&md, "| %s | %d | %d | %d | %d | %d | %d | %s | %s | %s | %.0f | %.2f | %.2f | %s |\n",
 			r.Lib, r.Nodes, res.Sent, res.Received, res.Lost, res.Duplicated, res.Reordered, fan, same, cross,
 			res.MsgsPerSec, r.NodeCPUUSPerMsg, r.BrokerUSPerMsg, status)
+	}
+	if len(storms) > 0 {
+		fmt.Fprintf(&md, "\n## Reconnect storm\n\nTwo nodes; the subscribers all connect to node B, the publisher (%g broadcasts/s, each delivered to every subscriber) to node A. Once every subscriber has received a broadcast, node B is killed (SIGKILL) and its subscribers dial node A at once (at most 64 dials in progress). Recovery is from the kill until the last subscriber was connected again and had received a broadcast published after it reconnected; lost counts, over all subscribers, the broadcasts published while each was away (NATS core and the hubs keep nothing for an absent subscriber). Peak RSS is node A's, sampled every 50 ms.\n\n", p.stormRate)
+		md.WriteString("| library | subscribers | all connected (s) | all receiving (s) | handshakes/s | dials | lost | dup | reordered | node A peak RSS (MB) | status |\n")
+		md.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+		for _, r := range storms {
+			status := "ok"
+			if r.Failure != "" {
+				status = "FAILED: " + strings.ReplaceAll(r.Failure, "|", "/")
+			}
+			if r.Result == nil {
+				fmt.Fprintf(&md, "| %s | %d | | | | | | | | | %s |\n", r.Lib, r.Conns, status)
+				continue
+			}
+			s := r.Result
+			fmt.Fprintf(&md, "| %s | %d | %.3f | %.3f | %.0f | %d | %d | %d | %d | %.1f | %s |\n",
+				r.Lib, r.Conns, s.ReconnectS, s.RecoverS, s.HandshakesPerSec, s.Dials, s.Lost, s.Duplicated, s.Reordered, float64(r.PeakRSSBytes)/1e6, status)
+		}
 	}
 	md.WriteString("\nEach cell's load generator result (with its encoded histograms) is in cells/; summary.json has every figure of this table; log.txt has the processes' output.\n")
 	return os.WriteFile(filepath.Join(p.dir, "REPORT.md"), []byte(md.String()), 0o644)

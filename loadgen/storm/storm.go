@@ -127,7 +127,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	var published atomic.Int64
 	var dropAt atomic.Int64 // unix ns of the drop, 0 before
-	ready, recovered := newCountdown(cfg.Conns), newCountdown(cfg.Conns)
+	ready, reconnected, recovered := newCountdown(cfg.Conns), newCountdown(cfg.Conns), newCountdown(cfg.Conns)
 	var lastConnected, lastRecovered atomic.Int64
 	var dials atomic.Int64
 	var readers sync.WaitGroup
@@ -135,7 +135,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		readers.Add(1)
 		go func() {
 			defer readers.Done()
-			s.run(ctx, conns[i], cfg.To, dial, &published, &dropAt, ready, recovered, &lastConnected, &lastRecovered, &dials, sem)
+			s.run(ctx, conns[i], cfg.To, dial, &published, &dropAt, ready, reconnected, recovered, &lastConnected, &lastRecovered, &dials, sem)
 		}()
 	}
 
@@ -153,13 +153,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	err = recovered.wait(ctx)
 	stopPub()
-	if perr := <-pubDone; perr != nil && err == nil {
-		err = fmt.Errorf("storm: publisher: %w", perr)
-	}
+	perr := <-pubDone
 	cancel() // ends the readers
 	readers.Wait()
 	if err != nil {
-		return nil, fmt.Errorf("storm: after the drop, not every subscriber received again: %w", err)
+		// A subscriber whose connection fails again after it reconnected
+		// (dropped by the server as a slow consumer, say) does not come
+		// back: the storm is over for it.
+		return nil, fmt.Errorf("storm: after the drop, %d of %d subscribers connected again, %d received again (publisher: %v): %w",
+			int64(cfg.Conns)-reconnected.left.Load(), cfg.Conns, int64(cfg.Conns)-recovered.left.Load(), perr, err)
+	}
+	if perr != nil {
+		return nil, fmt.Errorf("storm: publisher: %w", perr)
 	}
 	d0 := dropAt.Load()
 	res := &Result{
@@ -183,7 +188,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 // run reads one subscriber's broadcasts; after its connection fails it
 // dials to again until it succeeds or ctx ends.
 func (s *sub) run(ctx context.Context, c wire.Conn, to string, dial func(string) (wire.Conn, error),
-	published, dropAt *atomic.Int64, ready, recovered *countdown, lastConnected, lastRecovered, dials *atomic.Int64, sem chan struct{}) {
+	published, dropAt *atomic.Int64, ready, reconnected, recovered *countdown, lastConnected, lastRecovered, dials *atomic.Int64, sem chan struct{}) {
 	gotFirst, back := false, false
 	stop := context.AfterFunc(ctx, func() { _ = c.SetReadDeadline(time.Unix(1, 0)) })
 	defer func() { stop(); c.Close() }()
@@ -205,6 +210,7 @@ func (s *sub) run(ctx context.Context, c wire.Conn, to string, dial func(string)
 			stop = context.AfterFunc(ctx, func() { _ = c.SetReadDeadline(time.Unix(1, 0)) })
 			s.backAt = published.Load()
 			storeMax(lastConnected, time.Now().UnixNano())
+			reconnected.done()
 			continue
 		}
 		buf = p
@@ -314,7 +320,7 @@ func (d *countdown) wait(ctx context.Context) error {
 	case <-d.c:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("%d of them missing: %w", d.left.Load(), ctx.Err())
+		return ctx.Err()
 	}
 }
 
