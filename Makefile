@@ -14,7 +14,7 @@
 #   make thirdparty                    check every server with npm's ws and sockjs-client (needs node, npm)
 #   make conformance                   RFC 6455 + SockJS protocol cases, every library -> results/conformance/<date-host>/
 #   make browser                       headless Chromium: WebSocket and sockjs-client against every server (needs chromium, npm)
-#   make bench-cluster                 broadcast on 1, 2 and 4 nodes bridged by NATS (about 2 min) -> results/cluster/<date-host>/ (flags: CLUSTER_FLAGS)
+#   make bench-cluster                 broadcast on 1, 2 and 4 nodes bridged by NATS, reconnect storms -> results/cluster/<date-host>/ (flags: CLUSTER_FLAGS)
 #
 # Extra bench flags go in BENCH_FLAGS, e.g.
 #   make bench BENCH_FLAGS='-libs gorilla,coder -trials 5 -budget 0'

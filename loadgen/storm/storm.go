@@ -144,11 +144,20 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	defer stopPub()
 	go func() { pubDone <- publish(pubCtx, pub, cfg.Rate, &published) }()
 
+	// abort ends the publisher and the readers and waits for them.
+	abort := func() {
+		stopPub()
+		<-pubDone
+		cancel()
+		readers.Wait()
+	}
 	if err := ready.wait(ctx); err != nil {
+		abort()
 		return nil, fmt.Errorf("storm: before the drop, not every subscriber received: %w", err)
 	}
 	dropAt.Store(time.Now().UnixNano())
 	if err := cfg.Drop(); err != nil {
+		abort()
 		return nil, fmt.Errorf("storm: drop: %w", err)
 	}
 	err = recovered.wait(ctx)

@@ -2,6 +2,8 @@ package storm
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +60,22 @@ func TestStormMovesToOtherNode(t *testing.T) {
 			}
 			t.Logf("%+v", res)
 		})
+	}
+}
+
+func TestDropFails(t *testing.T) {
+	lib, _ := registry.Lookup("gorilla")
+	r := servertest.Start(t, lib)
+	target, err := wire.ParseURL("ws://"+r.Addr, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), Config{
+		Target: target, From: r.Addr, To: r.Addr, Publisher: r.Addr, Conns: 3, Rate: 100,
+		Drop: func() error { return errors.New("cannot kill") }, Timeout: 20 * time.Second,
+	})
+	if err == nil || !strings.Contains(err.Error(), "cannot kill") {
+		t.Fatalf("got %v, want the drop's error", err)
 	}
 }
 
