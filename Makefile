@@ -16,6 +16,7 @@
 #   make conformance                   RFC 6455 + SockJS protocol cases, every library -> results/conformance/<date-host>/
 #   make browser                       headless Chromium: WebSocket and sockjs-client against every server, and the chat demo (needs chromium, npm)
 #   make demo [LIB=gorilla] [ADDR=127.0.0.1:8080]  the live chat demo of a talk: open http://ADDR/ (LIB=sockjs needs npm)
+#   make bench-cluster                 broadcast on 1, 2 and 4 nodes bridged by NATS, reconnect storms -> results/cluster/<date-host>/ (flags: CLUSTER_FLAGS)
 #
 # Extra bench flags go in BENCH_FLAGS, e.g.
 #   make bench BENCH_FLAGS='-libs gorilla,coder -trials 5 -budget 0'
@@ -25,6 +26,7 @@ GO          ?= go
 BENCH_FLAGS ?=
 CHAT_FLAGS  ?=
 RUN         ?=
+CLUSTER_FLAGS ?=
 A           ?=
 B           ?=
 JSON        ?=
@@ -37,7 +39,7 @@ GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-chat bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty demo
+.PHONY: test build bench bench-chat bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty demo bench-cluster
 
 test:
 	$(GO) vet ./...
@@ -98,3 +100,7 @@ browser:
 demo:
 	$(if $(filter sockjs,$(LIB)),cd scripts/thirdparty && npm install --no-audit --no-fund --silent)
 	$(GO) run ./cmd/demo -lib $(LIB) -addr $(ADDR) -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js
+
+bench-cluster:
+	$(GO) build -o bin/ ./cmd/servers ./cmd/loadgen ./cmd/clusterbench
+	bin/clusterbench -bin bin -results results/cluster $(CLUSTER_FLAGS)

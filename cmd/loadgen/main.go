@@ -47,10 +47,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var cfg scenario.Config
 	cfg.RegisterFlags(fs)
 	jsonPath := fs.String("json", "", "write the result as JSON to this file (- for stdout)")
+	merge := fs.Bool("merge", false, "merge the JSON results of load agents named as arguments (each run with -hist) into one, and exit")
 	cpuProfile := fs.String("cpuprofile", "", "write the load generator's CPU profile to this file (to check what the client spends its time on)")
 	usage := func() {
 		fmt.Fprintf(stderr, "usage: loadgen -url URL [-proto ws|sockjs|http|tcp] [-scenario echo|broadcast|connect|chat] [-http-conn keepalive|new]\n"+
-			"               [-subscribe poll|longpoll|sse] [-transport websocket|xhr-streaming|xhr-polling] [flags]\n\n")
+			"               [-subscribe poll|longpoll|sse] [-transport websocket|xhr-streaming|xhr-polling] [flags]\n"+
+			"       loadgen -merge [-json FILE] AGENT.json...\n\n")
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 	}
@@ -68,6 +70,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return badUsage("%v", err)
+	}
+	if *merge {
+		if fs.NArg() == 0 {
+			return badUsage("-merge needs the agents' result files as arguments")
+		}
+		return mergeFiles(fs.Args(), *jsonPath, stdout, stderr)
 	}
 	if fs.NArg() > 0 {
 		return badUsage("unexpected argument %q", fs.Arg(0))

@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wsbench/wsbench/servers/cluster"
 	"github.com/wsbench/wsbench/servers/registry"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -41,8 +42,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	checks := fs.Bool("checks", false, "print who makes each RFC 6455 check on received data (library, adapter, neither) as a Markdown table, and exit")
 	deviations := fs.Bool("deviations", false, "print each library's declared deviations (NAME<TAB>BEHAVIOUR<TAB>what it does), one per line, and exit")
 	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
+	natsURL := fs.String("nats", "", "cluster mode: bridge this node's broadcasts and chat rooms to the other nodes through the NATS broker at this `URL` (nats://HOST:PORT)")
+	node := fs.String("node", "", "cluster mode: this node's `id`, unique in the cluster (default: a random id)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list [-long] [-chat]\n       servers -checks\n       servers -deviations\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
+		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT] [-nats URL [-node ID]]\n       servers -list [-long] [-chat]\n       servers -checks\n       servers -deviations\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -89,13 +92,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "servers: unknown library %q; known: %s\n", *lib, strings.Join(registry.Names(), ", "))
 		return 2
 	}
+	if err := checkCluster(*natsURL, *node); err != nil {
+		fmt.Fprintf(stderr, "servers: %v\n", err)
+		return 2
+	}
 	files, ferr := raiseOpenFiles()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "servers: %v\n", err)
 		return 1
 	}
-	srv := l.New(server.NewEnv())
+	env := server.NewEnv()
+	if *natsURL != "" {
+		b, err := cluster.Connect(*natsURL, *node)
+		if err != nil {
+			ln.Close()
+			fmt.Fprintf(stderr, "servers: %v\n", err)
+			return 1
+		}
+		defer func() {
+			if err := b.Close(*grace); err != nil {
+				fmt.Fprintf(stderr, "servers: leaving the cluster: %v\n", err)
+			}
+		}()
+		env.Cluster = b
+		fmt.Fprintf(stderr, "servers: node %s bridged through %s\n", b.ID(), *natsURL)
+	}
+	srv := l.New(env)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

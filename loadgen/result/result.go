@@ -115,6 +115,20 @@ type Result struct {
 	LatencyCurve []Point  `json:"latency_curve,omitempty"`
 	FanoutLastUS *Latency `json:"fanout_last_us,omitempty"` // broadcast: publish to receipt by the last subscriber
 	BytesPerMsg  Bytes    `json:"bytes_per_msg"`
+	// LatencyHist and FanoutLastHist are the histograms behind LatencyUS
+	// and FanoutLastUS (values in nanoseconds) in hdrhistogram-go's
+	// compressed V2 encoding (base64), present when the run was asked for
+	// them (loadgen -hist): the results of several load agents merge
+	// exactly from these (package histmerge), never from their percentiles.
+	// Nodes is the number of server nodes a broadcast's subscribers were
+	// spread over (loadgen -nodes), 0 for one server; SameNodeUS and
+	// CrossNodeUS split LatencyUS into deliveries to subscribers on the
+	// publishers' node and on the others.
+	Nodes          int      `json:"nodes,omitempty"`
+	SameNodeUS     *Latency `json:"same_node_us,omitempty"`
+	CrossNodeUS    *Latency `json:"cross_node_us,omitempty"`
+	LatencyHist    string   `json:"latency_hist,omitempty"`
+	FanoutLastHist string   `json:"fanout_last_hist,omitempty"`
 
 	// Connect scenario.
 	HandshakesPerSec float64 `json:"handshakes_per_sec,omitempty"`

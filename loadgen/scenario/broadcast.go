@@ -33,7 +33,7 @@ func (r *runner) runBroadcast() {
 		}
 		cfg.HTTP.After = after
 	}
-	subs := r.dialAll(cfg.Conns, 0, "/broadcast", nil)
+	subs := r.dialNodes(cfg.Conns, 0, "/broadcast", nil, len(cfg.Nodes) > 0)
 	if subs == nil {
 		return
 	}
@@ -137,6 +137,14 @@ func (r *runner) subscriber(p *peer, rings []*fanRing, done *atomic.Bool) {
 	defer rec.Flush()
 	fan := r.fan.NewRecorder()
 	defer fan.Flush()
+	var node *histo.Recorder // on a cluster: same-node or cross-node latency
+	if len(r.cfg.Nodes) > 0 {
+		node = r.same.NewRecorder() // publishers are on node 0
+		if p.node != 0 {
+			node = r.cross.NewRecorder()
+		}
+		defer node.Flush()
+	}
 	buf := make([]byte, 0, r.cfg.Size+64)
 	_ = c.SetReadDeadline(r.endOfRun().Add(time.Second))
 	for {
@@ -171,6 +179,9 @@ func (r *runner) subscriber(p *peer, rings []*fanRing, done *atomic.Bool) {
 			p.delivered.Add(1)
 			lat := now - h.Time
 			rec.Record(lat)
+			if node != nil {
+				node.Record(lat)
+			}
 			rings[h.Stream].arrive(h.Seq, lat, fan)
 		}
 	}

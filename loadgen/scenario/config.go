@@ -88,6 +88,16 @@ type Config struct {
 	Spin       time.Duration // open-loop echo on event loops (WebSocket, SockJS websocket, TCP): busy-poll this long before each due time instead of sleeping (0: sleep until due); the goroutine senders (HTTP, SockJS xhr) always sleep
 	LocalAddrs int           // source addresses 127.0.0.1..N (0: automatic)
 	Timeout    time.Duration // hard deadline of the whole run (0: automatic)
+	// Nodes are further server nodes of a cluster (HOST:PORT each, same
+	// scheme and protocol as URL): broadcast subscribers are spread over
+	// URL's node and these in turn (subscriber i on node i mod n), the
+	// publishers stay on URL's node, and the result splits delivery
+	// latency into same-node and cross-node.
+	Nodes []string
+	// Hist adds the encoded latency histograms to the result
+	// (Result.LatencyHist, Result.FanoutLastHist), for merging the
+	// results of several load agents exactly (package histmerge).
+	Hist bool
 
 	// HTTP tunes the HTTP client (new connection per request, how
 	// broadcast subscribers receive: poll, long poll or SSE).
@@ -103,7 +113,8 @@ type Config struct {
 
 	// Filled in by Check.
 	target      wire.Target
-	localIPs    []net.IP // nil: no explicit source address
+	nodes       []wire.Target // target, then one per Nodes
+	localIPs    []net.IP      // nil: no explicit source address
 	windowGiven bool
 }
 
@@ -128,6 +139,15 @@ func (c *Config) Check() error {
 	}
 	c.target = t
 	c.Proto = t.Proto
+	c.nodes = []wire.Target{t}
+	for _, n := range c.Nodes {
+		if _, _, err := net.SplitHostPort(n); err != nil {
+			return usage("-nodes: %q is not HOST:PORT", n)
+		}
+		nt := t
+		nt.Host = n
+		c.nodes = append(c.nodes, nt)
+	}
 	switch c.Scenario {
 	case "":
 		c.Scenario = Echo
@@ -141,6 +161,9 @@ func (c *Config) Check() error {
 		}
 	default:
 		return usage("unknown scenario %q (want echo, broadcast, connect or chat)", c.Scenario)
+	}
+	if len(c.Nodes) > 0 && (c.Scenario != Broadcast || c.Proto == wire.HTTP) {
+		return usage("-nodes is for -scenario broadcast over ws, sockjs or tcp")
 	}
 	c.windowGiven = c.Window != 0
 	def(&c.Conns, DefaultConns)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wsbench/wsbench/loadgen/wire"
@@ -54,6 +55,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.ServerCPUs, "server-cpus", 0, "CPUs the server may use, a CPU quota included, for the verdict client-bound (0: the CPUs of its affinity)")
 	fs.DurationVar(&c.Spin, "spin", DefaultSpin, "open loop: sleep until this long before each due time, then busy-poll until it (0: sleep until due; the load generator then wakes late by the kernel's wake-up latency)")
 	fs.DurationVar(&c.Timeout, "timeout", 0, "hard deadline for the whole run (default: ramp-up + warm-up + duration + drain + hold + a generous margin)")
+	fs.Var((*nodesFlag)(&c.Nodes), "nodes", "broadcast on a cluster: further server nodes `HOST:PORT,...` (same scheme as -url); subscribers are spread over -url's node and these, publishers stay on -url's")
+	fs.BoolVar(&c.Hist, "hist", false, "add the latency histograms to the JSON result in hdrhistogram-go's compressed encoding, for merging the results of several load agents")
 	fs.IntVar(&c.LocalAddrs, "local-addrs", 0, "spread connections over source addresses 127.0.0.1..N (0: automatic, when the connections approach the ephemeral port range)")
 	fs.Var((*httpConnFlag)(&c.HTTP.NewConnPerRequest), "http-conn", "HTTP connection `policy`: keepalive, or new (a new TCP connection for every request; an SSE stream is one request)")
 	shows(fs, "http-conn", "keepalive")
@@ -129,6 +132,12 @@ func (c Config) Args() []string {
 	dur("spin", c.Spin, DefaultSpin)
 	dur("timeout", c.Timeout, 0)
 	num("local-addrs", c.LocalAddrs)
+	if len(c.Nodes) > 0 {
+		add("nodes", strings.Join(c.Nodes, ","))
+	}
+	if c.Hist {
+		a = append(a, "-hist") // a boolean flag takes no separate value
+	}
 	if c.HTTP.NewConnPerRequest {
 		add("http-conn", "new")
 	}
@@ -246,5 +255,25 @@ func (f *transportFlag) Set(s string) error {
 		return fmt.Errorf("-transport must be websocket, xhr-streaming or xhr-polling, not %q", s)
 	}
 	*f = transportFlag(s)
+	return nil
+}
+
+// nodesFlag is a comma-separated list of HOST:PORT.
+type nodesFlag []string
+
+func (f *nodesFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return strings.Join(*f, ",")
+}
+
+func (f *nodesFlag) Set(v string) error {
+	*f = nil
+	for _, n := range strings.Split(v, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			*f = append(*f, n)
+		}
+	}
 	return nil
 }

@@ -27,9 +27,10 @@ func roundTripConfigs() []Config {
 			ServerPID: 42, LocalAddrs: 3, HTTP: wire.HTTPOptions{NewConnPerRequest: true}},
 		Config{URL: "ws://127.0.0.1:9", Scenario: Echo, Rate: 1234.5, Size: MaxSize, Warmup: 3 * time.Second},
 		Config{URL: "ws://127.0.0.1:9", Scenario: Echo, Conns: 19000, Rate: 950, Active: 0.05},
+		Config{URL: "ws://127.0.0.1:9", Scenario: Broadcast, Rate: 10, Nodes: []string{"127.0.0.1:10", "127.0.0.2:11"}},
 		Config{URL: "http://127.0.0.1:9", Scenario: Broadcast, Rate: 0.25, Publishers: 2, PollInterval: 50 * time.Millisecond,
 			HTTP: wire.HTTPOptions{Subscribe: wire.SSE}},
-		Config{URL: "ws://127.0.0.1:9", Scenario: Chat, Rooms: 100, Members: 10, Publishers: 3, Rate: 2.5},
+		Config{URL: "ws://127.0.0.1:9", Scenario: Chat, Rooms: 100, Members: 10, Publishers: 3, Rate: 2.5, Hist: true},
 		Config{URL: "ws://127.0.0.1:9", Scenario: Connect, Conns: 10000, ConnectRate: 500, DialConcurrency: 8,
 			DialTimeout: 2 * time.Second, Hold: 1234567 * time.Microsecond},
 	)

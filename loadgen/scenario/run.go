@@ -14,8 +14,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/HdrHistogram/hdrhistogram-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/wsbench/wsbench/loadgen/histmerge"
 	"github.com/wsbench/wsbench/loadgen/histo"
 	"github.com/wsbench/wsbench/loadgen/payload"
 	"github.com/wsbench/wsbench/loadgen/procstat"
@@ -40,8 +42,9 @@ func Run(ctx context.Context, cfg Config) (*result.Result, error) {
 // counters are written by the connection's goroutines and read after they
 // end.
 type peer struct {
-	i int
-	c wire.Conn
+	i    int
+	c    wire.Conn
+	node int // the cluster node it is connected to (Config.Nodes), 0 without
 
 	stream  payload.Stream   // echo: order of this connection's messages
 	streams []payload.Stream // broadcast subscriber: one per publisher
@@ -78,6 +81,9 @@ type runner struct {
 	lat *histo.Sink // latency of the scenario
 	fan *histo.Sink // broadcast: to the last subscriber
 	lag *histo.Sink // open loop: actual minus intended send time
+	// broadcast on a cluster: latency to subscribers on the publishers'
+	// node, and on the other nodes
+	same, cross *histo.Sink
 
 	mu       sync.Mutex
 	errs     map[string]int64
@@ -128,6 +134,8 @@ func newRunner(ctx context.Context, cfg *Config) *runner {
 		lat:       histo.NewSink(8),
 		fan:       histo.NewSink(8),
 		lag:       histo.NewSink(8),
+		same:      histo.NewSink(8),
+		cross:     histo.NewSink(8),
 		meterDone: make(chan struct{}),
 	}
 	r.ctx, r.cancel = context.WithCancelCause(ctx)
@@ -313,6 +321,12 @@ func (r *runner) dialOptions(i int) wire.Options {
 // receives each handshake's latency. On failure the run is cut short and
 // dialAll returns nil.
 func (r *runner) dialAll(n, base int, path string, rec func() *histo.Recorder) []*peer {
+	return r.dialNodes(n, base, path, rec, false)
+}
+
+// dialNodes is dialAll; with spread, connection i goes to node i mod n of
+// the cluster (Config.Nodes) and its peer records which.
+func (r *runner) dialNodes(n, base int, path string, rec func() *histo.Recorder, spread bool) []*peer {
 	peers := make([]*peer, n)
 	t := r.cfg.target
 	t.Path, t.Query = path, ""
@@ -344,6 +358,11 @@ func (r *runner) dialAll(n, base int, path string, rec func() *histo.Recorder) [
 						}
 					}
 				}
+				t, node := t, 0
+				if spread {
+					node = i % len(r.cfg.nodes)
+					t.Host = r.cfg.nodes[node].Host
+				}
 				t0 := r.now()
 				c, err := wire.DialTarget(r.ctx, t, r.dialOptions(base+i))
 				if err != nil {
@@ -355,7 +374,7 @@ func (r *runner) dialAll(n, base int, path string, rec func() *histo.Recorder) [
 				if hr != nil {
 					hr.Record(r.now() - t0)
 				}
-				p := &peer{i: base + i, c: c}
+				p := &peer{i: base + i, c: c, node: node}
 				p.final.Store(-1)
 				peers[i] = p
 				r.mu.Lock()
@@ -458,6 +477,16 @@ func (r *runner) sample(srv, self *procstat.Sample, cnt *counts) {
 	}
 }
 
+// encodeHist writes h's encoding (package histmerge) to dst.
+func (r *runner) encodeHist(dst *string, h *hdrhistogram.Histogram) {
+	enc, err := histmerge.Encode(h)
+	if err != nil {
+		r.fail("histogram", err, false)
+		return
+	}
+	*dst = enc
+}
+
 // waitMeter waits for the meter's last sample.
 func (r *runner) waitMeter() { <-r.meterDone }
 
@@ -471,6 +500,17 @@ func (r *runner) finish() {
 	if f := r.fan.Merged(); f.TotalCount() > 0 {
 		l := histo.Summary(f)
 		res.FanoutLastUS = &l
+		if r.cfg.Hist {
+			r.encodeHist(&res.FanoutLastHist, f)
+		}
+	}
+	if r.cfg.Hist && h.TotalCount() > 0 {
+		r.encodeHist(&res.LatencyHist, h)
+	}
+	if len(r.cfg.Nodes) > 0 {
+		res.Nodes = len(r.cfg.nodes)
+		same, cross := histo.Summary(r.same.Merged()), histo.Summary(r.cross.Merged())
+		res.SameNodeUS, res.CrossNodeUS = &same, &cross
 	}
 	if g := r.lag.Merged(); g.TotalCount() > 0 {
 		l := histo.Summary(g)

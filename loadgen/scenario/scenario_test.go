@@ -16,9 +16,13 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/wsbench/wsbench/loadgen/histmerge"
+	"github.com/wsbench/wsbench/loadgen/histo"
 	"github.com/wsbench/wsbench/loadgen/result"
 	"github.com/wsbench/wsbench/loadgen/wire"
+	"github.com/wsbench/wsbench/servers/cluster"
 	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/server"
 	"github.com/wsbench/wsbench/servers/servertest"
 )
 
@@ -148,6 +152,68 @@ func TestBroadcastGorilla(t *testing.T) {
 	}
 	if f := res.FanoutLastUS; f == nil || f.Count != res.Sent || f.P50 < res.LatencyUS.P50 {
 		t.Fatalf("fanout %+v, latency %+v, sent %d", f, res.LatencyUS, res.Sent)
+	}
+	if res.LatencyHist != "" || res.FanoutLastHist != "" {
+		t.Fatal("histograms encoded without Hist")
+	}
+}
+
+// On a cluster of two nodes, subscribers are spread over both and every
+// delivery counts as same-node or cross-node.
+func TestBroadcastCluster(t *testing.T) {
+	lib, ok := registry.Lookup("gorilla")
+	if !ok {
+		t.Fatal("no gorilla")
+	}
+	ns, err := cluster.StartBroker("127.0.0.1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ns.Shutdown()
+	var addrs []string
+	for _, id := range []string{"a", "b"} {
+		b, err := cluster.Connect(ns.ClientURL(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close(time.Second)
+		env := server.NewEnv()
+		env.Cluster = b
+		addrs = append(addrs, servertest.StartEnv(t, lib, env).Addr)
+	}
+	cfg := short("ws://" + addrs[0])
+	cfg.Conns, cfg.Publishers, cfg.Rate = 4, 1, 200
+	cfg.Scenario, cfg.Nodes = Broadcast, addrs[1:]
+	res := run(t, cfg)
+	clean(t, res)
+	s, c := res.SameNodeUS, res.CrossNodeUS
+	if res.Nodes != 2 || s == nil || c == nil || s.Count == 0 || c.Count == 0 || s.Count+c.Count != res.LatencyUS.Count {
+		t.Fatalf("nodes %d, same %+v, cross %+v, all %+v", res.Nodes, s, c, res.LatencyUS)
+	}
+	if res.Expected != res.Sent*int64(cfg.Conns) {
+		t.Fatalf("sent %d expected %d", res.Sent, res.Expected)
+	}
+}
+
+// With Hist the result carries the histograms behind its percentiles.
+func TestBroadcastHist(t *testing.T) {
+	addr := startLib(t, "gorilla")
+	cfg := short("ws://" + addr)
+	cfg.Conns, cfg.Publishers, cfg.Rate = 3, 1, 200
+	cfg.Scenario, cfg.Hist = Broadcast, true
+	res := run(t, cfg)
+	clean(t, res)
+	for _, c := range []struct {
+		enc  string
+		want *result.Latency
+	}{{res.LatencyHist, &res.LatencyUS}, {res.FanoutLastHist, res.FanoutLastUS}} {
+		h, err := histmerge.Decode(c.enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := histo.Summary(h); c.want == nil || got != *c.want {
+			t.Fatalf("decoded histogram gives %+v, result says %+v", got, c.want)
+		}
 	}
 }
 
@@ -498,6 +564,9 @@ func TestCheck(t *testing.T) {
 		{URL: "ws://x", Rate: 10, Active: -0.1},
 		{URL: "ws://x", Active: 0.5},                                // closed loop
 		{URL: "ws://x", Scenario: Broadcast, Rate: 10, Active: 0.5}, // not echo
+		{URL: "ws://x", Nodes: []string{"127.0.0.1:9"}},
+		{URL: "http://x", Scenario: Broadcast, Rate: 1, Nodes: []string{"127.0.0.1:9"}},
+		{URL: "ws://x", Scenario: Broadcast, Rate: 1, Nodes: []string{"no-port"}},
 	}
 	for _, c := range bad {
 		if err := c.Check(); err == nil {

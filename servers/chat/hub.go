@@ -51,6 +51,7 @@ type Hub struct {
 	env     *server.Env
 	prepare Prepare
 	ids     atomic.Uint64
+	idBase  uint64 // added to ids: in a cluster, ids are unique across nodes
 
 	mu    sync.Mutex
 	rooms map[string]map[*Conn]struct{}
@@ -67,9 +68,16 @@ type Conn struct {
 	gone  bool                // guarded by Hub.mu
 }
 
-// New returns a hub; prepare may be nil.
+// New returns a hub; prepare may be nil. When env.Cluster is set, the hub
+// also publishes each local room message to the other nodes and delivers
+// theirs to the members of the room on this node.
 func New(env *server.Env, prepare Prepare) *Hub {
-	return &Hub{env: env, prepare: prepare, rooms: make(map[string]map[*Conn]struct{})}
+	h := &Hub{env: env, prepare: prepare, rooms: make(map[string]map[*Conn]struct{})}
+	if env.Cluster != nil {
+		h.idBase = env.Cluster.IDBase()
+		env.Cluster.OnChat(h.deliver)
+	}
+	return h
 }
 
 // Connect registers a connection. kick is called (in its own goroutine)
@@ -77,7 +85,7 @@ func New(env *server.Env, prepare Prepare) *Hub {
 func (h *Hub) Connect(kick server.CloseFunc) *Conn {
 	c := make(chan *Out, h.env.SendQueue)
 	h.env.Stats.Subscribers.Add(1)
-	return &Conn{ID: h.ids.Add(1), C: c, c: c, kick: kick, rooms: make(map[string]struct{})}
+	return &Conn{ID: h.idBase + h.ids.Add(1), C: c, c: c, kick: kick, rooms: make(map[string]struct{})}
 }
 
 // Disconnect removes c from every room and closes its queue. Safe to call
@@ -174,14 +182,40 @@ func (h *Hub) encode(v any) *Out {
 	return o
 }
 
-// publish queues m to every member of its room. The hub lock makes the
-// order the same for every member.
+// publish queues m to every member of its room, and in a cluster sends it
+// once to the other nodes. The hub lock makes the order the same for every
+// member on this node; across nodes, one node's messages keep their order.
 func (h *Hub) publish(m *Message) {
 	o := h.encode(m)
 	o.Room = true
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for c := range h.rooms[m.Room] {
+	h.fanout(m.Room, o)
+	if h.env.Cluster != nil {
+		h.env.Cluster.PublishChat(m.Room, o.Payload)
+	}
+}
+
+// deliver queues another node's room message (its JSON text) to the
+// members of the room on this node. A message that does not decode is
+// dropped (the nodes of a cluster run the same code).
+func (h *Hub) deliver(room string, payload []byte) {
+	m := new(Message)
+	if err := json.Unmarshal(payload, m); err != nil || m.Room != room {
+		return
+	}
+	o := &Out{Value: m, Payload: append([]byte(nil), payload...), Room: true}
+	if h.prepare != nil {
+		o.Frame = h.prepare(o.Payload)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fanout(room, o)
+}
+
+// fanout queues o to every member of room; h.mu must be held.
+func (h *Hub) fanout(room string, o *Out) {
+	for c := range h.rooms[room] {
 		h.queue(c, o)
 	}
 }

@@ -51,9 +51,14 @@ type Sub struct {
 }
 
 // New returns a hub whose queues hold env.SendQueue messages. prepare may be
-// nil.
+// nil. When env.Cluster is set, the hub also publishes each local message
+// to the other nodes and delivers theirs to its subscribers.
 func New(env *server.Env, prepare Prepare) *Hub {
-	return &Hub{env: env, prepare: prepare, subs: make(map[*Sub]struct{})}
+	h := &Hub{env: env, prepare: prepare, subs: make(map[*Sub]struct{})}
+	if env.Cluster != nil {
+		env.Cluster.OnBroadcast(h.deliver)
+	}
+	return h
 }
 
 // Join adds a subscriber. kick is called (in its own goroutine) with
@@ -95,15 +100,40 @@ func (h *Hub) Deliver(s *Sub, write func(*Msg) error, broken func()) {
 	}
 }
 
-// Publish sends a copy of payload to every subscriber. The hub lock makes
-// the order of messages the same for everyone.
+// Publish sends a copy of payload to every subscriber, and in a cluster
+// once to the other nodes. The hub lock makes the order of messages the
+// same for every subscriber of this node; across nodes, the messages of
+// one node keep their order.
 func (h *Hub) Publish(binary bool, payload []byte) {
+	m := h.message(binary, payload)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fanout(m)
+	if h.env.Cluster != nil {
+		h.env.Cluster.PublishBroadcast(binary, m.Payload)
+	}
+}
+
+// deliver sends another node's message to this node's subscribers only.
+func (h *Hub) deliver(binary bool, payload []byte) {
+	m := h.message(binary, payload)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fanout(m)
+}
+
+// message makes the queued form of a message: a copy of payload, encoded
+// once.
+func (h *Hub) message(binary bool, payload []byte) *Msg {
 	m := &Msg{Binary: binary, Payload: append([]byte(nil), payload...)}
 	if h.prepare != nil {
 		m.Frame = h.prepare(binary, m.Payload)
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	return m
+}
+
+// fanout queues m to every subscriber; h.mu must be held.
+func (h *Hub) fanout(m *Msg) {
 	for s := range h.subs {
 		select {
 		case s.c <- m:

@@ -49,6 +49,10 @@ type Env struct {
 	MaxMessageSize int64
 	SendQueue      int
 	Stats          Stats
+	// Cluster links this server's hubs to the other nodes of a cluster;
+	// nil (the default) when it runs alone. Set it before the server is
+	// made (Library.New).
+	Cluster Bridge
 
 	mu       sync.Mutex
 	conns    map[*tracked]struct{}
