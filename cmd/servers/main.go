@@ -39,6 +39,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	long := fs.Bool("long", false, "with -list: print each library's name and protocol (ws, sockjs, http, tcp), tab-separated")
 	checks := fs.Bool("checks", false, "print who makes each RFC 6455 check on received data (library, adapter, neither) as a Markdown table, and exit")
 	deviations := fs.Bool("deviations", false, "print each library's declared deviations (NAME<TAB>BEHAVIOUR<TAB>what it does), one per line, and exit")
+	deflate := fs.String("deflate", string(server.DeflateOff), "permessage-deflate variant to negotiate: off, no-context-takeover or context-takeover (the library must declare it)")
+	deflateLevel := fs.String("deflate-level", string(server.LevelDefault), "with -deflate: compression level, default (the library's) or fastest (where the library declares it)")
 	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: servers -lib NAME [-addr HOST:PORT]\n       servers -list [-long]\n       servers -checks\n       servers -deviations\n\nlibraries: %s\n\n", strings.Join(registry.Names(), ", "))
@@ -85,13 +87,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "servers: unknown library %q; known: %s\n", *lib, strings.Join(registry.Names(), ", "))
 		return 2
 	}
+	d, err := server.ParseDeflate(*deflate, *deflateLevel)
+	if err != nil {
+		fmt.Fprintf(stderr, "servers: %v\n", err)
+		return 2
+	}
+	if !l.Deflate.Supports(d) {
+		fmt.Fprintf(stderr, "servers: %s does not support permessage-deflate %s (supported: %s)\n", l.Name, d, supported(l.Deflate))
+		return 2
+	}
 	files, ferr := raiseOpenFiles()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "servers: %v\n", err)
 		return 1
 	}
-	srv := l.New(server.NewEnv())
+	env := server.NewEnv()
+	env.Deflate = d
+	srv := l.New(env)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
@@ -118,6 +131,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "servers: shutdown: %v (exiting anyway)\n", err)
 	}
 	return 0
+}
+
+// supported names the variants s allows, off included.
+func supported(s server.DeflateSupport) string {
+	names := []string{string(server.DeflateOff)}
+	for _, d := range s.Variants() {
+		names = append(names, d.String())
+	}
+	return strings.Join(names, ", ")
 }
 
 // printChecks writes, for every WebSocket library in the registry, who

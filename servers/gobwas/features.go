@@ -13,3 +13,12 @@ var Features = server.Features{
 	Client:           "yes (ws.Dialer)",
 	Maintenance:      "maintained; v1.5.0 (2026-11)",
 }
+
+// Deflate: gobwas/ws has permessage-deflate in its wsflate package
+// (Extension in the upgrader's Negotiate, then wsflate readers and writers
+// the caller drives itself), but this adapter does not wire it yet: it
+// negotiates no extension.
+var Deflate = server.DeflateSupport{
+	Options: "wsflate.Extension{Parameters} in Upgrader.Negotiate; wsflate.NewReader/NewWriter (not wired here)",
+	Default: "off; wsflate.DefaultParameters: no context takeover; DefaultHelper level 9",
+}

@@ -49,6 +49,10 @@ type Env struct {
 	MaxMessageSize int64
 	SendQueue      int
 	Stats          Stats
+	// Deflate is the permessage-deflate variant to negotiate; the zero
+	// value is off (every library's default). Set it before New, and only
+	// to a variant the library declares (Library.Deflate).
+	Deflate Deflate
 
 	mu       sync.Mutex
 	conns    map[*tracked]struct{}
