@@ -325,7 +325,7 @@ func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string)
 	defer cancel()
 
 	base := filepath.Join(r.Dir, "logs", prefix+strings.ReplaceAll(c.ID(), "/", "_")+".t"+strconv.Itoa(n))
-	srv, addr, err := r.startServer(tctx, c.Lib, base+".server.log")
+	srv, addr, err := r.startServer(tctx, c, base+".server.log")
 	t.Addr = addr
 	if err != nil {
 		if ctx.Err() != nil {
@@ -413,16 +413,20 @@ func readResult(path string, lg *child, want string) (*result.Result, string) {
 	}
 }
 
-// startServer starts lib's server on a free port and waits for /healthz.
-// A port taken between choosing and binding it is retried on another.
-func (r *Runner) startServer(ctx context.Context, lib, logPath string) (*child, string, error) {
+// startServer starts the server of c's library (in c's permessage-deflate
+// mode, in a compression matrix) on a free port and waits for /healthz. A
+// port taken between choosing and binding it is retried on another.
+func (r *Runner) startServer(ctx context.Context, c config.Cell, logPath string) (*child, string, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		addr, err := freePort(r.Host)
 		if err != nil {
 			return nil, "", err
 		}
-		args := []string{"-lib", lib, "-addr", addr}
+		args := []string{"-lib", c.Lib, "-addr", addr}
+		if c.Deflate != "" {
+			args = append(args, "-deflate", string(c.Deflate))
+		}
 		srv, err := startChild("server", r.pinned(r.Split.ServerCPUs, r.Server, args), r.env(len(r.Split.ServerCPUs)), logPath)
 		if err != nil {
 			return nil, addr, err

@@ -108,6 +108,21 @@ type Result struct {
 	FanoutLastUS *Latency `json:"fanout_last_us,omitempty"` // broadcast: publish to receipt by the last subscriber
 	BytesPerMsg  Bytes    `json:"bytes_per_msg"`
 
+	// PayloadKind is what filled the messages after their header
+	// (loadgen -payload): chat-json, json or random; empty for the fixed
+	// pattern.
+	PayloadKind string `json:"payload_kind,omitempty"`
+	// With permessage-deflate offered (loadgen -deflate): Deflate is the
+	// variant the server negotiated (no-context-takeover,
+	// context-takeover, or one side's takeover), PayloadPerMsg the
+	// message bytes per message, counted as BytesPerMsg counts the wire's
+	// (before compression when sent, after inflation when received), and
+	// WireRatio is BytesPerMsg over PayloadPerMsg in each direction
+	// (below 1: compression saved; frame headers included).
+	Deflate       string `json:"deflate,omitempty"`
+	PayloadPerMsg *Bytes `json:"payload_per_msg,omitempty"`
+	WireRatio     *Bytes `json:"wire_ratio,omitempty"`
+
 	// Connect scenario.
 	HandshakesPerSec float64 `json:"handshakes_per_sec,omitempty"`
 	HoldS            float64 `json:"hold_s,omitempty"`

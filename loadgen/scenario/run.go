@@ -118,7 +118,9 @@ const (
 func newRunner(ctx context.Context, cfg *Config) *runner {
 	var seed [2]byte
 	_, _ = rand.Read(seed[:])
-	f, _ := payload.NewFormat(cfg.Size, binary.LittleEndian.Uint16(seed[:])) // Size was checked
+	// Size and Payload were checked. Text messages (SockJS, broadcast
+	// publishes other than random bytes) need printable content.
+	f, _ := payload.NewFormatKind(cfg.Size, binary.LittleEndian.Uint16(seed[:]), cfg.Payload, cfg.Proto != wire.WS)
 	r := &runner{
 		cfg:       cfg,
 		fmt:       f,
@@ -135,6 +137,7 @@ func newRunner(ctx context.Context, cfg *Config) *runner {
 		Mode:             cfg.Mode(),
 		Proto:            string(cfg.Proto),
 		Variant:          cfg.Variant(),
+		PayloadKind:      payloadKind(cfg.Payload),
 		URL:              cfg.URL,
 		Conns:            cfg.Conns,
 		PayloadBytes:     cfg.Size,
@@ -283,6 +286,8 @@ func (r *runner) dialOptions(i int) wire.Options {
 		Proto:            r.cfg.Proto,
 		HandshakeTimeout: r.cfg.DialTimeout,
 		HTTP:             r.cfg.HTTP,
+		Deflate:          r.cfg.Deflate,
+		DeflateRequired:  r.cfg.Deflate.On(),
 	}
 	o.HTTP.PollInterval = r.cfg.PollInterval
 	if r.cfg.Proto == wire.SockJS {
@@ -420,7 +425,11 @@ func (r *runner) meter() {
 // counts are the connections' counters summed: bytes written by every
 // connection, bytes read by the receiving ones (echo connections,
 // broadcast subscribers), HTTP requests and empty polls of all.
-type counts struct{ tx, rx, requests, emptyPolls int64 }
+type counts struct {
+	tx, rx, requests, emptyPolls int64
+	payTX, payRX                 int64  // message bytes, with permessage-deflate
+	deflate                      string // the variant negotiated (the first connection's)
+}
 
 func (r *runner) sample(srv, self *procstat.Sample, cnt *counts) {
 	if r.server != nil {
@@ -441,14 +450,20 @@ func (r *runner) sample(srv, self *procstat.Sample, cnt *counts) {
 		st := p.c.Stats()
 		cnt.rx += st.RX
 		cnt.tx += st.TX
+		cnt.payRX += st.PayloadRX
+		cnt.payTX += st.PayloadTX
 		cnt.requests += st.Requests
 		cnt.emptyPolls += st.EmptyPolls
+		if cnt.deflate == "" {
+			cnt.deflate = st.Deflate
+		}
 		seen[p] = true
 	}
 	for _, p := range r.txPeers {
 		if !seen[p] {
 			st := p.c.Stats()
 			cnt.tx += st.TX
+			cnt.payTX += st.PayloadTX
 			cnt.requests += st.Requests
 			cnt.emptyPolls += st.EmptyPolls
 		}
@@ -497,6 +512,9 @@ func (r *runner) finish() {
 		}
 		if res.Received > 0 {
 			res.BytesPerMsg.RX = round(float64(r.cntB.rx-r.cntA.rx) / float64(res.Received))
+		}
+		if r.cfg.Deflate.On() {
+			r.compression(res, per)
 		}
 		res.Requests = r.cntB.requests - r.cntA.requests
 		res.EmptyPolls = r.cntB.emptyPolls - r.cntA.emptyPolls
@@ -703,4 +721,36 @@ func (r *runner) progressLine() string {
 		return "verifying connections"
 	}
 	return ""
+}
+
+// compression fills the permessage-deflate figures: message bytes per
+// message beside the wire's (BytesPerMsg, counted the same way), and the
+// ratio of the two in each direction.
+func (r *runner) compression(res *result.Result, per int64) {
+	res.Deflate = r.cntB.deflate
+	pay := result.Bytes{}
+	if per > 0 {
+		pay.TX = round(float64(r.cntB.payTX-r.cntA.payTX) / float64(per))
+	}
+	if res.Received > 0 {
+		pay.RX = round(float64(r.cntB.payRX-r.cntA.payRX) / float64(res.Received))
+	}
+	res.PayloadPerMsg = &pay
+	ratio := result.Bytes{}
+	if pay.TX > 0 {
+		ratio.TX = round(res.BytesPerMsg.TX / pay.TX)
+	}
+	if pay.RX > 0 {
+		ratio.RX = round(res.BytesPerMsg.RX / pay.RX)
+	}
+	res.WireRatio = &ratio
+}
+
+// payloadKind is the result's payload_kind: empty (left out) for the
+// default pattern, so that results of runs without -payload do not change.
+func payloadKind(k payload.Kind) string {
+	if k == payload.Pattern {
+		return ""
+	}
+	return string(k)
 }

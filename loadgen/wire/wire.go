@@ -104,9 +104,10 @@ type Stats struct {
 	Refused    int64 // SockJS xhr receiving requests refused with c[2010,...] (a server race) and repeated
 
 	// With permessage-deflate negotiated (WebSocket and SockJS over its
-	// websocket; zero otherwise): the message bytes before compression
-	// (sent) and after inflation (received), against TX and RX on the
-	// wire, and the variant negotiated (deflateParams.String).
+	// websocket; zero otherwise): the WebSocket messages' bytes (SockJS
+	// framing included) before compression (sent) and after inflation
+	// (received), against TX and RX on the wire, and the variant
+	// negotiated (deflateParams.String).
 	PayloadTX, PayloadRX int64
 	Deflate              string
 }

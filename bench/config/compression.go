@@ -1,0 +1,125 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/wsbench/wsbench/loadgen/payload"
+	"github.com/wsbench/wsbench/servers/server"
+)
+
+// Compression makes a matrix a compression matrix (Config.Compression):
+// every cell of its echo and broadcast specs is measured for each
+// permessage-deflate mode a library supports and each workload, instead
+// of at the specs' sizes. It is never part of the reference matrix
+// (Default), which runs every server as its library ships, compression
+// off.
+type Compression struct {
+	// Modes are the servers' permessage-deflate variants (servers -deflate):
+	// off, no-context-takeover, context-takeover. A library runs the ones
+	// it declares (Supports); off is its baseline.
+	Modes []server.DeflateMode `json:"modes"`
+	// Workloads are what the messages carry, each at its own size.
+	Workloads []Workload `json:"workloads"`
+	// Supports reports whether lib can be started in mode (the
+	// registry's data, which the caller sets). Libraries that support no
+	// mode besides off (and every library, while it is nil) have no
+	// cells.
+	Supports func(lib string, mode server.DeflateMode) bool `json:"-"`
+}
+
+// Workload is one payload kind at one message size (the load generator's
+// -payload and -size).
+type Workload struct {
+	Payload payload.Kind `json:"payload"`
+	Size    int          `json:"size"`
+}
+
+// CompressionMatrix is the matrix behind `make bench-compression`: echo at
+// a fixed moderate rate (100 connections, 1,000 msgs/s) and broadcast to
+// 1,000 subscribers (5 publishes/s), for every library that supports
+// permessage-deflate, in each mode it supports and off, on chat-like JSON
+// (256-byte messages), 16 KiB JSON documents and 16 KiB of random bytes.
+// Two trials per cell: a first look at what compression costs and saves,
+// not a ranking; about ten minutes on 2 cores. The load generator offers
+// the extension as a browser does when the server's mode is not off.
+func CompressionMatrix() Config {
+	return Config{
+		Trials:   2,
+		Warmup:   D(250 * time.Millisecond),
+		Duration: D(time.Second),
+		Scenarios: []Spec{
+			{Scenario: EchoOpen, Sizes: []int{16384}, Conns: []int{100}, Rate: 1000},
+			{Scenario: Broadcast, Sizes: []int{16384}, Conns: []int{1000}, Rate: 5, Publishers: 1},
+		},
+		Compression: &Compression{
+			Modes: server.DeflateModes,
+			Workloads: []Workload{
+				{Payload: payload.ChatJSON, Size: 256},
+				{Payload: payload.JSON, Size: 16384},
+				{Payload: payload.Random, Size: 16384},
+			},
+		},
+	}
+}
+
+// validate checks the compression part of c.
+func (k *Compression) validate(c Config) error {
+	if len(k.Modes) == 0 || len(k.Workloads) == 0 {
+		return fmt.Errorf("compression: needs modes and workloads")
+	}
+	for _, m := range k.Modes {
+		if !slices.Contains(server.DeflateModes, m) {
+			return fmt.Errorf("compression: unknown mode %q", m)
+		}
+	}
+	for _, w := range k.Workloads {
+		if _, err := payload.ParseKind(string(w.Payload)); err != nil {
+			return fmt.Errorf("compression: %w", err)
+		}
+		if w.Size < payload.HeaderSize {
+			return fmt.Errorf("compression: workload %s: size %d is below the %d-byte header", w.Payload, w.Size, payload.HeaderSize)
+		}
+	}
+	for _, s := range c.Scenarios {
+		if s.Scenario != EchoOpen && s.Scenario != EchoClosed && s.Scenario != Broadcast {
+			return fmt.Errorf("compression: %s has no payload to compress (echo and broadcast only)", s.Scenario)
+		}
+		if len(s.Loads) > 0 {
+			return fmt.Errorf("compression: %s: loads depend on a capacity per library; use rates", s.Scenario)
+		}
+	}
+	return nil
+}
+
+// compressionCells expands a compression matrix (see Compression).
+func (c Config) compressionCells(libs []Lib) []Cell {
+	k := c.Compression
+	var out []Cell
+	for _, l := range libs {
+		var modes []server.DeflateMode
+		for _, m := range k.Modes {
+			if k.Supports != nil && k.Supports(l.Name, m) || m == server.DeflateOff {
+				modes = append(modes, m)
+			}
+		}
+		if l.Proto != "ws" && l.Proto != "sockjs" || !slices.ContainsFunc(modes, func(m server.DeflateMode) bool { return m != server.DeflateOff }) {
+			continue // nothing to compare with off: the library has no permessage-deflate
+		}
+		for _, m := range modes {
+			for _, s := range c.Scenarios {
+				base := VariantSpec{Variant: DefaultVariant(l.Proto, s.Scenario)}
+				for _, w := range k.Workloads {
+					ws := s
+					ws.Sizes = []int{w.Size}
+					for _, cell := range c.expand(l, ws, base, false) {
+						cell.Deflate, cell.PayloadKind = m, w.Payload
+						out = append(out, cell)
+					}
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,130 @@
+package scenario
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/wsbench/wsbench/loadgen/payload"
+	"github.com/wsbench/wsbench/loadgen/wire"
+	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/server"
+	"github.com/wsbench/wsbench/servers/servertest"
+)
+
+// startDeflate runs a registered server in this process in variant mode.
+func startDeflate(t *testing.T, name string, mode server.DeflateMode) string {
+	t.Helper()
+	lib, ok := registry.Lookup(name)
+	if !ok {
+		t.Fatalf("no library %q", name)
+	}
+	env := server.NewEnv()
+	env.Deflate = server.Deflate{Mode: mode, Level: server.LevelDefault}
+	return servertest.StartEnv(t, lib, env).Addr
+}
+
+// TestDeflateScenarios: echo and broadcast with permessage-deflate verify
+// every message, report the variant negotiated, and count message bytes
+// beside the wire's: compressible kinds save, random bytes do not.
+func TestDeflateScenarios(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		lib      string
+		mode     server.DeflateMode
+		proto    wire.Proto
+		scenario string
+		kind     payload.Kind
+		want     string // negotiated
+		compress bool   // wire ratio well below 1 both ways
+	}{
+		{"gorilla echo json", "gorilla", server.DeflateNoContextTakeover, wire.WS, Echo, payload.JSON, "no-context-takeover", true},
+		{"coder echo chat takeover", "coder", server.DeflateContextTakeover, wire.WS, Echo, payload.ChatJSON, "context-takeover", true},
+		{"gws echo random", "gws", server.DeflateContextTakeover, wire.WS, Echo, payload.Random, "context-takeover", false},
+		{"gws broadcast json", "gws", server.DeflateContextTakeover, wire.WS, Broadcast, payload.JSON, "context-takeover", true},
+		{"sockjs echo json", "sockjs", server.DeflateNoContextTakeover, wire.SockJS, Echo, payload.JSON, "no-context-takeover", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := startDeflate(t, tc.lib, tc.mode)
+			cfg := short("ws://" + addr)
+			cfg.Proto = tc.proto
+			cfg.Scenario = tc.scenario
+			cfg.Size = 4096
+			cfg.Payload = tc.kind
+			cfg.Deflate = wire.DeflateContextTakeover
+			if tc.scenario == Broadcast {
+				cfg.Rate = 200
+			} else {
+				cfg.Window = 2
+			}
+			res := run(t, cfg)
+			clean(t, res)
+			if res.Deflate != tc.want || res.PayloadKind != string(tc.kind) {
+				t.Fatalf("deflate %q payload %q, want %q %q", res.Deflate, res.PayloadKind, tc.want, tc.kind)
+			}
+			pay, ratio := res.PayloadPerMsg, res.WireRatio
+			if pay == nil || ratio == nil {
+				t.Fatal("no payload_per_msg or wire_ratio")
+			}
+			// Per message received, as bytes_per_msg counts: in-flight
+			// messages at the interval's edges make it approximate, and
+			// SockJS's framing and escaping add to it.
+			if pay.RX < 0.9*float64(cfg.Size) || pay.RX > 1.5*float64(cfg.Size) {
+				t.Errorf("payload per message received %v, want about %d", pay.RX, cfg.Size)
+			}
+			if tc.compress && (ratio.RX <= 0 || ratio.RX > 0.6 || ratio.TX <= 0 || ratio.TX > 0.6) {
+				t.Errorf("wire ratio %+v: compressible messages not compressed", *ratio)
+			}
+			if !tc.compress && (ratio.RX < 0.99 || ratio.TX < 0.99) {
+				t.Errorf("wire ratio %+v for random bytes", *ratio)
+			}
+		})
+	}
+}
+
+// TestDeflateOffLeavesResultAlone: without -payload and -deflate the
+// result has none of the new fields.
+func TestDeflateOffLeavesResultAlone(t *testing.T) {
+	res := run(t, short("ws://"+startLib(t, "gorilla")))
+	clean(t, res)
+	if res.Deflate != "" || res.PayloadKind != "" || res.PayloadPerMsg != nil || res.WireRatio != nil {
+		t.Fatalf("compression fields set without compression: %q %q %v %v", res.Deflate, res.PayloadKind, res.PayloadPerMsg, res.WireRatio)
+	}
+}
+
+// TestDeflateRefused: a server that declines the offer fails the run.
+func TestDeflateRefused(t *testing.T) {
+	cfg := short("ws://" + startLib(t, "xnet"))
+	cfg.Deflate = wire.DeflateContextTakeover
+	res, err := Run(t.Context(), cfg)
+	if err == nil && !res.Failed {
+		t.Fatal("run against a server without permessage-deflate passed")
+	}
+}
+
+func TestDeflateCheck(t *testing.T) {
+	for _, c := range []Config{
+		{URL: "http://x", Payload: payload.JSON},
+		{URL: "ws://x", Payload: "nope"},
+		{URL: "ws://x", Scenario: Connect, Payload: payload.Random},
+		{URL: "ws://x", Deflate: "sometimes"},
+		{URL: "http://x", Deflate: wire.DeflateContextTakeover},
+		{URL: "ws://x", Proto: wire.SockJS, Transport: wire.XHRPolling, Deflate: wire.DeflateContextTakeover},
+	} {
+		err := c.Check()
+		var ue *UsageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%+v: want a usage error, got %v", c, err)
+		}
+	}
+	c, err := Parse([]string{"-url", "ws://x", "-payload", "chat-json", "-deflate", "no-context-takeover"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Payload != payload.ChatJSON || c.Deflate != wire.DeflateNoContextTakeover {
+		t.Fatalf("parsed %q %q", c.Payload, c.Deflate)
+	}
+	back, err := Parse(c.Args())
+	if err != nil || back.Payload != c.Payload || back.Deflate != c.Deflate {
+		t.Fatalf("Args round trip: %v %q %q", err, back.Payload, back.Deflate)
+	}
+}
