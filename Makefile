@@ -4,6 +4,7 @@
 #   make build                         binaries in bin/
 #   make bench                         reference matrix (<= 25 min on 2 cores) -> results/<date-host>/
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
+#   make bench-compression             permessage-deflate matrix (about 10 min) -> results/compression/<date-host>/
 #   make report RUN=results/<run>      rebuild findings.json, REPORT.md, REPORT.html, slides.html, results.csv, charts from results.json
 #   make compare A=results/<a> B=results/<b>  B/A per cell with its confidence, rank agreement (JSON: JSON=file)
 #   make slides RUN=results/<run>      slides.html + REPORT.html, checked in headless Chromium, slides/NN.png
@@ -30,7 +31,7 @@ GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty
+.PHONY: test build bench bench-quick bench-compression report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty
 
 test:
 	$(GO) vet ./...
@@ -44,6 +45,9 @@ bench:
 
 bench-quick:
 	$(GO) run ./cmd/bench -quick -results results/quick -budget 2m $(BENCH_FLAGS)
+
+bench-compression:
+	$(GO) run ./cmd/bench -matrix compression -results results/compression -budget 15m $(BENCH_FLAGS)
 
 report:
 	@if [ -z "$(RUN)" ]; then echo "usage: make report RUN=results/<run>" >&2; exit 2; fi

@@ -38,6 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list", false, "print the library names, one per line, and exit")
 	long := fs.Bool("long", false, "with -list: print each library's name and protocol (ws, sockjs, http, tcp), tab-separated")
 	checks := fs.Bool("checks", false, "print who makes each RFC 6455 check on received data (library, adapter, neither) as a Markdown table, and exit")
+	deflateTable := fs.Bool("deflate-support", false, "print each WebSocket library's permessage-deflate support (variants, options, defaults) as a Markdown table, and exit")
 	deviations := fs.Bool("deviations", false, "print each library's declared deviations (NAME<TAB>BEHAVIOUR<TAB>what it does), one per line, and exit")
 	deflate := fs.String("deflate", string(server.DeflateOff), "permessage-deflate variant to negotiate: off, no-context-takeover or context-takeover (the library must declare it)")
 	deflateLevel := fs.String("deflate-level", string(server.LevelDefault), "with -deflate: compression level, default (the library's) or fastest (where the library declares it)")
@@ -68,6 +69,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *checks {
 		printChecks(stdout)
+		return 0
+	}
+	if *deflateTable {
+		printDeflate(stdout)
 		return 0
 	}
 	if *deviations {
@@ -140,6 +145,33 @@ func supported(s server.DeflateSupport) string {
 		names = append(names, d.String())
 	}
 	return strings.Join(names, ", ")
+}
+
+// printDeflate writes, for every WebSocket library in the registry, what
+// it declares for permessage-deflate (server.Library.Deflate).
+func printDeflate(w io.Writer) {
+	fmt.Fprintln(w, "| library | variants besides off | levels | options | defaults |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
+	for _, l := range registry.All() {
+		if l.Proto != server.ProtoWS && l.Proto != server.ProtoSockJS {
+			continue
+		}
+		d := l.Deflate
+		levels := string(server.LevelDefault)
+		for _, lv := range d.Levels {
+			if lv != server.LevelDefault {
+				levels += ", " + string(lv)
+			}
+		}
+		if !d.Supported() {
+			levels = "—"
+		}
+		options := d.Options
+		if options == "" {
+			options = "—"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", l.Name, d.ModeNames(), levels, options, d.Default)
+	}
 }
 
 // printChecks writes, for every WebSocket library in the registry, who
