@@ -41,6 +41,8 @@ func TestDeflateScenarios(t *testing.T) {
 		{"coder echo chat takeover", "coder", server.DeflateContextTakeover, wire.WS, Echo, payload.ChatJSON, "context-takeover", true},
 		{"gws echo random", "gws", server.DeflateContextTakeover, wire.WS, Echo, payload.Random, "context-takeover", false},
 		{"gws broadcast json", "gws", server.DeflateContextTakeover, wire.WS, Broadcast, payload.JSON, "context-takeover", true},
+		{"gobwas broadcast chat", "gobwas", server.DeflateNoContextTakeover, wire.WS, Broadcast, payload.ChatJSON, "no-context-takeover", true},
+		{"gobwas echo json", "gobwas", server.DeflateNoContextTakeover, wire.WS, Echo, payload.JSON, "no-context-takeover", true},
 		{"sockjs echo json", "sockjs", server.DeflateNoContextTakeover, wire.SockJS, Echo, payload.JSON, "no-context-takeover", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
