@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/loadgen/payload"
-	"github.com/wsbench/wsbench/servers/server"
 )
 
 // Lib is what the matrix needs to know about a library.
@@ -48,8 +47,9 @@ type Cell struct {
 	// matrix (Config.Compression; the load generator then offers the
 	// extension unless it is off), PayloadKind what the messages carry;
 	// both empty elsewhere.
-	Deflate     server.DeflateMode `json:"deflate,omitempty"`
-	PayloadKind payload.Kind       `json:"payload_kind,omitempty"`
+	// (Deflate is a server.Deflate as its String names it.)
+	Deflate     string       `json:"deflate,omitempty"`
+	PayloadKind payload.Kind `json:"payload_kind,omitempty"`
 }
 
 // ID names the cell uniquely within a run, e.g. gorilla/echo-closed/1024B/1000c,
@@ -91,14 +91,15 @@ func (c Cell) Row() string {
 	return DeflateRow(RowName(c.Lib, c.Variant, c.Extra, c.PollInterval), c.Deflate)
 }
 
-// DeflateRow is row with a compression matrix's mode appended:
-// "gorilla+deflate-off", "coder+deflate-context-takeover"; row itself
-// outside a compression matrix (mode empty).
-func DeflateRow(row string, mode server.DeflateMode) string {
-	if mode == "" {
+// DeflateRow is row with a compression matrix's variant appended:
+// "gorilla+deflate-off", "coder+deflate-context-takeover",
+// "gobwas+deflate-no-context-takeover-fastest"; row itself outside a
+// compression matrix (variant empty).
+func DeflateRow(row, variant string) string {
+	if variant == "" {
 		return row
 	}
-	return row + "+deflate-" + string(mode)
+	return row + "+deflate-" + variant
 }
 
 // RowName is Cell.Row from a cell's fields (also for results read back).

@@ -16,17 +16,17 @@ import (
 // (Default), which runs every server as its library ships, compression
 // off.
 type Compression struct {
-	// Modes are the servers' permessage-deflate variants (servers -deflate):
-	// off, no-context-takeover, context-takeover. A library runs the ones
-	// it declares (Supports); off is its baseline.
+	// Modes are the servers' permessage-deflate modes (servers -deflate):
+	// off, no-context-takeover, context-takeover. A library runs the
+	// variants of these modes it declares (Variants), at each level it
+	// declares; off is its baseline.
 	Modes []server.DeflateMode `json:"modes"`
 	// Workloads are what the messages carry, each at its own size.
 	Workloads []Workload `json:"workloads"`
-	// Supports reports whether lib can be started in mode (the
-	// registry's data, which the caller sets). Libraries that support no
-	// mode besides off (and every library, while it is nil) have no
-	// cells.
-	Supports func(lib string, mode server.DeflateMode) bool `json:"-"`
+	// Variants are the permessage-deflate variants besides off that lib
+	// declares (the registry's data, which the caller sets). Libraries
+	// with none (and every library, while it is nil) have no cells.
+	Variants func(lib string) []server.Deflate `json:"-"`
 }
 
 // Workload is one payload kind at one message size (the load generator's
@@ -39,7 +39,8 @@ type Workload struct {
 // CompressionMatrix is the matrix behind `make bench-compression`: echo at
 // a fixed moderate rate (100 connections, 1,000 msgs/s) and broadcast to
 // 1,000 subscribers (5 publishes/s), for every library that supports
-// permessage-deflate, in each mode it supports and off, on chat-like JSON
+// permessage-deflate, in each variant it declares (modes, and levels where
+// its default is not the fastest) and off, on chat-like JSON
 // (256-byte messages), 16 KiB JSON documents and 16 KiB of random bytes.
 // Two trials per cell: a first look at what compression costs and saves,
 // not a ranking; about ten minutes on 2 cores. The load generator offers
@@ -98,23 +99,29 @@ func (c Config) compressionCells(libs []Lib) []Cell {
 	k := c.Compression
 	var out []Cell
 	for _, l := range libs {
-		var modes []server.DeflateMode
-		for _, m := range k.Modes {
-			if k.Supports != nil && k.Supports(l.Name, m) || m == server.DeflateOff {
-				modes = append(modes, m)
+		if l.Proto != "ws" && l.Proto != "sockjs" || k.Variants == nil {
+			continue
+		}
+		var variants []server.Deflate
+		for _, d := range k.Variants(l.Name) {
+			if slices.Contains(k.Modes, d.Mode) {
+				variants = append(variants, d)
 			}
 		}
-		if l.Proto != "ws" && l.Proto != "sockjs" || !slices.ContainsFunc(modes, func(m server.DeflateMode) bool { return m != server.DeflateOff }) {
+		if len(variants) == 0 {
 			continue // nothing to compare with off: the library has no permessage-deflate
 		}
-		for _, m := range modes {
+		if slices.Contains(k.Modes, server.DeflateOff) {
+			variants = append([]server.Deflate{{Mode: server.DeflateOff}}, variants...)
+		}
+		for _, d := range variants {
 			for _, s := range c.Scenarios {
 				base := VariantSpec{Variant: DefaultVariant(l.Proto, s.Scenario)}
 				for _, w := range k.Workloads {
 					ws := s
 					ws.Sizes = []int{w.Size}
 					for _, cell := range c.expand(l, ws, base, false) {
-						cell.Deflate, cell.PayloadKind = m, w.Payload
+						cell.Deflate, cell.PayloadKind = d.String(), w.Payload
 						out = append(out, cell)
 					}
 				}

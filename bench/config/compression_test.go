@@ -10,21 +10,24 @@ import (
 	"github.com/wsbench/wsbench/servers/server"
 )
 
-// supports stands for the registry: gorilla without context takeover, coder
-// with both, xnet none.
-func supports(lib string, m server.DeflateMode) bool {
+// deflateVariants stands for the registry: gorilla without context takeover,
+// coder with both, gobwas without at two levels, xnet none.
+func deflateVariants(lib string) []server.Deflate {
+	nct := server.Deflate{Mode: server.DeflateNoContextTakeover, Level: server.LevelDefault}
 	switch lib {
 	case "gorilla":
-		return m == server.DeflateNoContextTakeover
+		return []server.Deflate{nct}
 	case "coder":
-		return m != server.DeflateOff
+		return []server.Deflate{nct, {Mode: server.DeflateContextTakeover, Level: server.LevelDefault}}
+	case "gobwas":
+		return []server.Deflate{nct, {Mode: server.DeflateNoContextTakeover, Level: server.LevelFastest}}
 	}
-	return false
+	return nil
 }
 
 func TestCompressionCells(t *testing.T) {
 	c := CompressionMatrix()
-	c.Compression.Supports = supports
+	c.Compression.Variants = deflateVariants
 	if err := c.Validate(names(fourteenLibs)); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +36,7 @@ func TestCompressionCells(t *testing.T) {
 	count := map[string]int{}
 	ids := map[string]bool{}
 	for _, cell := range cells {
-		count[cell.Lib+"/"+string(cell.Deflate)]++
+		count[cell.Lib+"/"+cell.Deflate]++
 		if ids[cell.ID()] {
 			t.Errorf("two cells named %s", cell.ID())
 		}
@@ -42,10 +45,10 @@ func TestCompressionCells(t *testing.T) {
 		if lc.Payload != cell.PayloadKind || lc.Payload == "" {
 			t.Errorf("%s: load generator payload %q", cell.ID(), lc.Payload)
 		}
-		if on := cell.Deflate != server.DeflateOff; on != (lc.Deflate == wire.DeflateContextTakeover) || !on && lc.Deflate != "" {
+		if on := cell.Deflate != string(server.DeflateOff); on != (lc.Deflate == wire.DeflateContextTakeover) || !on && lc.Deflate != "" {
 			t.Errorf("%s: load generator offers %q", cell.ID(), lc.Deflate)
 		}
-		if !strings.Contains(cell.Row(), "+deflate-"+string(cell.Deflate)) || !strings.HasSuffix(cell.Column(), "/"+string(cell.PayloadKind)) {
+		if !strings.Contains(cell.Row(), "+deflate-"+cell.Deflate) || !strings.HasSuffix(cell.Column(), "/"+string(cell.PayloadKind)) {
 			t.Errorf("%s: row %s column %s do not name the mode and payload", cell.ID(), cell.Row(), cell.Column())
 		}
 		w := slices.IndexFunc(c.Compression.Workloads, func(w Workload) bool { return w.Payload == cell.PayloadKind })
@@ -56,6 +59,7 @@ func TestCompressionCells(t *testing.T) {
 	want := map[string]int{
 		"gorilla/off": perMode, "gorilla/no-context-takeover": perMode,
 		"coder/off": perMode, "coder/no-context-takeover": perMode, "coder/context-takeover": perMode,
+		"gobwas/off": perMode, "gobwas/no-context-takeover": perMode, "gobwas/no-context-takeover-fastest": perMode,
 	}
 	if len(count) != len(want) {
 		t.Errorf("cells per library and mode %v, want %v", count, want)

@@ -33,7 +33,7 @@ func (c Cell) Loadgen() scenario.Config {
 	}
 	v.Apply(&lc)
 	lc.Payload = c.PayloadKind
-	if c.Deflate != "" && c.Deflate != server.DeflateOff {
+	if c.Deflate != "" && c.Deflate != string(server.DeflateOff) {
 		// As a browser offers it; the server's mode decides.
 		lc.Deflate = wire.DeflateContextTakeover
 	}

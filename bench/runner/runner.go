@@ -22,6 +22,7 @@ import (
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/loadgen/result"
+	"github.com/wsbench/wsbench/servers/server"
 )
 
 // Progress is told about every trial; implementations draw a bar or print
@@ -425,7 +426,11 @@ func (r *Runner) startServer(ctx context.Context, c config.Cell, logPath string)
 		}
 		args := []string{"-lib", c.Lib, "-addr", addr}
 		if c.Deflate != "" {
-			args = append(args, "-deflate", string(c.Deflate))
+			d, err := server.ParseDeflateName(c.Deflate)
+			if err != nil {
+				return nil, addr, fmt.Errorf("cell %s: %w", c.ID(), err)
+			}
+			args = append(args, d.Args()...)
 		}
 		srv, err := startChild("server", r.pinned(r.Split.ServerCPUs, r.Server, args), r.env(len(r.Split.ServerCPUs)), logPath)
 		if err != nil {

@@ -347,16 +347,16 @@ func matrix(o *options) (config.Config, error) {
 		cfg.Libs = registry.Names()
 	}
 	if cfg.Compression != nil {
-		cfg.Compression.Supports = deflateSupports
+		cfg.Compression.Variants = deflateVariants
 	}
 	return cfg, cfg.Validate(registry.Names())
 }
 
-// deflateSupports is the registry's word on whether lib can be started in
-// a permessage-deflate mode (servers -deflate), at its default level.
-func deflateSupports(lib string, mode server.DeflateMode) bool {
-	l, ok := registry.Lookup(lib)
-	return ok && l.Deflate.Supports(server.Deflate{Mode: mode, Level: server.LevelDefault})
+// deflateVariants are the permessage-deflate variants lib declares in the
+// registry (servers -deflate, -deflate-level).
+func deflateVariants(lib string) []server.Deflate {
+	l, _ := registry.Lookup(lib)
+	return l.Deflate.Variants()
 }
 
 func splitList(s string) []string {

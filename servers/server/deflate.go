@@ -58,17 +58,19 @@ func (d Deflate) ContextTakeover() bool { return d.Mode == DeflateContextTakeove
 func (d Deflate) Fastest() bool { return d.Level == LevelFastest }
 
 // String names the variant as the flags and the matrix do: "off",
-// "no-context-takeover", "context-takeover", with "/fastest" appended at
+// "no-context-takeover", "context-takeover", with "-fastest" appended at
 // the fastest level.
 func (d Deflate) String() string {
 	if !d.On() {
 		return string(DeflateOff)
 	}
 	if d.Fastest() {
-		return string(d.Mode) + "/" + string(LevelFastest)
+		return string(d.Mode) + fastestSuffix
 	}
 	return string(d.Mode)
 }
+
+const fastestSuffix = "-" + string(LevelFastest)
 
 // ParseDeflate reads a mode and a level as the flags give them ("" means
 // off and default).
@@ -87,6 +89,27 @@ func ParseDeflate(mode, level string) (Deflate, error) {
 		return Deflate{}, fmt.Errorf("unknown permessage-deflate level %q (want %s or %s)", level, LevelDefault, LevelFastest)
 	}
 	return d, nil
+}
+
+// ParseDeflateName reads a variant as String names it ("off",
+// "context-takeover", "no-context-takeover-fastest").
+func ParseDeflateName(s string) (Deflate, error) {
+	if mode, ok := strings.CutSuffix(s, fastestSuffix); ok {
+		return ParseDeflate(mode, string(LevelFastest))
+	}
+	return ParseDeflate(s, "")
+}
+
+// Args are the servers command's flags for d (none when off).
+func (d Deflate) Args() []string {
+	if !d.On() {
+		return nil
+	}
+	args := []string{"-deflate", string(d.Mode)}
+	if d.Fastest() {
+		args = append(args, "-deflate-level", string(LevelFastest))
+	}
+	return args
 }
 
 func joinModes(ms []DeflateMode) string {
