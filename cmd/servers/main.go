@@ -38,6 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list", false, "print the library names, one per line, and exit")
 	long := fs.Bool("long", false, "with -list: print each library's name and protocol (ws, sockjs, http, tcp), tab-separated")
 	checks := fs.Bool("checks", false, "print who makes each RFC 6455 check on received data (library, adapter, neither) as a Markdown table, and exit")
+	deflateList := fs.Bool("deflate-variants", false, "print each library's declared permessage-deflate variants besides off (NAME<TAB>MODE<TAB>LEVEL), one per line, and exit")
 	deflateTable := fs.Bool("deflate-support", false, "print each WebSocket library's permessage-deflate support (variants, options, defaults) as a Markdown table, and exit")
 	deviations := fs.Bool("deviations", false, "print each library's declared deviations (NAME<TAB>BEHAVIOUR<TAB>what it does), one per line, and exit")
 	deflate := fs.String("deflate", string(server.DeflateOff), "permessage-deflate variant to negotiate: off, no-context-takeover or context-takeover (the library must declare it)")
@@ -69,6 +70,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *checks {
 		printChecks(stdout)
+		return 0
+	}
+	if *deflateList {
+		for _, l := range registry.All() {
+			for _, d := range l.Deflate.Variants() {
+				fmt.Fprintf(stdout, "%s\t%s\t%s\n", l.Name, d.Mode, d.Level)
+			}
+		}
 		return 0
 	}
 	if *deflateTable {
