@@ -204,6 +204,9 @@ func TestDeflaterNoAllocation(t *testing.T) {
 			for range 4 {
 				round()
 			}
+			if raceEnabled {
+				t.Skip("allocation counts do not hold with sync.Pool under the race detector")
+			}
 			if a := testing.AllocsPerRun(50, round); a != 0 {
 				t.Fatalf("%v allocations per message", a)
 			}
