@@ -4,7 +4,7 @@
 #   make build                         binaries in bin/
 #   make bench                         reference matrix (<= 25 min on 2 cores) -> results/<date-host>/
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
-#   make bench-compression             permessage-deflate matrix (about 10 min) -> results/compression/<date-host>/
+#   make bench-compression             permessage-deflate matrix (< 10 min) -> results/compression/<date-host>/
 #   make report RUN=results/<run>      rebuild findings.json, REPORT.md, REPORT.html, slides.html, results.csv, charts from results.json
 #   make compare A=results/<a> B=results/<b>  B/A per cell with its confidence, rank agreement (JSON: JSON=file)
 #   make slides RUN=results/<run>      slides.html + REPORT.html, checked in headless Chromium, slides/NN.png

@@ -43,7 +43,7 @@ type Workload struct {
 // its default is not the fastest) and off, on chat-like JSON
 // (256-byte messages), 16 KiB JSON documents and 16 KiB of random bytes.
 // Two trials per cell: a first look at what compression costs and saves,
-// not a ranking; about ten minutes on 2 cores. The load generator offers
+// not a ranking; under ten minutes on 2 cores. The load generator offers
 // the extension as a browser does when the server's mode is not off.
 func CompressionMatrix() Config {
 	return Config{

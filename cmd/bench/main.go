@@ -87,7 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.compareJSON, "json", "", "with -compare: also write the comparison as JSON to `FILE`")
 	fs.StringVar(&o.configFile, "config", "", "matrix `FILE` (JSON, see -print-config); flags below override it")
 	fs.BoolVar(&o.quick, "quick", false, "start from the smoke matrix (1 trial, small counts, ≤ 2 min) instead of the reference one (as -matrix quick)")
-	fs.StringVar(&o.preset, "matrix", "reference", "`preset` to start from: reference, quick (as -quick), or compression (permessage-deflate: each supporting library in each of its modes and off, on chat JSON, 16 KiB JSON and 16 KiB random payloads; about 10 min)")
+	fs.StringVar(&o.preset, "matrix", "reference", "`preset` to start from: reference, quick (as -quick), or compression (permessage-deflate: each supporting library in each of its modes and off, on chat JSON, 16 KiB JSON and 16 KiB random payloads; under 10 min)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan and the cells, run nothing")
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective matrix as JSON and exit")
 	fs.StringVar(&o.libs, "libs", "", "comma-separated `libraries` (default: all registered)")
