@@ -32,7 +32,14 @@ func TestCompressionCells(t *testing.T) {
 		t.Fatal(err)
 	}
 	cells := c.Cells(fourteenLibs)
-	perMode := len(c.Scenarios) * len(c.Compression.Workloads)
+	perMode := 0
+	for _, s := range c.Scenarios {
+		if s.Scenario == Connect {
+			perMode++
+		} else {
+			perMode += len(c.Compression.Workloads)
+		}
+	}
 	count := map[string]int{}
 	ids := map[string]bool{}
 	for _, cell := range cells {
@@ -42,14 +49,20 @@ func TestCompressionCells(t *testing.T) {
 		}
 		ids[cell.ID()] = true
 		lc := cell.Loadgen()
-		if lc.Payload != cell.PayloadKind || lc.Payload == "" {
+		if lc.Payload != cell.PayloadKind || (lc.Payload == "") != (cell.Scenario == Connect) {
 			t.Errorf("%s: load generator payload %q", cell.ID(), lc.Payload)
 		}
 		if on := cell.Deflate != string(server.DeflateOff); on != (lc.Deflate == wire.DeflateContextTakeover) || !on && lc.Deflate != "" {
 			t.Errorf("%s: load generator offers %q", cell.ID(), lc.Deflate)
 		}
-		if !strings.Contains(cell.Row(), "+deflate-"+cell.Deflate) || !strings.HasSuffix(cell.Column(), "/"+string(cell.PayloadKind)) {
+		if !strings.Contains(cell.Row(), "+deflate-"+cell.Deflate) || cell.Scenario != Connect && !strings.HasSuffix(cell.Column(), "/"+string(cell.PayloadKind)) {
 			t.Errorf("%s: row %s column %s do not name the mode and payload", cell.ID(), cell.Row(), cell.Column())
+		}
+		if cell.Scenario == Connect {
+			if !lc.ConnectEcho {
+				t.Errorf("%s: idle connections measured before carrying a message", cell.ID())
+			}
+			continue
 		}
 		w := slices.IndexFunc(c.Compression.Workloads, func(w Workload) bool { return w.Payload == cell.PayloadKind })
 		if w < 0 || c.Compression.Workloads[w].Size != cell.PayloadBytes {
@@ -97,7 +110,6 @@ func TestCompressionValidate(t *testing.T) {
 		func(c *Config) { c.Compression.Modes = []server.DeflateMode{"sometimes"} },
 		func(c *Config) { c.Compression.Workloads = []Workload{{Payload: "nope", Size: 100}} },
 		func(c *Config) { c.Compression.Workloads = []Workload{{Payload: payload.JSON, Size: 10}} },
-		func(c *Config) { c.Scenarios = append(c.Scenarios, Spec{Scenario: Connect, Conns: []int{10}}) },
 		func(c *Config) { c.Scenarios[0].Loads = []float64{0.5} },
 	}
 	for i, f := range bad {

@@ -37,5 +37,10 @@ func (c Cell) Loadgen() scenario.Config {
 		// As a browser offers it; the server's mode decides.
 		lc.Deflate = wire.DeflateContextTakeover
 	}
+	if c.Deflate != "" && c.Scenario == Connect {
+		// Memory per idle connection once it has carried a message,
+		// off included, for the comparison.
+		lc.ConnectEcho = true
+	}
 	return lc
 }

@@ -122,6 +122,9 @@ type Result struct {
 	Deflate       string `json:"deflate,omitempty"`
 	PayloadPerMsg *Bytes `json:"payload_per_msg,omitempty"`
 	WireRatio     *Bytes `json:"wire_ratio,omitempty"`
+	// ConnectEcho: each connection of the connect scenario echoed one
+	// message before the hold (loadgen -connect-echo).
+	ConnectEcho bool `json:"connect_echo,omitempty"`
 
 	// Connect scenario.
 	HandshakesPerSec float64 `json:"handshakes_per_sec,omitempty"`

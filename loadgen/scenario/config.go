@@ -101,6 +101,11 @@ type Config struct {
 	// (SockJS's websocket transport included); the server must accept
 	// it, or the connection fails ("" or off: no offer).
 	Deflate wire.Deflate
+	// ConnectEcho has every connection of the connect scenario echo one
+	// message before the hold, so that the memory reading includes what
+	// a server keeps per connection once it has carried a message (with
+	// permessage-deflate, windows and compressors).
+	ConnectEcho bool
 
 	// Progress, when not nil, receives a progress line (ending in '\r')
 	// about four times a second.
@@ -231,6 +236,9 @@ func (c *Config) checkCompression() error {
 		case c.Scenario != Echo && c.Scenario != Broadcast:
 			return usage("-payload %s is for the echo and broadcast scenarios", kind)
 		}
+	}
+	if c.ConnectEcho && c.Scenario != Connect {
+		return usage("-connect-echo is for the connect scenario")
 	}
 	switch c.Deflate {
 	case "":

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/wsbench/wsbench/loadgen/payload"
 	"github.com/wsbench/wsbench/loadgen/wire"
@@ -84,6 +85,22 @@ func TestDeflateScenarios(t *testing.T) {
 	}
 }
 
+// TestDeflateConnectEcho: the connect scenario with -deflate and
+// -connect-echo echoes one message on every connection before the hold
+// and one after, and reports the variant negotiated.
+func TestDeflateConnectEcho(t *testing.T) {
+	cfg := short("ws://" + startDeflate(t, "gws", server.DeflateContextTakeover))
+	cfg.Scenario = Connect
+	cfg.Hold = 100 * time.Millisecond
+	cfg.Deflate = wire.DeflateContextTakeover
+	cfg.ConnectEcho = true
+	res := run(t, cfg)
+	clean(t, res)
+	if res.Deflate != "context-takeover" || !res.ConnectEcho || res.Received != int64(cfg.Conns) {
+		t.Fatalf("deflate %q connect_echo %v received %d of %d", res.Deflate, res.ConnectEcho, res.Received, cfg.Conns)
+	}
+}
+
 // TestDeflateOffLeavesResultAlone: without -payload and -deflate the
 // result has none of the new fields.
 func TestDeflateOffLeavesResultAlone(t *testing.T) {
@@ -112,6 +129,7 @@ func TestDeflateCheck(t *testing.T) {
 		{URL: "ws://x", Deflate: "sometimes"},
 		{URL: "http://x", Deflate: wire.DeflateContextTakeover},
 		{URL: "ws://x", Proto: wire.SockJS, Transport: wire.XHRPolling, Deflate: wire.DeflateContextTakeover},
+		{URL: "ws://x", ConnectEcho: true},
 	} {
 		err := c.Check()
 		var ue *UsageError
@@ -119,7 +137,7 @@ func TestDeflateCheck(t *testing.T) {
 			t.Errorf("%+v: want a usage error, got %v", c, err)
 		}
 	}
-	c, err := Parse([]string{"-url", "ws://x", "-payload", "chat-json", "-deflate", "no-context-takeover"})
+	c, err := Parse([]string{"-url", "ws://x", "-scenario", "connect", "-payload", "chat-json", "-deflate", "no-context-takeover", "-connect-echo"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +145,7 @@ func TestDeflateCheck(t *testing.T) {
 		t.Fatalf("parsed %q %q", c.Payload, c.Deflate)
 	}
 	back, err := Parse(c.Args())
-	if err != nil || back.Payload != c.Payload || back.Deflate != c.Deflate {
+	if err != nil || back.Payload != c.Payload || back.Deflate != c.Deflate || !back.ConnectEcho {
 		t.Fatalf("Args round trip: %v %q %q", err, back.Payload, back.Deflate)
 	}
 }

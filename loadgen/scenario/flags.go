@@ -65,6 +65,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	shows(fs, "payload", string(payload.Pattern))
 	fs.Var((*deflateFlag)(&c.Deflate), "deflate", "permessage-deflate offer of WebSocket connections: off, context-takeover (as a browser offers it; the server may still refuse takeover) or no-context-takeover; the server must accept it")
 	shows(fs, "deflate", string(wire.DeflateOff))
+	fs.BoolVar(&c.ConnectEcho, "connect-echo", false, "connect: every connection echoes one message before the hold, so that the memory reading includes what a server keeps per connection once it has carried one (with -deflate: windows, compressors)")
 }
 
 // payloadFlag is -payload; Check validates it.
@@ -158,6 +159,9 @@ func (c Config) Args() []string {
 	}
 	if c.Deflate != wire.DeflateOff {
 		str("deflate", string(c.Deflate))
+	}
+	if c.ConnectEcho {
+		a = append(a, "-connect-echo") // a boolean flag takes no separate value
 	}
 	return a
 }

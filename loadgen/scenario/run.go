@@ -101,6 +101,7 @@ type runner struct {
 	cntA, cntB         counts
 	measuredNS         int64
 	baseRSS, steadyRSS int64   // connect: server RSS before dialing and after the hold
+	negotiated         string  // connect: the permessage-deflate variant the first connection negotiated
 	txPeers, rxPeers   []*peer // connections whose bytes sent / received count
 }
 
@@ -138,6 +139,7 @@ func newRunner(ctx context.Context, cfg *Config) *runner {
 		Proto:            string(cfg.Proto),
 		Variant:          cfg.Variant(),
 		PayloadKind:      payloadKind(cfg.Payload),
+		ConnectEcho:      cfg.ConnectEcho,
 		URL:              cfg.URL,
 		Conns:            cfg.Conns,
 		PayloadBytes:     cfg.Size,
@@ -518,6 +520,12 @@ func (r *runner) finish() {
 		}
 		res.Requests = r.cntB.requests - r.cntA.requests
 		res.EmptyPolls = r.cntB.emptyPolls - r.cntA.emptyPolls
+	}
+	if r.cfg.Deflate.On() && res.Deflate == "" {
+		res.Deflate = r.cntB.deflate
+		if res.Scenario == Connect {
+			res.Deflate = r.negotiated
+		}
 	}
 	if res.Scenario == Chat {
 		res.DeliveredMsgsPerSec = res.MsgsPerSec
