@@ -5,6 +5,7 @@
 #   make bench                         reference matrix (<= 25 min on 2 cores) -> results/<date-host>/
 #   make bench-chat                    chat matrix (<= 15 min on 2 cores) -> results/chat/<date-host>/ (capacity per shape, idle crowd)
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
+#   make bench-compression             permessage-deflate matrix (< 10 min) -> results/compression/<date-host>/
 #   make report RUN=results/<run>      rebuild findings.json, REPORT.md, REPORT.html, slides.html, results.csv, charts from results.json
 #   make compare A=results/<a> B=results/<b>  B/A per cell with its confidence, rank agreement (JSON: JSON=file)
 #   make slides RUN=results/<run>      slides.html + REPORT.html, checked in headless Chromium, slides/NN.png
@@ -39,7 +40,7 @@ GOBENCH_TIME  ?= 1s
 GOBENCH_COUNT ?= 6
 GOBENCH_OUT   ?= results/gobench
 
-.PHONY: test build bench bench-chat bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty demo bench-cluster
+.PHONY: test build bench bench-chat bench-quick report compare slides slides-check conformance browser gobench gobench-smoke ablation thirdparty demo bench-cluster bench-compression
 
 test:
 	$(GO) vet ./...
@@ -56,6 +57,9 @@ bench-chat:
 
 bench-quick:
 	$(GO) run ./cmd/bench -quick -results results/quick -budget 2m $(BENCH_FLAGS)
+
+bench-compression:
+	$(GO) run ./cmd/bench -matrix compression -results results/compression -budget 15m $(BENCH_FLAGS)
 
 report:
 	@if [ -z "$(RUN)" ]; then echo "usage: make report RUN=results/<run>" >&2; exit 2; fi

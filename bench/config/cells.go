@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"time"
+
+	"github.com/wsbench/wsbench/loadgen/payload"
 )
 
 // Lib is what the matrix needs to know about a library.
@@ -41,6 +43,13 @@ type Cell struct {
 	Duration        time.Duration `json:"-"`
 	// Trials is how many times the cell is measured.
 	Trials int `json:"-"`
+	// Deflate is the server's permessage-deflate mode in a compression
+	// matrix (Config.Compression; the load generator then offers the
+	// extension unless it is off), PayloadKind what the messages carry;
+	// both empty elsewhere.
+	// (Deflate is a server.Deflate as its String names it.)
+	Deflate     string       `json:"deflate,omitempty"`
+	PayloadKind payload.Kind `json:"payload_kind,omitempty"`
 }
 
 // ID names the cell uniquely within a run, e.g. gorilla/echo-closed/1024B/1000c,
@@ -61,6 +70,9 @@ func (c Cell) Column() string {
 	if c.Scenario == EchoOpen {
 		col += "@" + LoadLabel(c.Load, c.Rate)
 	}
+	if c.PayloadKind != "" {
+		col += "/" + string(c.PayloadKind)
+	}
 	return col
 }
 
@@ -75,7 +87,20 @@ func LoadLabel(load, rate float64) string {
 
 // Row is the library, and for a variant cell the variant: "gorilla",
 // "rest+sse", "rest+poll-50ms".
-func (c Cell) Row() string { return RowName(c.Lib, c.Variant, c.Extra, c.PollInterval) }
+func (c Cell) Row() string {
+	return DeflateRow(RowName(c.Lib, c.Variant, c.Extra, c.PollInterval), c.Deflate)
+}
+
+// DeflateRow is row with a compression matrix's variant appended:
+// "gorilla+deflate-off", "coder+deflate-context-takeover",
+// "gobwas+deflate-no-context-takeover-fastest"; row itself outside a
+// compression matrix (variant empty).
+func DeflateRow(row, variant string) string {
+	if variant == "" {
+		return row
+	}
+	return row + "+deflate-" + variant
+}
 
 // RowName is Cell.Row from a cell's fields (also for results read back).
 func RowName(lib string, v Variant, extra bool, poll time.Duration) string {
@@ -89,6 +114,9 @@ func RowName(lib string, v Variant, extra bool, poll time.Duration) string {
 // spec in order, its main cells (each size, each connection count), then
 // the cells of each of its variants that apply to the library's protocol.
 func (c Config) Cells(libs []Lib) []Cell {
+	if c.Compression != nil {
+		return c.compressionCells(libs)
+	}
 	var out []Cell
 	for _, l := range libs {
 		for _, s := range c.Scenarios {

@@ -152,6 +152,9 @@ type Config struct {
 	Drift bool `json:"drift"`
 	// Scenarios in the order they run within one library.
 	Scenarios []Spec `json:"scenarios"`
+	// Compression, when set, makes this a compression matrix (see
+	// Compression); the reference matrix has none.
+	Compression *Compression `json:"compression,omitempty"`
 }
 
 // DefaultWindow is the closed-loop echo window over WebSocket: 4 messages
@@ -321,6 +324,11 @@ func (c Config) Validate(known []string) error {
 	}
 	if len(c.Scenarios) == 0 {
 		return errors.New("no scenarios")
+	}
+	if c.Compression != nil {
+		if err := c.Compression.validate(c); err != nil {
+			return err
+		}
 	}
 	seen := map[Scenario]bool{}
 	for _, s := range c.Scenarios {

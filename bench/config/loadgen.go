@@ -3,6 +3,7 @@ package config
 import (
 	"github.com/wsbench/wsbench/loadgen/scenario"
 	"github.com/wsbench/wsbench/loadgen/wire"
+	"github.com/wsbench/wsbench/servers/server"
 )
 
 // Loadgen is the load generator's configuration for one trial of c, all
@@ -31,5 +32,15 @@ func (c Cell) Loadgen() scenario.Config {
 		v = DefaultVariant(c.Proto, c.Scenario)
 	}
 	v.Apply(&lc)
+	lc.Payload = c.PayloadKind
+	if c.Deflate != "" && c.Deflate != string(server.DeflateOff) {
+		// As a browser offers it; the server's mode decides.
+		lc.Deflate = wire.DeflateContextTakeover
+	}
+	if c.Deflate != "" && c.Scenario == Connect {
+		// Memory per idle connection once it has carried a message,
+		// off included, for the comparison.
+		lc.ConnectEcho = true
+	}
 	return lc
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/loadgen/result"
 	"github.com/wsbench/wsbench/loadgen/scenario"
+	"github.com/wsbench/wsbench/servers/server"
 )
 
 // Progress is told about every trial; implementations draw a bar or print
@@ -335,7 +336,24 @@ func (r *Runner) trial(ctx context.Context, c config.Cell, n int, prefix string)
 	base := filepath.Join(r.Dir, "logs", prefix+strings.ReplaceAll(c.ID(), "/", "_")+".t"+strconv.Itoa(n))
 	lc := c.Loadgen()
 	lc.URL = baseURL(c.Proto, "")
-	return r.once(ctx, c.Lib, base, lc, r.Costs.Estimate(c), r.quotaFor(c), n)
+	args, err := serverArgs(c)
+	if err != nil {
+		return record.Trial{N: n, Error: err.Error()}, completed
+	}
+	return r.once(ctx, c.Lib, args, base, lc, r.Costs.Estimate(c), r.quotaFor(c), n)
+}
+
+// serverArgs are the server flags c asks for beyond its library: its
+// permessage-deflate mode, in a compression matrix.
+func serverArgs(c config.Cell) ([]string, error) {
+	if c.Deflate == "" {
+		return nil, nil
+	}
+	d, err := server.ParseDeflateName(c.Deflate)
+	if err != nil {
+		return nil, fmt.Errorf("cell %s: %w", c.ID(), err)
+	}
+	return d.Args(), nil
 }
 
 // Once runs the load generator once with lc (its URL's scheme names the
@@ -351,16 +369,17 @@ func (r *Runner) Once(ctx context.Context, lib, name string, lc scenario.Config,
 	if err := os.MkdirAll(filepath.Join(r.Dir, "logs"), 0o755); err != nil {
 		return record.Trial{N: 1, Error: err.Error()}
 	}
-	t, out := r.once(ctx, lib, filepath.Join(r.Dir, "logs", name), lc, estimate, 0, 1)
+	t, out := r.once(ctx, lib, nil, filepath.Join(r.Dir, "logs", name), lc, estimate, 0, 1)
 	if out == interrupted && t.Error == "" {
 		t.Error = "interrupted"
 	}
 	return t
 }
 
-// once is one trial: a fresh server of lib, the load generator with lc
-// (its URL's scheme kept, the server's address put in), logs at base.*.
-func (r *Runner) once(ctx context.Context, lib, base string, lc scenario.Config, estimate time.Duration, quota float64, n int) (t record.Trial, out outcome) {
+// once is one trial: a fresh server of lib with serverArgs, the load
+// generator with lc (its URL's scheme kept, the server's address put in),
+// logs at base.*.
+func (r *Runner) once(ctx context.Context, lib string, serverArgs []string, base string, lc scenario.Config, estimate time.Duration, quota float64, n int) (t record.Trial, out outcome) {
 	start := time.Now()
 	t = record.Trial{N: n, StartedAt: start.UTC().Format(time.RFC3339)}
 	defer func() { t.WallS = time.Since(start).Seconds() }()
@@ -369,7 +388,7 @@ func (r *Runner) once(ctx context.Context, lib, base string, lc scenario.Config,
 	tctx, cancel := context.WithTimeout(ctx, deadline)
 	defer cancel()
 
-	srv, addr, err := r.startServer(tctx, lib, base+".server.log")
+	srv, addr, err := r.startServer(tctx, lib, serverArgs, base+".server.log")
 	t.Addr = addr
 	if err != nil {
 		if ctx.Err() != nil {
@@ -464,16 +483,17 @@ func readResult(path string, lg *child, want string) (*result.Result, string) {
 	}
 }
 
-// startServer starts lib's server on a free port and waits for /healthz.
-// A port taken between choosing and binding it is retried on another.
-func (r *Runner) startServer(ctx context.Context, lib, logPath string) (*child, string, error) {
+// startServer starts lib's server with extra flags on a free port and
+// waits for /healthz. A port taken between choosing and binding it is
+// retried on another.
+func (r *Runner) startServer(ctx context.Context, lib string, extra []string, logPath string) (*child, string, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		addr, err := freePort(r.Host)
 		if err != nil {
 			return nil, "", err
 		}
-		args := []string{"-lib", lib, "-addr", addr}
+		args := append([]string{"-lib", lib, "-addr", addr}, extra...)
 		srv, err := startChild("server", r.pinned(r.Split.ServerCPUs, r.Server, args), r.env(len(r.Split.ServerCPUs)), logPath)
 		if err != nil {
 			return nil, addr, err

@@ -36,6 +36,7 @@ import (
 	"github.com/wsbench/wsbench/bench/report"
 	"github.com/wsbench/wsbench/bench/runner"
 	"github.com/wsbench/wsbench/servers/registry"
+	"github.com/wsbench/wsbench/servers/server"
 )
 
 func main() {
@@ -60,6 +61,7 @@ type options struct {
 	quick, dryRun, printConfig, noDrift      bool
 	noVariants                               bool
 	libs, scenarios, sizes, conns, idleConns string
+	preset                                   string
 	rates, loads                             string
 	trials                                   int
 	duration, warmup, hold                   time.Duration
@@ -84,7 +86,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.compare, "compare", false, "compare two runs: bench -compare RUN_A RUN_B prints B/A per cell with its confidence and the rank agreement of every table")
 	fs.StringVar(&o.compareJSON, "json", "", "with -compare: also write the comparison as JSON to `FILE`")
 	fs.StringVar(&o.configFile, "config", "", "matrix `FILE` (JSON, see -print-config); flags below override it")
-	fs.BoolVar(&o.quick, "quick", false, "start from the smoke matrix (1 trial, small counts, ≤ 2 min) instead of the reference one")
+	fs.BoolVar(&o.quick, "quick", false, "start from the smoke matrix (1 trial, small counts, ≤ 2 min) instead of the reference one (as -matrix quick)")
+	fs.StringVar(&o.preset, "matrix", "reference", "`preset` to start from: reference, quick (as -quick), or compression (permessage-deflate: each supporting library in each of its modes and off, on chat JSON, 16 KiB JSON and 16 KiB random payloads; under 10 min)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan and the cells, run nothing")
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective matrix as JSON and exit")
 	fs.StringVar(&o.libs, "libs", "", "comma-separated `libraries` (default: all registered)")
@@ -239,8 +242,15 @@ func compareRuns(dirs [2]string, jsonPath string, stdout, stderr io.Writer) int 
 // the flags.
 func matrix(o *options) (config.Config, error) {
 	cfg := config.Default()
-	if o.quick {
+	switch {
+	case o.quick && o.preset != "reference" && o.preset != "quick":
+		return cfg, fmt.Errorf("-quick and -matrix %s: choose one", o.preset)
+	case o.quick || o.preset == "quick":
 		cfg = config.Quick()
+	case o.preset == "compression":
+		cfg = config.CompressionMatrix()
+	case o.preset != "reference":
+		return cfg, fmt.Errorf("-matrix %q: want reference, quick or compression", o.preset)
 	}
 	if o.configFile != "" {
 		c, err := config.Load(o.configFile, cfg)
@@ -336,7 +346,17 @@ func matrix(o *options) (config.Config, error) {
 	if len(cfg.Libs) == 0 {
 		cfg.Libs = registry.Names()
 	}
+	if cfg.Compression != nil {
+		cfg.Compression.Variants = deflateVariants
+	}
 	return cfg, cfg.Validate(registry.Names())
+}
+
+// deflateVariants are the permessage-deflate variants lib declares in the
+// registry (servers -deflate, -deflate-level).
+func deflateVariants(lib string) []server.Deflate {
+	l, _ := registry.Lookup(lib)
+	return l.Deflate.Variants()
 }
 
 func splitList(s string) []string {

@@ -9,6 +9,12 @@
 // run in-process on loopback; the test page and the sockjs-client bundle
 // are served from loopback too.
 //
+// Chromium always offers permessage-deflate: every server, started as its
+// library ships (compression off), must answer no extension; started in
+// each permessage-deflate variant it declares (server.Library.Deflate), it
+// must negotiate the variant's parameters and pass echo and broadcast
+// compressed (SockJS: over its websocket transport).
+//
 //	go run ./cmd/browser -sockjs-client scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js
 //
 // One line per server and transport; exit 1 on any failure, 2 on bad usage.
@@ -57,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	bundle := fs.String("sockjs-client", "scripts/thirdparty/node_modules/sockjs-client/dist/sockjs.min.js", "sockjs-client browser bundle to serve (npm install in scripts/thirdparty)")
 	chrome := fs.String("chromium", "", "browser binary (default: chromium, chromium-browser or google-chrome on PATH)")
 	timeout := fs.Duration("timeout", 30*time.Second, "limit per server and transport (generous: CI machines are loaded)")
-	overall := fs.Duration("overall", 5*time.Minute, "limit for the whole check, browser start included")
+	overall := fs.Duration("overall", 6*time.Minute, "limit for the whole check, browser start included")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -142,22 +148,38 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "skip %-34s proto %s: no browser client to check\n", lib.Name, lib.Proto)
 			continue
 		}
-		s, err := inproc.Start(lib.New(server.NewEnv()))
-		if err != nil {
-			fmt.Fprintf(stdout, "FAIL %-34s start: %v\n", lib.Name, err)
-			failed++
-			continue
-		}
-		if lib.Proto == server.ProtoWS {
-			check(lib.Name+" WebSocket", "run(checkWS("+strconv.Quote("ws://"+s.Addr)+"))")
-		} else {
-			for _, tr := range sockjsTransports {
-				check(lib.Name+" sockjs-client "+tr, "run(checkSockJS("+strconv.Quote("http://"+s.Addr)+", "+strconv.Quote(tr)+"))")
+		for _, d := range append([]server.Deflate{{Mode: server.DeflateOff}}, lib.Deflate.Variants()...) {
+			env := server.NewEnv()
+			env.Deflate = d
+			name := lib.Name
+			if d.On() {
+				name += " deflate " + d.String()
 			}
-		}
-		if err := s.Stop(); err != nil {
-			fmt.Fprintf(stdout, "FAIL %-34s shutdown: %v\n", lib.Name, err)
-			failed++
+			s, err := inproc.Start(lib.New(env))
+			if err != nil {
+				fmt.Fprintf(stdout, "FAIL %-34s start: %v\n", name, err)
+				failed++
+				continue
+			}
+			mode := strconv.Quote(string(d.Mode))
+			switch {
+			case lib.Proto == server.ProtoWS:
+				check(name+" WebSocket", "run(checkWS("+strconv.Quote("ws://"+s.Addr)+", "+mode+"))")
+			case d.On():
+				check(name+" sockjs-client websocket", "run(checkSockJS("+strconv.Quote("http://"+s.Addr)+", \"websocket\", "+mode+"))")
+			default:
+				for _, tr := range sockjsTransports {
+					args := strconv.Quote("http://"+s.Addr) + ", " + strconv.Quote(tr)
+					if tr == "websocket" {
+						args += ", " + mode // and no extension answered
+					}
+					check(name+" sockjs-client "+tr, "run(checkSockJS("+args+"))")
+				}
+			}
+			if err := s.Stop(); err != nil {
+				fmt.Fprintf(stdout, "FAIL %-34s shutdown: %v\n", name, err)
+				failed++
+			}
 		}
 		switch {
 		case !lib.Chat:

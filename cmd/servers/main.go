@@ -40,7 +40,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	long := fs.Bool("long", false, "with -list: print each library's name and protocol (ws, sockjs, http, tcp), tab-separated")
 	chatOnly := fs.Bool("chat", false, "with -list: only the libraries that speak the chat protocol at "+server.PathChat)
 	checks := fs.Bool("checks", false, "print who makes each RFC 6455 check on received data (library, adapter, neither) as a Markdown table, and exit")
+	deflateList := fs.Bool("deflate-variants", false, "print each library's declared permessage-deflate variants besides off (NAME<TAB>MODE<TAB>LEVEL), one per line, and exit")
+	deflateTable := fs.Bool("deflate-support", false, "print each WebSocket library's permessage-deflate support (variants, options, defaults) as a Markdown table, and exit")
 	deviations := fs.Bool("deviations", false, "print each library's declared deviations (NAME<TAB>BEHAVIOUR<TAB>what it does), one per line, and exit")
+	deflate := fs.String("deflate", string(server.DeflateOff), "permessage-deflate variant to negotiate: off, no-context-takeover or context-takeover (the library must declare it)")
+	deflateLevel := fs.String("deflate-level", string(server.LevelDefault), "with -deflate: compression level, default (the library's) or fastest (where the library declares it)")
 	grace := fs.Duration("grace", 3*time.Second, "how long shutdown waits for connections to close")
 	natsURL := fs.String("nats", "", "cluster mode: bridge this node's broadcasts and chat rooms to the other nodes through the NATS broker at this `URL` (nats://HOST:PORT)")
 	node := fs.String("node", "", "cluster mode: this node's `id`, unique in the cluster (default: a random id)")
@@ -75,6 +79,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		printChecks(stdout)
 		return 0
 	}
+	if *deflateList {
+		for _, l := range registry.All() {
+			for _, d := range l.Deflate.Variants() {
+				fmt.Fprintf(stdout, "%s\t%s\t%s\n", l.Name, d.Mode, d.Level)
+			}
+		}
+		return 0
+	}
+	if *deflateTable {
+		printDeflate(stdout)
+		return 0
+	}
 	if *deviations {
 		for _, l := range registry.All() {
 			for _, b := range slices.Sorted(maps.Keys(l.Deviations)) {
@@ -94,6 +110,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := checkCluster(*natsURL, *node); err != nil {
 		fmt.Fprintf(stderr, "servers: %v\n", err)
+		return 2
+	}
+	d, err := server.ParseDeflate(*deflate, *deflateLevel)
+	if err != nil {
+		fmt.Fprintf(stderr, "servers: %v\n", err)
+		return 2
+	}
+	if !l.Deflate.Supports(d) {
+		fmt.Fprintf(stderr, "servers: %s does not support permessage-deflate %s (supported: %s)\n", l.Name, d, supported(l.Deflate))
 		return 2
 	}
 	files, ferr := raiseOpenFiles()
@@ -118,6 +143,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		env.Cluster = b
 		fmt.Fprintf(stderr, "servers: node %s bridged through %s\n", b.ID(), *natsURL)
 	}
+	env.Deflate = d
 	srv := l.New(env)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -145,6 +171,42 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "servers: shutdown: %v (exiting anyway)\n", err)
 	}
 	return 0
+}
+
+// supported names the variants s allows, off included.
+func supported(s server.DeflateSupport) string {
+	names := []string{string(server.DeflateOff)}
+	for _, d := range s.Variants() {
+		names = append(names, d.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// printDeflate writes, for every WebSocket library in the registry, what
+// it declares for permessage-deflate (server.Library.Deflate).
+func printDeflate(w io.Writer) {
+	fmt.Fprintln(w, "| library | variants besides off | levels | options | defaults |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
+	for _, l := range registry.All() {
+		if l.Proto != server.ProtoWS && l.Proto != server.ProtoSockJS {
+			continue
+		}
+		d := l.Deflate
+		levels := string(server.LevelDefault)
+		for _, lv := range d.Levels {
+			if lv != server.LevelDefault {
+				levels += ", " + string(lv)
+			}
+		}
+		if !d.Supported() {
+			levels = "—"
+		}
+		options := d.Options
+		if options == "" {
+			options = "—"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", l.Name, d.ModeNames(), levels, options, d.Default)
+	}
 }
 
 // printChecks writes, for every WebSocket library in the registry, who

@@ -68,7 +68,9 @@ type Header struct {
 type Format struct {
 	Size int
 	Run  uint16
+	Kind Kind
 	tmpl []byte // a message with a zero header and the filler
+	pool *pool  // the filler's content when Kind is not Pattern
 }
 
 // NewFormat returns the format of messages of size bytes (at least
@@ -84,7 +86,23 @@ func NewFormat(size int, run uint16) (*Format, error) {
 	for i := HeaderSize; i < size; i++ {
 		t[i] = fillerAlphabet[(i-HeaderSize)%len(fillerAlphabet)]
 	}
-	return &Format{Size: size, Run: run, tmpl: t}, nil
+	return &Format{Size: size, Run: run, Kind: Pattern, tmpl: t}, nil
+}
+
+// NewFormatKind is NewFormat with the filler of kind: the pool of
+// generated content is built once (about a megabyte); text asks for
+// printable content where the kind would have other bytes (Random).
+func NewFormatKind(size int, run uint16, kind Kind, text bool) (*Format, error) {
+	f, err := NewFormat(size, run)
+	if err != nil || kind == Pattern || kind == "" {
+		return f, err
+	}
+	if _, err := ParseKind(string(kind)); err != nil {
+		return nil, err
+	}
+	f.Kind = kind
+	f.pool = newPool(kind, size-HeaderSize, text)
+	return f, nil
 }
 
 // New returns a fresh message buffer filled with the template; Stamp then
@@ -92,13 +110,17 @@ func NewFormat(size int, run uint16) (*Format, error) {
 func (f *Format) New() []byte { return append([]byte(nil), f.tmpl...) }
 
 // Stamp writes the header of message seq of stream into m, a buffer made by
-// New. It does not allocate.
+// New, and, for a Kind other than Pattern, its filler. It does not
+// allocate.
 func (f *Format) Stamp(m []byte, seq uint64, at int64, stream uint32) {
 	putHex(m[offSeq:offSeq+lenSeq], seq)
 	putHex(m[offTime:offTime+lenTime], uint64(at))
 	putHex(m[offStream:offStream+lenStream], uint64(stream))
 	putHex(m[offRun:offRun+lenRun], uint64(f.Run))
 	putHex(m[offCRC:offCRC+lenCRC], uint64(crc32.Checksum(m[:offCRC], castagnoli)))
+	if f.pool != nil {
+		copy(m[HeaderSize:], f.pool.at(seq, stream, f.Size-HeaderSize))
+	}
 }
 
 // Errors returned by Check.
@@ -131,7 +153,11 @@ func (f *Format) Check(m []byte) (h Header, err error) {
 	if h.Run != f.Run {
 		return h, ErrForeign
 	}
-	if !bytes.Equal(m[HeaderSize:], f.tmpl[HeaderSize:]) {
+	filler := f.tmpl[HeaderSize:]
+	if f.pool != nil {
+		filler = f.pool.at(h.Seq, h.Stream, f.Size-HeaderSize)
+	}
+	if !bytes.Equal(m[HeaderSize:], filler) {
 		return h, ErrFiller
 	}
 	return h, nil

@@ -130,6 +130,24 @@ type Result struct {
 	LatencyHist    string   `json:"latency_hist,omitempty"`
 	FanoutLastHist string   `json:"fanout_last_hist,omitempty"`
 
+	// PayloadKind is what filled the messages after their header
+	// (loadgen -payload): chat-json, json or random; empty for the fixed
+	// pattern.
+	PayloadKind string `json:"payload_kind,omitempty"`
+	// With permessage-deflate offered (loadgen -deflate): Deflate is the
+	// variant the server negotiated (no-context-takeover,
+	// context-takeover, or one side's takeover), PayloadPerMsg the
+	// message bytes per message, counted as BytesPerMsg counts the wire's
+	// (before compression when sent, after inflation when received), and
+	// WireRatio is BytesPerMsg over PayloadPerMsg in each direction
+	// (below 1: compression saved; frame headers included).
+	Deflate       string `json:"deflate,omitempty"`
+	PayloadPerMsg *Bytes `json:"payload_per_msg,omitempty"`
+	WireRatio     *Bytes `json:"wire_ratio,omitempty"`
+	// ConnectEcho: each connection of the connect scenario echoed one
+	// message before the hold (loadgen -connect-echo).
+	ConnectEcho bool `json:"connect_echo,omitempty"`
+
 	// Connect scenario.
 	HandshakesPerSec float64 `json:"handshakes_per_sec,omitempty"`
 	HoldS            float64 `json:"hold_s,omitempty"`

@@ -1,6 +1,10 @@
 package scenario
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"github.com/wsbench/wsbench/loadgen/payload"
+)
 
 // chatWords are what the chat text generator strings together: common
 // words of short chat lines, a few emoji (multi-byte UTF-8) and characters
@@ -36,3 +40,6 @@ func chatText(dst []byte, pub int, seq uint64) []byte {
 	}
 	return dst
 }
+
+// The chat-json payload (payload.ChatJSON) strings the same text together.
+func init() { payload.ChatText = chatText }

@@ -106,6 +106,19 @@ type Config struct {
 	// subscribers ("": websocket); broadcast publishers always use the
 	// websocket transport.
 	Transport wire.Transport
+	// Payload is what fills messages after their header (echo and
+	// broadcast; "": payload.Pattern): other kinds are for WebSocket and
+	// SockJS's websocket transport.
+	Payload payload.Kind
+	// Deflate is the permessage-deflate offer of WebSocket connections
+	// (SockJS's websocket transport included); the server must accept
+	// it, or the connection fails ("" or off: no offer).
+	Deflate wire.Deflate
+	// ConnectEcho has every connection of the connect scenario echo one
+	// message before the hold, so that the memory reading includes what
+	// a server keeps per connection once it has carried a message (with
+	// permessage-deflate, windows and compressors).
+	ConnectEcho bool
 
 	// Progress, when not nil, receives a progress line (ending in '\r')
 	// about four times a second.
@@ -208,6 +221,9 @@ func (c *Config) Check() error {
 	if err := c.checkVariant(); err != nil {
 		return err
 	}
+	if err := c.checkCompression(); err != nil {
+		return err
+	}
 	if c.Proto == wire.HTTP && c.Scenario == Echo && c.Rate == 0 {
 		if c.windowGiven && c.Window != 1 {
 			return usage("-window %d: HTTP/1.1 has one request in flight per connection; use more -conns", c.Window)
@@ -232,6 +248,40 @@ func (c *Config) Check() error {
 		return err
 	}
 	return c.pickLocalAddrs()
+}
+
+// checkCompression validates -payload and -deflate against the protocol
+// and the scenario.
+func (c *Config) checkCompression() error {
+	kind, err := payload.ParseKind(string(c.Payload))
+	if err != nil {
+		return usage("-payload: %v", err)
+	}
+	c.Payload = kind
+	ws := c.Proto == wire.WS || c.Proto == wire.SockJS && c.Transport == wire.WebSocket
+	if kind != payload.Pattern {
+		switch {
+		case !ws:
+			return usage("-payload %s is for WebSocket connections (ws, or sockjs over its websocket transport)", kind)
+		case c.Scenario != Echo && c.Scenario != Broadcast:
+			return usage("-payload %s is for the echo and broadcast scenarios", kind)
+		}
+	}
+	if c.ConnectEcho && c.Scenario != Connect {
+		return usage("-connect-echo is for the connect scenario")
+	}
+	switch c.Deflate {
+	case "":
+		c.Deflate = wire.DeflateOff
+	case wire.DeflateOff:
+	case wire.DeflateContextTakeover, wire.DeflateNoContextTakeover:
+		if !ws {
+			return usage("-deflate %s is for WebSocket connections (ws, or sockjs over its websocket transport)", c.Deflate)
+		}
+	default:
+		return usage("-deflate must be off, no-context-takeover or context-takeover, not %q", c.Deflate)
+	}
+	return nil
 }
 
 // checkVariant validates the protocol's options (-http-conn, -subscribe,

@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/wsbench/wsbench/loadgen/procstat"
@@ -42,6 +41,22 @@ func (r *runner) runConnect() {
 	if peers == nil {
 		return
 	}
+	for _, p := range peers {
+		if p != nil {
+			r.negotiated = p.c.Stats().Deflate
+			break
+		}
+	}
+
+	// With ConnectEcho, every connection echoes one message first, so
+	// that what a server keeps per connection once it has carried a
+	// message (permessage-deflate's windows and compressors) is held.
+	seq := uint64(0)
+	if cfg.ConnectEcho {
+		r.phase.Store(phaseVerify)
+		r.echoEach(peers, seq, false)
+		seq++
+	}
 
 	// Hold the connections idle, then read the server's memory.
 	r.t1 = r.now() + int64(cfg.Hold)
@@ -65,34 +80,7 @@ func (r *runner) runConnect() {
 
 	// Every connection must still work.
 	r.phase.Store(phaseVerify)
-	var ok atomic.Int64
-	parallel(len(peers), cfg.DialConcurrency, func(i int) {
-		if r.aborted() {
-			return
-		}
-		p := peers[i]
-		msg := r.fmt.New()
-		r.fmt.Stamp(msg, 0, r.now(), uint32(p.i))
-		deadline := time.Now().Add(cfg.DialTimeout)
-		_ = p.c.SetWriteDeadline(deadline)
-		_ = p.c.SetReadDeadline(deadline)
-		if err := p.c.WriteMessage(true, msg); err != nil {
-			r.connErr(p, "write after hold", err)
-			return
-		}
-		p.sent = 1
-		_, m, err := p.c.ReadMessage(nil)
-		if err != nil {
-			r.connErr(p, "read after hold", err)
-			return
-		}
-		if h, err := r.fmt.Check(m); err != nil || h.Stream != uint32(p.i) || h.Seq != 0 {
-			p.corrupt++
-		} else {
-			ok.Add(1)
-			p.recvM = 1
-		}
-	})
+	r.echoEach(peers, seq, true)
 	for _, p := range peers {
 		p.sentM = p.sent
 		if p.sent == 1 && p.recvM == 0 && p.corrupt == 0 {
@@ -100,6 +88,45 @@ func (r *runner) runConnect() {
 		}
 	}
 	r.totals(peers)
+}
+
+// echoEach has every peer echo message seq, verified. Counted (the check
+// after the hold), it sets each peer's sent and received message; else (the
+// ConnectEcho before the hold) a failure counts as a connection error or a
+// corrupt message only.
+func (r *runner) echoEach(peers []*peer, seq uint64, counted bool) {
+	when := "after hold"
+	if !counted {
+		when = "before hold"
+	}
+	parallel(len(peers), r.cfg.DialConcurrency, func(i int) {
+		if r.aborted() {
+			return
+		}
+		p := peers[i]
+		msg := r.fmt.New()
+		r.fmt.Stamp(msg, seq, r.now(), uint32(p.i))
+		deadline := time.Now().Add(r.cfg.DialTimeout)
+		_ = p.c.SetWriteDeadline(deadline)
+		_ = p.c.SetReadDeadline(deadline)
+		if err := p.c.WriteMessage(true, msg); err != nil {
+			r.connErr(p, "write "+when, err)
+			return
+		}
+		if counted {
+			p.sent = 1
+		}
+		_, m, err := p.c.ReadMessage(nil)
+		if err != nil {
+			r.connErr(p, "read "+when, err)
+			return
+		}
+		if h, err := r.fmt.Check(m); err != nil || h.Stream != uint32(p.i) || h.Seq != seq {
+			p.corrupt++
+		} else if counted {
+			p.recvM = 1
+		}
+	})
 }
 
 // sampleNow reads the server's and this process's CPU and memory.

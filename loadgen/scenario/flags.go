@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wsbench/wsbench/loadgen/payload"
 	"github.com/wsbench/wsbench/loadgen/wire"
 )
 
@@ -64,7 +65,26 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	shows(fs, "subscribe", wire.Poll.String())
 	fs.Var((*transportFlag)(&c.Transport), "transport", "SockJS `transport` of echo connections and broadcast subscribers: websocket, xhr-streaming or xhr-polling (publishers: websocket)")
 	shows(fs, "transport", string(wire.WebSocket))
+	fs.Var((*payloadFlag)(&c.Payload), "payload", "echo and broadcast: what fills each message after its header: pattern (a fixed pattern), chat-json (chat-like JSON), json (JSON records, as an API's documents) or random (incompressible bytes; letters and digits in text messages)")
+	shows(fs, "payload", string(payload.Pattern))
+	fs.Var((*deflateFlag)(&c.Deflate), "deflate", "permessage-deflate offer of WebSocket connections: off, context-takeover (as a browser offers it; the server may still refuse takeover) or no-context-takeover; the server must accept it")
+	shows(fs, "deflate", string(wire.DeflateOff))
+	fs.BoolVar(&c.ConnectEcho, "connect-echo", false, "connect: every connection echoes one message before the hold, so that the memory reading includes what a server keeps per connection once it has carried one (with -deflate: windows, compressors)")
 }
+
+// payloadFlag is -payload; Check validates it.
+type payloadFlag payload.Kind
+
+func (f *payloadFlag) String() string { return string(*f) }
+
+func (f *payloadFlag) Set(s string) error { *f = payloadFlag(s); return nil }
+
+// deflateFlag is -deflate; Check validates it.
+type deflateFlag wire.Deflate
+
+func (f *deflateFlag) String() string { return string(*f) }
+
+func (f *deflateFlag) Set(s string) error { *f = deflateFlag(s); return nil }
 
 // Parse reads a configuration from the load generator's flags (those of
 // RegisterFlags). Its errors are *UsageError.
@@ -145,6 +165,15 @@ func (c Config) Args() []string {
 		add("subscribe", c.HTTP.Subscribe.String())
 	}
 	str("transport", string(c.Transport))
+	if c.Payload != payload.Pattern {
+		str("payload", string(c.Payload))
+	}
+	if c.Deflate != wire.DeflateOff {
+		str("deflate", string(c.Deflate))
+	}
+	if c.ConnectEcho {
+		a = append(a, "-connect-echo") // a boolean flag takes no separate value
+	}
 	return a
 }
 

@@ -108,6 +108,7 @@ type runner struct {
 	cntA, cntB         counts
 	measuredNS         int64
 	baseRSS, steadyRSS int64   // connect: server RSS before dialing and after the hold
+	negotiated         string  // connect: the permessage-deflate variant the first connection negotiated
 	txPeers, rxPeers   []*peer // connections whose bytes sent / received count
 }
 
@@ -125,7 +126,9 @@ const (
 func newRunner(ctx context.Context, cfg *Config) *runner {
 	var seed [2]byte
 	_, _ = rand.Read(seed[:])
-	f, _ := payload.NewFormat(cfg.Size, binary.LittleEndian.Uint16(seed[:])) // Size was checked
+	// Size and Payload were checked. Text messages (SockJS, broadcast
+	// publishes other than random bytes) need printable content.
+	f, _ := payload.NewFormatKind(cfg.Size, binary.LittleEndian.Uint16(seed[:]), cfg.Payload, cfg.Proto != wire.WS)
 	r := &runner{
 		cfg:       cfg,
 		fmt:       f,
@@ -144,6 +147,8 @@ func newRunner(ctx context.Context, cfg *Config) *runner {
 		Mode:             cfg.Mode(),
 		Proto:            string(cfg.Proto),
 		Variant:          cfg.Variant(),
+		PayloadKind:      payloadKind(cfg.Payload),
+		ConnectEcho:      cfg.ConnectEcho,
 		URL:              cfg.URL,
 		Conns:            cfg.Conns,
 		PayloadBytes:     cfg.Size,
@@ -292,6 +297,8 @@ func (r *runner) dialOptions(i int) wire.Options {
 		Proto:            r.cfg.Proto,
 		HandshakeTimeout: r.cfg.DialTimeout,
 		HTTP:             r.cfg.HTTP,
+		Deflate:          r.cfg.Deflate,
+		DeflateRequired:  r.cfg.Deflate.On(),
 	}
 	o.HTTP.PollInterval = r.cfg.PollInterval
 	if r.cfg.Proto == wire.SockJS {
@@ -442,7 +449,11 @@ func (r *runner) meter() {
 // counts are the connections' counters summed: bytes written by every
 // connection, bytes read by the receiving ones (echo connections,
 // broadcast subscribers), HTTP requests and empty polls of all.
-type counts struct{ tx, rx, requests, emptyPolls int64 }
+type counts struct {
+	tx, rx, requests, emptyPolls int64
+	payTX, payRX                 int64  // message bytes, with permessage-deflate
+	deflate                      string // the variant negotiated (the first connection's)
+}
 
 func (r *runner) sample(srv, self *procstat.Sample, cnt *counts) {
 	if r.server != nil {
@@ -463,14 +474,20 @@ func (r *runner) sample(srv, self *procstat.Sample, cnt *counts) {
 		st := p.c.Stats()
 		cnt.rx += st.RX
 		cnt.tx += st.TX
+		cnt.payRX += st.PayloadRX
+		cnt.payTX += st.PayloadTX
 		cnt.requests += st.Requests
 		cnt.emptyPolls += st.EmptyPolls
+		if cnt.deflate == "" {
+			cnt.deflate = st.Deflate
+		}
 		seen[p] = true
 	}
 	for _, p := range r.txPeers {
 		if !seen[p] {
 			st := p.c.Stats()
 			cnt.tx += st.TX
+			cnt.payTX += st.PayloadTX
 			cnt.requests += st.Requests
 			cnt.emptyPolls += st.EmptyPolls
 		}
@@ -541,8 +558,17 @@ func (r *runner) finish() {
 		if res.Received > 0 {
 			res.BytesPerMsg.RX = round(float64(r.cntB.rx-r.cntA.rx) / float64(res.Received))
 		}
+		if r.cfg.Deflate.On() {
+			r.compression(res, per)
+		}
 		res.Requests = r.cntB.requests - r.cntA.requests
 		res.EmptyPolls = r.cntB.emptyPolls - r.cntA.emptyPolls
+	}
+	if r.cfg.Deflate.On() && res.Deflate == "" {
+		res.Deflate = r.cntB.deflate
+		if res.Scenario == Connect {
+			res.Deflate = r.negotiated
+		}
 	}
 	if res.Scenario == Chat {
 		res.DeliveredMsgsPerSec = res.MsgsPerSec
@@ -787,4 +813,36 @@ func (r *runner) progressLine() string {
 		return "verifying connections"
 	}
 	return ""
+}
+
+// compression fills the permessage-deflate figures: message bytes per
+// message beside the wire's (BytesPerMsg, counted the same way), and the
+// ratio of the two in each direction.
+func (r *runner) compression(res *result.Result, per int64) {
+	res.Deflate = r.cntB.deflate
+	pay := result.Bytes{}
+	if per > 0 {
+		pay.TX = round(float64(r.cntB.payTX-r.cntA.payTX) / float64(per))
+	}
+	if res.Received > 0 {
+		pay.RX = round(float64(r.cntB.payRX-r.cntA.payRX) / float64(res.Received))
+	}
+	res.PayloadPerMsg = &pay
+	ratio := result.Bytes{}
+	if pay.TX > 0 {
+		ratio.TX = round(res.BytesPerMsg.TX / pay.TX)
+	}
+	if pay.RX > 0 {
+		ratio.RX = round(res.BytesPerMsg.RX / pay.RX)
+	}
+	res.WireRatio = &ratio
+}
+
+// payloadKind is the result's payload_kind: empty (left out) for the
+// default pattern, so that results of runs without -payload do not change.
+func payloadKind(k payload.Kind) string {
+	if k == payload.Pattern {
+		return ""
+	}
+	return string(k)
 }

@@ -148,8 +148,7 @@ func (c *sockjsConn) QueueMessage(_ bool, p []byte) error {
 	if c.werr != nil {
 		return c.werr
 	}
-	c.appendFrame(OpText, c.encode(p))
-	return nil
+	return c.appendData(OpText, c.encode(p))
 }
 
 func (c *sockjsConn) WriteMessage(_ bool, p []byte) error {
@@ -158,7 +157,9 @@ func (c *sockjsConn) WriteMessage(_ bool, p []byte) error {
 	if c.werr != nil {
 		return c.werr
 	}
-	c.appendFrame(OpText, c.encode(p))
+	if err := c.appendData(OpText, c.encode(p)); err != nil {
+		return err
+	}
 	return c.flushLocked()
 }
 

@@ -102,6 +102,14 @@ type Stats struct {
 	LogGaps    int64 // HTTP polls or SSE events that began after the requested position (the server's log had moved on)
 	Reconnects int64 // SSE streams ended by the server and opened again with Last-Event-ID
 	Refused    int64 // SockJS xhr receiving requests refused with c[2010,...] (a server race) and repeated
+
+	// With permessage-deflate negotiated (WebSocket and SockJS over its
+	// websocket; zero otherwise): the WebSocket messages' bytes (SockJS
+	// framing included) before compression (sent) and after inflation
+	// (received), against TX and RX on the wire, and the variant
+	// negotiated (deflateParams.String).
+	PayloadTX, PayloadRX int64
+	Deflate              string
 }
 
 // Subscribe is how an HTTP broadcast subscriber receives messages.
@@ -175,6 +183,13 @@ type Options struct {
 	MaxMessageSize int
 	// HTTP tunes the HTTP client.
 	HTTP HTTPOptions
+	// Deflate is the permessage-deflate offer of WebSocket connections
+	// (SockJS's websocket transport included); "" or DeflateOff offers
+	// nothing. Messages are compressed when it is negotiated.
+	Deflate Deflate
+	// DeflateRequired makes a handshake in which the server declines
+	// the offer fail.
+	DeflateRequired bool
 }
 
 func (o *Options) defaults() {
@@ -302,6 +317,8 @@ func DialTarget(ctx context.Context, t Target, o Options) (Conn, error) {
 // counters are shared by every TCP connection of one Conn.
 type counters struct {
 	tx, rx, dials, requests, emptyPolls, logGaps, reconnects, refused atomic.Int64
+	payTX, payRX                                                      atomic.Int64
+	deflate                                                           atomic.Value // string, set once at the handshake
 }
 
 func (c *counters) stats() Stats {
@@ -309,7 +326,13 @@ func (c *counters) stats() Stats {
 		TX: c.tx.Load(), RX: c.rx.Load(), Dials: c.dials.Load(),
 		Requests: c.requests.Load(), EmptyPolls: c.emptyPolls.Load(), LogGaps: c.logGaps.Load(),
 		Reconnects: c.reconnects.Load(), Refused: c.refused.Load(),
+		PayloadTX: c.payTX.Load(), PayloadRX: c.payRX.Load(), Deflate: c.deflateName(),
 	}
+}
+
+func (c *counters) deflateName() string {
+	s, _ := c.deflate.Load().(string)
+	return s
 }
 
 // countingConn counts bytes at the net.Conn: one atomic add per syscall,

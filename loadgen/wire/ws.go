@@ -30,6 +30,11 @@ type wsConn struct {
 	wbuf []byte
 	werr error  // sticky write error
 	rng  uint64 // mask keys (xorshift64*), under wmu
+
+	// dfl compresses and inflates messages when permessage-deflate was
+	// negotiated (nil otherwise); zbuf holds a compressed message read.
+	dfl  *deflater
+	zbuf []byte
 }
 
 const wsGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -71,7 +76,11 @@ func handshakeWS(ctx context.Context, nc net.Conn, cnt *counters, t Target, o *O
 	req.WriteString(t.Host)
 	req.WriteString("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ")
 	req.WriteString(key)
-	req.WriteString("\r\nSec-WebSocket-Version: 13\r\n\r\n")
+	req.WriteString("\r\nSec-WebSocket-Version: 13\r\n")
+	if offer := o.Deflate.offer(); offer != "" {
+		req.WriteString("Sec-WebSocket-Extensions: " + offer + "\r\n")
+	}
+	req.WriteString("\r\n")
 	if _, err := nc.Write(req.Bytes()); err != nil {
 		return nil, ctxErr(ctx, err)
 	}
@@ -101,18 +110,28 @@ func handshakeWS(ctx context.Context, nc net.Conn, cnt *counters, t Target, o *O
 		return nil, protoErr("handshake: no Connection: upgrade")
 	case hdrs.get("sec-websocket-accept") != want:
 		return nil, protoErr("handshake: wrong Sec-WebSocket-Accept")
-	case hdrs.get("sec-websocket-extensions") != "":
-		return nil, protoErr("handshake: extension %q not requested", hdrs.get("sec-websocket-extensions"))
+	}
+	params, deflated, err := parseDeflateAnswer(hdrs.get("sec-websocket-extensions"), o.Deflate)
+	if err != nil {
+		return nil, err
+	}
+	if o.Deflate.On() && !deflated && o.DeflateRequired {
+		return nil, protoErr("handshake: permessage-deflate offered, not negotiated")
 	}
 	_ = nc.SetDeadline(time.Time{})
-	return &wsConn{
+	c := &wsConn{
 		nc:     nc,
 		cnt:    cnt,
 		br:     br,
 		maxMsg: o.MaxMessageSize,
 		wbuf:   make([]byte, 0, o.WriteBufferSize),
 		rng:    binary.LittleEndian.Uint64(seed[16:]) | 1,
-	}, nil
+	}
+	if deflated {
+		c.dfl = newDeflater(params)
+		cnt.deflate.Store(params.String())
+	}
+	return c, nil
 }
 
 // ctxErr prefers the context's error when it ended the operation.
@@ -140,10 +159,32 @@ func (c *wsConn) nextMask() uint32 {
 	return uint32((x * 2685821657736338717) >> 32)
 }
 
+// appendData appends one data message as one frame, compressed when
+// permessage-deflate was negotiated (under wmu).
+func (c *wsConn) appendData(op byte, p []byte) error {
+	if c.dfl == nil {
+		c.appendFrameRSV(op, 0, p)
+		return nil
+	}
+	z, err := c.dfl.compress(p)
+	if err != nil {
+		return err
+	}
+	c.cnt.payTX.Add(int64(len(p)))
+	c.appendFrameRSV(op, rsv1, z)
+	return nil
+}
+
+// rsv1 is the RSV1 bit as AppendFrameHeader takes it: the frame starts a
+// compressed message (RFC 7692).
+const rsv1 = 4
+
 // appendFrame appends one masked, final frame (under wmu).
-func (c *wsConn) appendFrame(op byte, p []byte) {
+func (c *wsConn) appendFrame(op byte, p []byte) { c.appendFrameRSV(op, 0, p) }
+
+func (c *wsConn) appendFrameRSV(op, rsv byte, p []byte) {
 	key := c.nextMask()
-	b := AppendFrameHeader(c.wbuf, true, 0, op, uint64(len(p)), true, key)
+	b := AppendFrameHeader(c.wbuf, true, rsv, op, uint64(len(p)), true, key)
 	start := len(b)
 	b = append(b, p...)
 	MaskBytes(key, b[start:])
@@ -163,8 +204,7 @@ func (c *wsConn) QueueMessage(binary bool, p []byte) error {
 	if c.werr != nil {
 		return c.werr
 	}
-	c.appendFrame(opcode(binary), p)
-	return nil
+	return c.appendData(opcode(binary), p)
 }
 
 func (c *wsConn) WriteMessage(binary bool, p []byte) error {
@@ -173,7 +213,9 @@ func (c *wsConn) WriteMessage(binary bool, p []byte) error {
 	if c.werr != nil {
 		return c.werr
 	}
-	c.appendFrame(opcode(binary), p)
+	if err := c.appendData(opcode(binary), p); err != nil {
+		return err
+	}
 	return c.flushLocked()
 }
 
@@ -226,8 +268,11 @@ func (c *wsConn) ReadMessage(buf []byte) (bool, []byte, error) {
 		return false, buf[:0], c.closeErr
 	}
 	p := buf[:0]
+	if c.dfl != nil {
+		p = c.zbuf[:0] // the compressed bytes; buf gets the message
+	}
 	var msgOp byte
-	started := false
+	started, compressed := false, false
 	for {
 		b, err := c.br.Peek(2)
 		if err != nil {
@@ -241,6 +286,10 @@ func (c *wsConn) ReadMessage(buf []byte) (bool, []byte, error) {
 		fin, op, masked, n, rsv := h.Fin, h.Op, h.Masked, h.Length, h.Rsv
 		_, _ = c.br.Discard(hl)
 		switch {
+		case rsv == rsv1 && c.dfl != nil && op != OpContinuation && op < OpClose:
+			compressed = true // the first frame of a compressed message
+		case rsv != 0 && c.dfl != nil:
+			return false, buf[:0], protoErr("reserved bits set on a frame that may not carry RSV1")
 		case rsv != 0:
 			return false, p, protoErr("reserved bits set (no extension was negotiated)")
 		case masked:
@@ -279,9 +328,30 @@ func (c *wsConn) ReadMessage(buf []byte) (bool, []byte, error) {
 			return false, p[:m], err
 		}
 		if fin {
-			return msgOp == OpBinary, p, nil
+			if c.dfl == nil {
+				return msgOp == OpBinary, p, nil
+			}
+			return c.finishDeflated(msgOp == OpBinary, buf, p, compressed)
 		}
 	}
+}
+
+// finishDeflated returns the message read into p (c.zbuf's space) on a
+// connection that negotiated permessage-deflate: inflated into buf when
+// it was compressed, else copied there.
+func (c *wsConn) finishDeflated(binary bool, buf, p []byte, compressed bool) (bool, []byte, error) {
+	c.zbuf = p[:0]
+	var out []byte
+	if compressed {
+		var err error
+		if out, err = c.dfl.inflate(buf, p, c.maxMsg); err != nil {
+			return false, out[:0], err
+		}
+	} else {
+		out = append(buf[:0], p...)
+	}
+	c.cnt.payRX.Add(int64(len(out)))
+	return binary, out, nil
 }
 
 // grow extends p by n bytes, reallocating only when the capacity is short.

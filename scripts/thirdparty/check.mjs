@@ -13,6 +13,12 @@
 //              protocol at /chat as servers/chat/PROTOCOL.md states it (and
 //              written from that page alone): two clients, two rooms, join,
 //              publish, delivery with every field, refused messages, leave.
+//   permessage-deflate: ws offers it (as it does by default); a server
+//              started as it ships (compression off) answers no extension;
+//              for every variant a library declares (`SERVERS_BINARY
+//              -deflate-variants`) the server started in it negotiates the
+//              extension with the variant's parameters, and echo (compressed
+//              messages, every size) and broadcast pass again.
 // A protocol with no JavaScript client here (plain tcp) is skipped, with a
 // "skip" line saying so. Exit 0 when every check passed, 1 otherwise.
 import { spawn, execFileSync } from "node:child_process";
@@ -46,9 +52,9 @@ function withTimeout(p, what) {
   ]);
 }
 
-async function startServer(lib) {
+async function startServer(lib, extra = []) {
   const port = await freePort();
-  const proc = spawn(bin, ["-lib", lib, "-addr", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "pipe"] });
+  const proc = spawn(bin, ["-lib", lib, "-addr", `127.0.0.1:${port}`, ...extra], { stdio: ["ignore", "ignore", "pipe"] });
   await withTimeout(new Promise((resolve, reject) => {
     proc.stderr.on("data", (d) => { if (String(d).includes("listening on")) resolve(); });
     proc.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
@@ -65,14 +71,36 @@ function inbox() {
   };
 }
 
+// wsClient offers permessage-deflate, as ws does by default (threshold 0:
+// every message it sends is compressed when the extension is negotiated);
+// extensions is the server's Sec-WebSocket-Extensions answer.
 function wsClient(url) {
   return withTimeout(new Promise((resolve, reject) => {
-    const c = new WebSocket(url);
+    const c = new WebSocket(url, { perMessageDeflate: { threshold: 0 } });
     const box = inbox();
+    let extensions = "";
+    c.on("upgrade", (res) => { extensions = res.headers["sec-websocket-extensions"] || ""; });
     c.on("message", (data, isBinary) => box.push({ data: isBinary ? Buffer.from(data) : data.toString(), isBinary }));
-    c.on("open", () => resolve({ send: (d) => c.send(d), next: box.next, close: () => c.close() }));
+    c.on("open", () => resolve({ send: (d) => c.send(d), next: box.next, close: () => c.close(), extensions }));
     c.on("error", reject);
   }), `connect ${url}`);
+}
+
+// checkDeflate checks the extension a WebSocket server answered: none when
+// mode is off, else permessage-deflate with both no_context_takeover
+// parameters exactly when mode is no-context-takeover.
+async function checkDeflate(dial, mode) {
+  const c = await dial("/echo");
+  const ext = c.extensions;
+  c.close();
+  if (mode === "off") {
+    if (ext !== "") throw new Error(`compression off, but the server answered ${JSON.stringify(ext)}`);
+    return;
+  }
+  if (!ext.startsWith("permessage-deflate")) throw new Error(`permessage-deflate ${mode} not negotiated (answer ${JSON.stringify(ext)})`);
+  const noTakeover = ext.includes("server_no_context_takeover") && ext.includes("client_no_context_takeover");
+  const takeover = !ext.includes("server_no_context_takeover") && !ext.includes("client_no_context_takeover");
+  if (mode === "no-context-takeover" ? !noTakeover : !takeover) throw new Error(`${mode}: the server answered ${JSON.stringify(ext)}`);
 }
 
 function sockjsClient(url) {
@@ -235,6 +263,12 @@ async function checkRest(port) {
 
 const libs = execFileSync(bin, ["-list", "-long"]).toString().trim().split("\n").map((l) => l.split("\t"));
 const chat = new Set(execFileSync(bin, ["-list", "-chat"]).toString().trim().split("\n").filter((l) => l));
+// Declared permessage-deflate variants, as lib -> [[mode, level]...].
+const deflate = new Map();
+for (const l of execFileSync(bin, ["-deflate-variants"]).toString().trim().split("\n").filter((l) => l)) {
+  const [lib, mode, level] = l.split("\t");
+  deflate.set(lib, [...(deflate.get(lib) || []), [mode, level]]);
+}
 const clients = new Set(["http", "sockjs", "ws"]);
 // Declared deviations, as "lib\tbehaviour" keys.
 const deviations = new Set(execFileSync(bin, ["-deviations"]).toString().trim().split("\n")
@@ -258,6 +292,7 @@ for (const [lib, proto] of libs) {
       if (chat.has(lib)) await checkChat(dial);
     } else {
       const dial = (path) => wsClient(`ws://127.0.0.1:${srv.port}${path}`);
+      await checkDeflate(dial, "off");
       await checkEcho(dial, false, deviations.has(`${lib}\tempty-message-delivered`));
       await checkBroadcast(dial, srv.port);
       if (chat.has(lib)) await checkChat(dial);
@@ -270,5 +305,31 @@ for (const [lib, proto] of libs) {
     await srv.stop();
   }
 }
-console.log(`${libs.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);
+// permessage-deflate: every declared variant of every WebSocket library
+// (SockJS's client here negotiates no extension: the browser check covers
+// sockjs).
+let deflateRuns = 0;
+for (const [lib, proto] of libs) {
+  if (proto !== "ws") continue;
+  for (const [mode, level] of deflate.get(lib) || []) {
+    deflateRuns++;
+    const name = `${lib} -deflate ${mode} -deflate-level ${level}`;
+    const srv = await startServer(lib, ["-deflate", mode, "-deflate-level", level]);
+    try {
+      const dial = (path) => wsClient(`ws://127.0.0.1:${srv.port}${path}`);
+      await checkDeflate(dial, mode);
+      // Compressed, an empty message has a payload on the wire: a library
+      // that drops empty payloads (a declared deviation) echoes it.
+      await checkEcho(dial, false, false);
+      await checkBroadcast(dial, srv.port);
+      console.log(`ok    ${name}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL  ${name}: ${e.message}`);
+    } finally {
+      await srv.stop();
+    }
+  }
+}
+console.log(`${libs.length + deflateRuns - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);

@@ -13,3 +13,12 @@ var Features = server.Features{
 	Client:           "yes (Dialer, on net/http's client side)",
 	Maintenance:      "fasthttp maintained, v1.78.0 (2026-11); fasthttp/websocket v1.5.12 (2025-01)",
 }
+
+// Deflate is fasthttp's permessage-deflate, the gorilla fork's: the upgrader's
+// EnableCompression negotiates it without context takeover only; its
+// default level, flate.BestSpeed, is already the fastest.
+var Deflate = server.DeflateSupport{
+	Modes:   []server.DeflateMode{server.DeflateNoContextTakeover},
+	Options: "FastHTTPUpgrader.EnableCompression; Conn.SetCompressionLevel, Conn.EnableWriteCompression",
+	Default: "off; level 1 (flate.BestSpeed); no context takeover; PreparedMessage compresses a broadcast once",
+}

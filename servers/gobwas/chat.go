@@ -10,12 +10,10 @@ import (
 )
 
 // newChat is the chat hub with each message compiled once into a frame
-// (ws.CompileFrame), as broadcast does.
-func newChat(env *server.Env) *chat.Hub {
-	return chat.New(env, func(p []byte) any {
-		f, _ := ws.CompileFrame(ws.NewFrame(ws.OpText, true, p))
-		return f
-	})
+// (ws.CompileFrame, and compressed too when compression is on: compile),
+// as broadcast does.
+func newChat(env *server.Env, compile func(ws.OpCode, []byte) any) *chat.Hub {
+	return chat.New(env, func(p []byte) any { return compile(ws.OpText, p) })
 }
 
 // serveChat speaks the chat protocol. JSON path: gobwas has no JSON
@@ -26,7 +24,7 @@ func (s *srv) serveChat(w http.ResponseWriter, r *http.Request) {
 	s.fanout(w, r, func(c *conn, kick server.CloseFunc) (func(ws.OpCode, []byte), func()) {
 		m := s.chat.Connect(kick)
 		go s.chat.Deliver(m, func(o *chat.Out) error {
-			_, err := c.Write(o.Frame.([]byte))
+			_, err := c.Write(c.frameFor(o.Frame))
 			return err
 		}, func() { _ = c.nc.Close() })
 		return func(_ ws.OpCode, p []byte) {

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsflate"
 	"github.com/gobwas/ws/wsutil"
 
 	"github.com/wsbench/wsbench/servers/chat"
@@ -97,10 +98,11 @@ func Variants() []server.Variant {
 }
 
 type srv struct {
-	env  *server.Env
-	opt  Options
-	hub  *hub.Hub
-	chat *chat.Hub
+	env     *server.Env
+	opt     Options
+	hub     *hub.Hub
+	chat    *chat.Hub
+	deflate *deflate // permessage-deflate, nil when off (deflate.go)
 
 	writers sync.Pool // *wsutil.Writer (WriterPool)
 	bufios  sync.Pool // *bufio.Writer (Bufio)
@@ -111,14 +113,11 @@ func New(env *server.Env) server.Server { return NewWith(env, Production) }
 
 // NewWith returns the gobwas server configured by o.
 func NewWith(env *server.Env, o Options) server.Server {
-	s := &srv{env: env, opt: o}
+	s := &srv{env: env, opt: o, deflate: newDeflate(env.Deflate)}
 	s.writers.New = func() any { return wsutil.NewWriterBufferSize(nil, ws.StateServerSide, ws.OpBinary, o.BufferSize) }
 	s.bufios.New = func() any { return bufio.NewWriterSize(nil, o.BufferSize) }
-	s.hub = hub.New(env, func(binary bool, p []byte) any {
-		f, _ := ws.CompileFrame(ws.NewFrame(opcode(binary), true, p))
-		return f
-	})
-	s.chat = newChat(env)
+	s.hub = hub.New(env, func(binary bool, p []byte) any { return s.compile(opcode(binary), p) })
+	s.chat = newChat(env, s.compile)
 	hs := server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
 	hs.Handle(server.PathChat, http.HandlerFunc(s.serveChat))
 	return hs
@@ -134,7 +133,17 @@ func opcode(binary bool) ws.OpCode {
 // accept upgrades and registers the connection; the caller must call the
 // returned release function.
 func (s *srv) accept(w http.ResponseWriter, r *http.Request) (*conn, func(), bool) {
-	nc, rw, _, err := ws.UpgradeHTTP(r, w)
+	var (
+		nc       net.Conn
+		rw       *bufio.ReadWriter
+		deflated bool
+		err      error
+	)
+	if s.deflate != nil {
+		nc, rw, deflated, err = s.deflate.upgrade(r, w)
+	} else {
+		nc, rw, _, err = ws.UpgradeHTTP(r, w)
+	}
 	if err != nil {
 		if nc != nil {
 			_ = nc.Close() // UpgradeHTTP already answered the client
@@ -154,6 +163,9 @@ func (s *srv) accept(w http.ResponseWriter, r *http.Request) (*conn, func(), boo
 		MaxMessageSize: s.env.MaxMessageSize,
 		CheckUTF8:      !s.opt.AdapterUTF8,
 		OnIntermediate: c.control,
+	}
+	if deflated {
+		c.negotiated()
 	}
 	untrack := s.env.Track(func(code int, reason string) {
 		deadline := time.Now().Add(time.Second)
@@ -176,7 +188,7 @@ func (s *srv) echo(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.env.Stats.MsgsIn.Add(1)
-		if (s.opt.Echo == Writer || s.opt.Echo == WriterPool) && h.OpCode == ws.OpBinary {
+		if (s.opt.Echo == Writer || s.opt.Echo == WriterPool) && h.OpCode == ws.OpBinary && !c.deflated {
 			err = s.echoStream(c, h.OpCode)
 		} else {
 			err = s.echoMessage(c, h.OpCode)
@@ -193,12 +205,15 @@ func (s *srv) echo(w http.ResponseWriter, r *http.Request) {
 func (s *srv) echoMessage(c *conn, op ws.OpCode) error {
 	buf := server.GetBuffer()
 	defer server.PutBuffer(buf)
-	if _, err := buf.ReadFrom(&c.rd); err != nil {
+	if err := s.readBody(c, buf); err != nil {
 		return err
 	}
 	p := buf.Bytes()
 	if s.opt.AdapterUTF8 && op == ws.OpText && !server.ValidText(p) {
 		return wsutil.ErrInvalidUTF8 // fail answers 1007
+	}
+	if c.deflated {
+		return s.writeCompressed(c, op, p)
 	}
 	switch s.opt.Echo {
 	case WriteServerMessage:
@@ -250,7 +265,7 @@ func (s *srv) broadcast(w http.ResponseWriter, r *http.Request) {
 	s.fanout(w, r, func(c *conn, kick server.CloseFunc) (func(ws.OpCode, []byte), func()) {
 		sub := s.hub.Join(kick)
 		go s.hub.Deliver(sub, func(m *hub.Msg) error {
-			_, err := c.Write(m.Frame.([]byte))
+			_, err := c.Write(c.frameFor(m.Frame))
 			return err
 		}, func() { _ = c.nc.Close() })
 		return func(op ws.OpCode, p []byte) {
@@ -281,7 +296,7 @@ func (s *srv) fanout(w http.ResponseWriter, r *http.Request, attach func(c *conn
 			return
 		}
 		buf := server.GetBuffer()
-		_, err = buf.ReadFrom(&c.rd)
+		err = s.readBody(c, buf)
 		if err == nil && s.opt.AdapterUTF8 && h.OpCode == ws.OpText && !server.ValidText(buf.Bytes()) {
 			err = wsutil.ErrInvalidUTF8
 		}
@@ -301,6 +316,11 @@ var errCloseSent = errors.New("gobwas: close frame already sent")
 type conn struct {
 	nc net.Conn
 	rd wsutil.Reader // used by the read loop only
+
+	// permessage-deflate negotiated (deflate.go); msg tells the read loop
+	// whether the current message is compressed.
+	deflated bool
+	msg      wsflate.MessageState
 
 	ctl bytes.Buffer // a control reply, built by the read loop
 

@@ -13,3 +13,10 @@ var Features = server.Features{
 	Client:           "yes (ws.Dialer)",
 	Maintenance:      "maintained; v1.5.0 (2026-11); the poller is this repository's code",
 }
+
+// Deflate: as servers/gobwas, the adapter does not wire gobwas/ws's
+// wsflate: it negotiates no extension.
+var Deflate = server.DeflateSupport{
+	Options: "wsflate.Extension{Parameters} in Upgrader.Negotiate; wsflate.NewReader/NewWriter (not wired here)",
+	Default: "off; wsflate.DefaultParameters: no context takeover; DefaultHelper level 9",
+}

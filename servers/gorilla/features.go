@@ -13,3 +13,12 @@ var Features = server.Features{
 	Client:           "yes (Dialer)",
 	Maintenance:      "maintained again after the 2022 archive; v1.5.3 (2024-06)",
 }
+
+// Deflate is gorilla's permessage-deflate: the upgrader's EnableCompression
+// negotiates it without context takeover only; its default level,
+// flate.BestSpeed, is already the fastest.
+var Deflate = server.DeflateSupport{
+	Modes:   []server.DeflateMode{server.DeflateNoContextTakeover},
+	Options: "Upgrader.EnableCompression; Conn.SetCompressionLevel, Conn.EnableWriteCompression",
+	Default: "off; level 1 (flate.BestSpeed); no context takeover; PreparedMessage compresses a broadcast once",
+}

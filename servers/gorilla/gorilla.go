@@ -99,6 +99,11 @@ func NewWith(env *server.Env, o Options) server.Server {
 	if !o.NoWritePool {
 		s.up.WriteBufferPool = &sync.Pool{}
 	}
+	// permessage-deflate (Deflate): the upgrader negotiates it without
+	// context takeover; a connection that negotiated it compresses every
+	// message it writes at the library's default level, and a
+	// PreparedMessage compresses a broadcast once.
+	s.up.EnableCompression = env.Deflate.On()
 	s.hub = hub.New(env, func(binary bool, p []byte) any {
 		pm, _ := websocket.NewPreparedMessage(opcode(binary), p)
 		return pm

@@ -13,3 +13,12 @@ var Features = server.Features{
 	Client:           "yes (NewClient, NewClientFromConn)",
 	Maintenance:      "maintained; v1.10.2 (2026-09)",
 }
+
+// Deflate is gws's permessage-deflate: ServerOption.PermessageDeflate, with
+// or without context takeover; its default level, flate.BestSpeed, is
+// already the fastest. Broadcaster compresses a broadcast once.
+var Deflate = server.DeflateSupport{
+	Modes:   []server.DeflateMode{server.DeflateNoContextTakeover, server.DeflateContextTakeover},
+	Options: "PermessageDeflate{Enabled, Level, Threshold, PoolSize, ServerContextTakeover, ClientContextTakeover, ServerMaxWindowBits, ClientMaxWindowBits}",
+	Default: "off; level 1 (flate.BestSpeed); threshold 512 B; with context takeover 4 KiB windows (set to 32 KiB here so that compress/flate clients can honour them)",
+}

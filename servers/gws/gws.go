@@ -66,7 +66,29 @@ func (s *srv) options() *gws.ServerOption {
 		CheckUtf8Enabled:   true,
 		ParallelEnabled:    false, // order within a connection matters
 		Logger:             quietLogger{},
+		PermessageDeflate:  permessageDeflate(s.env.Deflate),
 	}
+}
+
+// permessageDeflate is the library's PermessageDeflate for d (Deflate):
+// context takeover on both sides or on neither, the library's default
+// level (flate.BestSpeed, the fastest), threshold and pool. With context takeover the library would default to
+// 4 KiB windows (max_window_bits 12, answered even to a client that did
+// not offer the parameter), which a client on compress/flate cannot
+// honour: the windows are set to the full 32 KiB (15), which every client
+// can.
+func permessageDeflate(d server.Deflate) gws.PermessageDeflate {
+	if !d.On() {
+		return gws.PermessageDeflate{}
+	}
+	pd := gws.PermessageDeflate{
+		Enabled:               true,
+		ServerContextTakeover: d.ContextTakeover(),
+		ClientContextTakeover: d.ContextTakeover(),
+		ServerMaxWindowBits:   15,
+		ClientMaxWindowBits:   15,
+	}
+	return pd
 }
 
 func opcode(binary bool) gws.Opcode {

@@ -13,3 +13,12 @@ var Features = server.Features{
 	Client:           "yes (ClientUpgrader on hertz's HTTP client)",
 	Maintenance:      "hertz maintained by CloudWeGo, v0.10.6 (2026-08); hertz-contrib/websocket v0.2.0 (2024-11)",
 }
+
+// Deflate is hertz's permessage-deflate, the gorilla fork's: the upgrader's
+// EnableCompression negotiates it without context takeover only; its
+// default level, flate.BestSpeed, is already the fastest.
+var Deflate = server.DeflateSupport{
+	Modes:   []server.DeflateMode{server.DeflateNoContextTakeover},
+	Options: "HertzUpgrader.EnableCompression; Conn.SetCompressionLevel, Conn.EnableWriteCompression",
+	Default: "off; level 1 (flate.BestSpeed); no context takeover; PreparedMessage compresses a broadcast once",
+}

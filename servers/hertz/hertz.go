@@ -92,6 +92,10 @@ func New(env *server.Env) server.Server {
 			CheckOrigin:     func(*app.RequestContext) bool { return true },
 		},
 	}
+	// permessage-deflate (Deflate), the gorilla fork's: no context
+	// takeover, its default level; a PreparedMessage compresses a
+	// broadcast once.
+	s.up.EnableCompression = env.Deflate.On()
 	s.hub = hub.New(env, gorillafork.Prepare(websocket.NewPreparedMessage))
 	s.chat = chat.New(env, gorillafork.ChatPrepare(websocket.NewPreparedMessage))
 	return s

@@ -13,3 +13,7 @@ var Features = server.Features{
 	Client:           "no",
 	Maintenance:      "this repository's code: RFC 6455 on the standard library",
 }
+
+// Deflate: the native server implements no extension; permessage-deflate
+// is not offered (nothing emulated).
+var Deflate = server.DeflateSupport{Default: "none: not implemented here"}

@@ -13,3 +13,14 @@ var Features = server.Features{
 	Client:           "yes (websocket.Dialer on an nbhttp engine)",
 	Maintenance:      "maintained; v1.6.12 (2026-07)",
 }
+
+// Deflate is nbio's permessage-deflate: Upgrader.EnableCompression
+// negotiates it without context takeover only; its default level, 1
+// (flate.BestSpeed), is already the fastest. The adapter's broadcast
+// writes one uncompressed frame compiled once to every subscriber (nbio
+// has no prepared message), so only echo is compressed.
+var Deflate = server.DeflateSupport{
+	Modes:   []server.DeflateMode{server.DeflateNoContextTakeover},
+	Options: "Upgrader.EnableCompression, Upgrader.SetCompressionLevel, Conn.EnableWriteCompression",
+	Default: "off; level 1 (flate.BestSpeed); no context takeover",
+}

@@ -100,6 +100,11 @@ func (s *srv) upgrader(onMessage func(*conn, websocket.MessageType, []byte)) *we
 	u.CheckOrigin = func(*http.Request) bool { return true }
 	u.KeepaliveTime = 0
 	u.MessageLengthLimit = int(s.env.MaxMessageSize)
+	// permessage-deflate (Deflate): negotiated without context takeover
+	// at the library's default level; every message written to a
+	// connection that negotiated it is compressed, except broadcasts,
+	// which go out as one frame compiled once (see broadcast.go).
+	u.EnableCompression(s.env.Deflate.On())
 	u.OnMessage(func(wc *websocket.Conn, mt websocket.MessageType, p []byte) {
 		c := wc.Session().(*conn)
 		if mt == websocket.TextMessage && !utf8.Valid(p) {

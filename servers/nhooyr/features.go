@@ -13,3 +13,13 @@ var Features = server.Features{
 	Client:           "yes (Dial; also compiles to Wasm)",
 	Maintenance:      "deprecated: moved to github.com/coder/websocket; v1.8.17 (2024-08)",
 }
+
+// Deflate is nhooyr's permessage-deflate: AcceptOptions.CompressionMode, with
+// or without context takeover; the level is fixed (flate.BestSpeed), and
+// messages under CompressionThreshold (512 bytes without context takeover,
+// 128 with) are sent uncompressed.
+var Deflate = server.DeflateSupport{
+	Modes:   []server.DeflateMode{server.DeflateNoContextTakeover, server.DeflateContextTakeover},
+	Options: "AcceptOptions.CompressionMode (CompressionNoContextTakeover, CompressionContextTakeover), CompressionThreshold",
+	Default: "CompressionDisabled; level fixed at flate.BestSpeed; threshold 512 B (no context takeover) or 128 B (context takeover)",
+}

@@ -19,13 +19,28 @@ import (
 	"github.com/wsbench/wsbench/servers/server"
 )
 
-var api = coderfork.Bind(websocket.Accept, &websocket.AcceptOptions{
-	InsecureSkipVerify: true, // load generators send no Origin; nothing to protect here
-	CompressionMode:    websocket.CompressionDisabled,
-}, websocket.MessageText, websocket.MessageBinary)
+// api is the production configuration, compression off.
+var api = bind(server.Deflate{})
+
+// bind is the module's API for the adapter with permessage-deflate as d
+// asks (Deflate): CompressionMode, at the library's fixed level and its
+// default threshold.
+func bind(d server.Deflate) coderfork.API[websocket.MessageType, websocket.StatusCode] {
+	mode := websocket.CompressionDisabled
+	switch d.Mode {
+	case server.DeflateNoContextTakeover:
+		mode = websocket.CompressionNoContextTakeover
+	case server.DeflateContextTakeover:
+		mode = websocket.CompressionContextTakeover
+	}
+	return coderfork.Bind(websocket.Accept, &websocket.AcceptOptions{
+		InsecureSkipVerify: true, // load generators send no Origin; nothing to protect here
+		CompressionMode:    mode,
+	}, websocket.MessageText, websocket.MessageBinary)
+}
 
 // New returns the nhooyr server.
-func New(env *server.Env) server.Server { return coderfork.New(env, api) }
+func New(env *server.Env) server.Server { return coderfork.New(env, bind(env.Deflate)) }
 
 // Variants are the adapter's configurations for the ablation benchmarks.
 func Variants() []server.Variant { return coderfork.Variants(api) }

@@ -53,6 +53,10 @@ type Env struct {
 	// nil (the default) when it runs alone. Set it before the server is
 	// made (Library.New).
 	Cluster Bridge
+	// Deflate is the permessage-deflate variant to negotiate; the zero
+	// value is off (every library's default). Set it before New, and only
+	// to a variant the library declares (Library.Deflate).
+	Deflate Deflate
 
 	mu       sync.Mutex
 	conns    map[*tracked]struct{}

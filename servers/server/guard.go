@@ -43,6 +43,11 @@ type Guard struct {
 	// CheckText makes the guard check text messages too; set it before
 	// the first Read.
 	CheckText bool
+	// Deflate says that the connection may have negotiated
+	// permessage-deflate: a text message whose first frame has RSV1 set
+	// is compressed, and is not checked (its bytes are not the text).
+	// Set it before the first Read.
+	Deflate bool
 	// OnViolation, when set, is called with the close code when the guard
 	// stops at a frame, before the library's read fails.
 	OnViolation func(code int)
@@ -54,14 +59,15 @@ type Guard struct {
 	ctl    [125]byte // an unmasked close payload
 
 	// Text checking (CheckText).
-	textMsg bool    // the current message is text
-	text    bool    // the current frame carries text to check
-	fin     bool    // the current frame ends its message
-	hdrLeft int     // header bytes of the current frame not yet passed on
-	key     [4]byte // the current frame's mask key
-	pos     int     // payload bytes unmasked so far in the current frame
-	utf     utf8Stream
-	scratch []byte // unmasked payload, checked and dropped
+	textMsg  bool    // the current message is text
+	deflated bool    // the current message is compressed (Deflate and RSV1)
+	text     bool    // the current frame carries text to check
+	fin      bool    // the current frame ends its message
+	hdrLeft  int     // header bytes of the current frame not yet passed on
+	key      [4]byte // the current frame's mask key
+	pos      int     // payload bytes unmasked so far in the current frame
+	utf      utf8Stream
+	scratch  []byte // unmasked payload, checked and dropped
 
 	code atomic.Int32 // the violation's close code, 0 while none
 }
@@ -199,8 +205,9 @@ func (g *Guard) next() error {
 		if op != 0 {
 			g.msgLen = 0
 			g.textMsg = op == 0x1
+			g.deflated = g.Deflate && h[0]&0x40 != 0
 		}
-		if g.CheckText && g.textMsg && h[1]&0x80 != 0 {
+		if g.CheckText && g.textMsg && !g.deflated && h[1]&0x80 != 0 {
 			g.text, g.fin, g.hdrLeft, g.pos = true, fin, hlen, 0
 			copy(g.key[:], h[hlen-4:hlen])
 			if g.scratch == nil {

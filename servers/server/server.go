@@ -94,6 +94,12 @@ type Library struct {
 	// the variants.
 	Variants []Variant
 
+	// Deflate is what the library offers for permessage-deflate and the
+	// adapter configures when Env.Deflate asks for it (its package's
+	// features.go declares it). A server started in a variant not
+	// declared here is a usage error.
+	Deflate DeflateSupport
+
 	// Chat says that the server speaks the chat protocol of servers/chat
 	// at PathChat. The REST baseline and plain TCP have no chat: nothing
 	// is emulated for them.

@@ -13,3 +13,13 @@ var Features = server.Features{
 	Client:           "no Go client (the protocol's client is sockjs-client in JavaScript)",
 	Maintenance:      "low activity; v3.0.3 (2023-11)",
 }
+
+// Deflate is sockjs-go's permessage-deflate: the gorilla Upgrader in
+// Options.WebsocketUpgrader negotiates it (EnableCompression) on the
+// websocket transport, without context takeover, at gorilla's level
+// (flate.BestSpeed, already the fastest). The HTTP transports have none.
+var Deflate = server.DeflateSupport{
+	Modes:   []server.DeflateMode{server.DeflateNoContextTakeover},
+	Options: "Options.WebsocketUpgrader (a gorilla Upgrader) with EnableCompression",
+	Default: "off (the library's default upgrader has no compression); as gorilla when given one",
+}

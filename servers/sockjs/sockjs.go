@@ -133,6 +133,9 @@ func options(o Options) sockjs.Options {
 
 func newServer(env *server.Env, opts sockjs.Options) server.Server {
 	s := &srv{env: env}
+	// permessage-deflate (Deflate) is the gorilla upgrader's, on the
+	// websocket transport only: no context takeover, the library's level.
+	opts.WebsocketUpgrader.EnableCompression = env.Deflate.On()
 	// The hub's copy of a message is never modified: share it as the
 	// string every subscriber's Send takes, without another copy.
 	s.hub = hub.New(env, func(_ bool, p []byte) any { return unsafe.String(unsafe.SliceData(p), len(p)) })
@@ -237,7 +240,7 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case r.Method == http.MethodGet && strings.HasSuffix(p, "/websocket"):
-		rc := &rawConnRecorder{ResponseWriter: w, limit: e.s.env.MaxMessageSize + sendSlack}
+		rc := &rawConnRecorder{ResponseWriter: w, limit: e.s.env.MaxMessageSize + sendSlack, deflate: e.s.env.Deflate.On()}
 		r = r.WithContext(context.WithValue(r.Context(), rawConnKey{}, rc))
 		e.lib.ServeHTTP(rc, r)
 	case r.Method == http.MethodPost && (strings.HasSuffix(p, "/xhr_send") || strings.HasSuffix(p, "/jsonp_send")):
@@ -333,6 +336,9 @@ type rawConnRecorder struct {
 	http.ResponseWriter
 	limit int64
 	conn  *server.Guard
+	// deflate: the upgrader may negotiate permessage-deflate, so a
+	// compressed text message passes the guard unchecked (Guard.Deflate).
+	deflate bool
 
 	mu   sync.Mutex
 	sess *session // set once the library starts the session's handler
@@ -345,6 +351,7 @@ func (rc *rawConnRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	g.CheckText = true
+	g.Deflate = rc.deflate
 	g.OnViolation = rc.violation
 	rc.conn = g
 	return g, brw, nil

@@ -13,3 +13,7 @@ var Features = server.Features{
 	Client:           "yes (Dial, DialConfig)",
 	Maintenance:      "frozen: its doc points to gorilla and coder; golang.org/x/net v0.62.0",
 }
+
+// Deflate: golang.org/x/net/websocket has no permessage-deflate; a client
+// that offers it gets no extension.
+var Deflate = server.DeflateSupport{Default: "none: the package has no permessage-deflate"}
