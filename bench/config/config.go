@@ -168,26 +168,28 @@ const DefaultWindow = 4
 // idle connections, within 25 minutes on a 2-core machine.
 //
 // Latency against load (echo-open, its servers under bench's CPU quota,
-// 0.5 CPU by default): DefaultOpenRates are the same for every library,
-// so that latencies are compared at the same absolute rate. They double
-// from a light load to one past the open-loop saturation of the libraries
-// under the quota: an open-loop echo costs a server two to six times the
-// CPU of a closed-loop one (at low rates it batches nothing), which puts
-// the saturation of half a CPU in the tens of thousands per second. The
-// two DefaultOpenLoads, 25% and 50% of each library's own closed-loop
-// capacity (scaled to the quota), are points of its own curve light
-// enough to be valid for every library; 75% and 90% were overload.
+// a quarter of a CPU per 4 ms by default: runner.DefaultServerCPUQuota):
+// DefaultOpenRates are the same for every library, so that latencies are
+// compared at the same absolute rate. They double from a light load to
+// one past the open-loop saturation of the libraries under the quota: an
+// open-loop echo costs a server two to six times the CPU of a closed-loop
+// one (at low rates it batches nothing), which puts the saturation of a
+// quarter of a CPU at 10,000-40,000 msgs/s. The two DefaultOpenLoads, 25%
+// and 50% of each library's own closed-loop capacity (scaled to the
+// quota), are points of its own curve that the load generator keeps for
+// every library; 75% and 90% were overload.
 //
-// Trials: libraries are ranked only where a rank test over the trials
-// separates them (bench/stats). With 5 trials a side the Mann-Whitney U test
-// reaches p < 0.05 even when one pair of trials overlaps, with 4 only when
-// the two sets do not overlap at all, with 3 never. The closed-loop
-// throughput cells, the headline, get 5; the other cells 4. The measured
-// interval is short (1 s after 0.25 s of warm-up) so that 14 libraries fit:
-// on a shared VM more trials of a cell resolve a difference better than
-// longer ones. The trials run in rounds, each column's entries back to
-// back in a random order per round (bench/runner), which costs no time
-// over any other order: every trial starts its own server.
+// Trials: libraries are ranked only where the test of bench/stats shows
+// a lead of more than its margin, on trials blocked by round. The
+// closed-loop throughput cells, the headline, get 5; the other cells 4.
+// The measured interval is short (1 s after 0.25 s of warm-up) so that 14
+// libraries fit: on this VM the host's speed changes within a second (a
+// fixed piece of work takes 1.45 times as long in its slow state,
+// results/noise), so a longer trial averages the same states and more
+// trials of a cell resolve a difference better than longer ones. The
+// trials run in rounds, each column's entries back to back in a random
+// order per round (bench/runner), which costs no time over any other
+// order: every trial starts its own server.
 //
 // Broadcast publishes 20 messages/s for the measured second: about 20
 // samples of time to the last subscriber per trial, so its tail is a

@@ -10,11 +10,33 @@ import (
 	"time"
 )
 
-// DefaultQuotaPeriod is the CFS period of a server CPU quota: short, so
-// that a throttled server waits at most a few milliseconds for its next
-// share (a container runtime's default of 100 ms would add up to tens of
-// milliseconds of throttling to the latencies measured).
-const DefaultQuotaPeriod = 10 * time.Millisecond
+// DefaultServerCPUQuota and DefaultQuotaPeriod are the CPU quota of the
+// open-loop servers: a quarter of a CPU per 4 ms, as a container with a
+// CPU limit of 250m.
+//
+// Why a quarter: the offered rates of the @25% and @50% cells are
+// fractions of each library's closed-loop capacity scaled to the quota; at
+// half a CPU they reached 25,000-65,000 msgs/s for the fast servers, where
+// the load generator's one CPU, writing and reading every message of
+// 1,000 connections, was late by 0.3-2.6 ms at p99 (client-limited); at a
+// quarter they stay at 7,000-28,000 msgs/s and its send lag p99 at
+// 40-430 µs (results/loadgen/2026-12-02-quota).
+//
+// Why 4 ms: a throttled server waits up to the period less its quota for
+// its next share; that wait is part of every latency measured under the
+// quota. With a quarter per 10 ms it is up to 7.5 ms, and at 5,000
+// msgs/s every server's p99 was about 4 ms; per 4 ms it is up to 3 ms
+// (p99 about 2 ms). The kernel's smallest quota is 1 ms, so a quarter
+// allows no shorter period. (A container runtime's default period, 100
+// ms, would add tens of milliseconds.)
+const (
+	DefaultServerCPUQuota = 0.25
+	DefaultQuotaPeriod    = 4 * time.Millisecond
+)
+
+// MinQuotaRuntime is the smallest CPU time per period the kernel accepts
+// for a quota (cpu.cfs_quota_us, cpu.max).
+const MinQuotaRuntime = time.Millisecond
 
 // cgroupRoot is where cgroup file systems are mounted, and removeDir how a
 // cgroup is removed (variables for tests, whose fake cgroups are plain
@@ -25,7 +47,7 @@ var (
 )
 
 // cpuQuota is a cgroup that limits the CPU time of the processes put in
-// it: CPUs of one CPU's time per period (0.5: half of one CPU), as a
+// it: CPUs of one CPU's time per period (0.25: a quarter of one CPU), as a
 // container's CPU limit does. One is made per run and removed at its end.
 type cpuQuota struct {
 	CPUs   float64

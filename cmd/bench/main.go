@@ -119,7 +119,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		o.seed, o.seedSet = n, true
 		return nil
 	})
-	fs.Float64Var(&o.serverCPUQuota, "server-cpu-quota", 0.5, "run the servers of echo-open cells under a cgroup CPU quota of this many `CPUs` (0.5: half of one), as a container with a CPU limit, so that the load generator keeps its schedule; 0: none")
+	fs.Float64Var(&o.serverCPUQuota, "server-cpu-quota", runner.DefaultServerCPUQuota, "run the servers of echo-open cells under a cgroup CPU quota of this many `CPUs` (0.25: a quarter of one), as a container with a CPU limit, so that the load generator keeps its schedule; 0: none")
 	fs.DurationVar(&o.quotaPeriod, "quota-period", runner.DefaultQuotaPeriod, "CFS period of -server-cpu-quota (1ms to 1s)")
 	fs.StringVar(&o.serversBin, "servers-bin", "", "use this servers `binary` instead of building ./servers")
 	fs.StringVar(&o.loadgenBin, "loadgen-bin", "", "use this loadgen `binary` instead of building ./loadgen")
@@ -149,6 +149,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if o.serverCPUQuota < 0 || o.quotaPeriod < time.Millisecond || o.quotaPeriod > time.Second {
 		err := errors.New("-server-cpu-quota must be 0 (none) or positive, -quota-period between 1ms and 1s")
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return nil, err
+	}
+	if q := time.Duration(o.serverCPUQuota * float64(o.quotaPeriod)); o.serverCPUQuota > 0 && q < runner.MinQuotaRuntime {
+		err := fmt.Errorf("-server-cpu-quota %g per -quota-period %s is %s of CPU time per period, under the kernel's smallest quota of %s: use a longer period", o.serverCPUQuota, o.quotaPeriod, q, runner.MinQuotaRuntime)
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return nil, err
 	}

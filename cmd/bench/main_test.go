@@ -74,6 +74,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"-seed", "-1"},
 		{"-server-cpu-quota", "-0.5"},
 		{"-quota-period", "100us"},
+		{"-server-cpu-quota", "0.25", "-quota-period", "2ms"}, // 0.5 ms per period: under the kernel's 1 ms
 	} {
 		code, _, errs := runBench(t, append(args, "-results", t.TempDir())...)
 		if code != 2 {
