@@ -8,9 +8,10 @@
 //
 //	hostspeed [-for 30s] [-every 100ms]
 //
-// It writes a summary line to stderr: samples, the fastest, the median,
-// the slowest, and the share of samples more than 25% slower than the
-// fastest. Exit 2 on bad usage.
+// It writes a summary line to stderr: samples, the 10th percentile (the
+// fast state), the median, the 90th percentile and the slowest, and the
+// share of samples more than 25% slower than the 10th percentile (the
+// time spent in a slow state). Exit 2 on bad usage.
 package main
 
 import (
@@ -57,14 +58,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		time.Sleep(*every)
 	}
 	sort.Float64s(walls)
+	p10 := walls[len(walls)/10]
 	slow := 0
 	for _, w := range walls {
-		if w > 1.25*walls[0] {
+		if w > 1.25*p10 {
 			slow++
 		}
 	}
-	fmt.Fprintf(stderr, "samples %d, fastest %.0f µs, median %.0f µs, slowest %.0f µs, %.0f%% of samples more than 25%% slower than the fastest\n",
-		len(walls), walls[0], walls[len(walls)/2], walls[len(walls)-1], 100*float64(slow)/float64(len(walls)))
+	fmt.Fprintf(stderr, "samples %d, p10 %.0f µs, median %.0f µs, p90 %.0f µs, slowest %.0f µs; %.0f%% of samples more than 25%% slower than p10\n",
+		len(walls), p10, walls[len(walls)/2], walls[9*len(walls)/10], walls[len(walls)-1], 100*float64(slow)/float64(len(walls)))
 	return 0
 }
 
