@@ -132,7 +132,7 @@ func TestRunUnderQuota(t *testing.T) {
 		t.Errorf("the cgroup held %q, want the open-loop server %s", procs, want)
 	}
 	sp := run.Environment.Split
-	if sp.ServerCPUQuota != 0.5 || sp.QuotaPeriodMS != 10 || len(run.Warnings) != 0 {
+	if sp.ServerCPUQuota != 0.5 || sp.QuotaPeriodMS != float64(DefaultQuotaPeriod.Milliseconds()) || len(run.Warnings) != 0 {
 		t.Errorf("split %+v, warnings %v", sp, run.Warnings)
 	}
 	closed, half := run.Cells[0], run.Cells[1]
