@@ -17,9 +17,9 @@ import (
 	"flag"
 	"fmt"
 	"github.com/wsbench/wsbench/bench/publish"
+	"github.com/wsbench/wsbench/cmd/internal/rundir"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -452,7 +452,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	repo, err := moduleRoot()
+	repo, err := rundir.ModuleRoot()
 	if err != nil {
 		return err
 	}
@@ -461,7 +461,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			return usageError{fmt.Errorf("%s exists; runs are never overwritten: pick another -name", filepath.Join(o.resultsDir, o.name))}
 		}
 	}
-	serversCmd, loadgenCmd, cleanup, err := binaries(ctx, repo, o, stdout)
+	serversCmd, loadgenCmd, cleanup, err := rundir.Binaries(ctx, repo, "bench", o.serversBin, o.loadgenBin, stdout)
 	if err != nil {
 		return err
 	}
@@ -569,94 +569,15 @@ func cpuSplit(o *options) (record.Split, error) {
 	return runner.NewSplit(server, client)
 }
 
-// moduleRoot is the directory of the main module's go.mod.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", errors.New("not inside the wsbench module: run from the repository")
-	}
-	return filepath.Dir(mod), nil
-}
-
-// newRunDir creates results/<name>. Without a name it uses date, time and
-// host, adding -2, -3... rather than reuse a directory; a given name that
-// exists is an error.
+// newRunDir creates results/<name> (rundir.New); a bad or taken name is a
+// usage error.
 func newRunDir(parent, name string) (string, string, error) {
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", "", err
-	}
-	if name != "" {
-		if strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
-			return "", "", usageError{fmt.Errorf("bad run name %q", name)}
+	dir, n, err := rundir.New(parent, name)
+	if errors.Is(err, rundir.ErrBadName) || (name != "" && errors.Is(err, os.ErrExist)) {
+		if errors.Is(err, os.ErrExist) {
+			err = fmt.Errorf("%w: pick another -name", err)
 		}
-		dir := filepath.Join(parent, name)
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			if errors.Is(err, os.ErrExist) {
-				return "", "", usageError{fmt.Errorf("%s exists; runs are never overwritten: pick another -name", dir)}
-			}
-			return "", "", err
-		}
-		return dir, name, nil
+		return "", "", usageError{err}
 	}
-	host, _ := os.Hostname()
-	if host == "" {
-		host = "host"
-	}
-	base := time.Now().Format("2006-01-02T150405") + "-" + strings.ReplaceAll(host, "/", "_")
-	for i := 1; i < 100; i++ {
-		n := base
-		if i > 1 {
-			n = fmt.Sprintf("%s-%d", base, i)
-		}
-		dir := filepath.Join(parent, n)
-		err := os.Mkdir(dir, 0o755)
-		if err == nil {
-			return dir, n, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return "", "", err
-		}
-	}
-	return "", "", fmt.Errorf("no free run name under %s", parent)
-}
-
-// binaries builds ./servers and ./loadgen once into a temporary directory,
-// unless prebuilt binaries were given.
-func binaries(ctx context.Context, repo string, o *options, stdout io.Writer) (servers, loadgen string, cleanup func(), err error) {
-	cleanup = func() {}
-	servers, loadgen = o.serversBin, o.loadgenBin
-	if servers != "" && loadgen != "" {
-		return servers, loadgen, cleanup, nil
-	}
-	tmp, err := os.MkdirTemp("", "wsbench-bin-")
-	if err != nil {
-		return "", "", cleanup, err
-	}
-	cleanup = func() { os.RemoveAll(tmp) }
-	build := func(pkg, out string) error {
-		fmt.Fprintf(stdout, "bench: go build %s\n", pkg)
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
-		cmd.Dir = repo
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
-		}
-		return nil
-	}
-	if servers == "" {
-		servers = filepath.Join(tmp, "servers")
-		if err := build("./cmd/servers", servers); err != nil {
-			return "", "", cleanup, err
-		}
-	}
-	if loadgen == "" {
-		loadgen = filepath.Join(tmp, "loadgen")
-		if err := build("./cmd/loadgen", loadgen); err != nil {
-			return "", "", cleanup, err
-		}
-	}
-	return servers, loadgen, cleanup, nil
+	return dir, n, err
 }

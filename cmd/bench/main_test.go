@@ -16,6 +16,7 @@ import (
 
 	"github.com/wsbench/wsbench/bench/config"
 	"github.com/wsbench/wsbench/bench/record"
+	"github.com/wsbench/wsbench/cmd/internal/rundir"
 	"github.com/wsbench/wsbench/internal/proctest"
 	"github.com/wsbench/wsbench/servers/registry"
 )
@@ -148,7 +149,7 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binaries")
 	}
-	root, err := moduleRoot()
+	root, err := rundir.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

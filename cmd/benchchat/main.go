@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -30,6 +29,7 @@ import (
 	"github.com/wsbench/wsbench/bench/chatmatrix"
 	"github.com/wsbench/wsbench/bench/envinfo"
 	"github.com/wsbench/wsbench/bench/runner"
+	"github.com/wsbench/wsbench/cmd/internal/rundir"
 	"github.com/wsbench/wsbench/servers/registry"
 	"github.com/wsbench/wsbench/servers/server"
 )
@@ -151,16 +151,16 @@ func measure(ctx context.Context, o *options, cfg chatmatrix.Config, libs []chat
 	if err != nil {
 		return err
 	}
-	repo, err := moduleRoot()
+	repo, err := rundir.ModuleRoot()
 	if err != nil {
 		return err
 	}
-	serversCmd, loadgenCmd, cleanup, err := binaries(ctx, repo, o, stdout)
+	serversCmd, loadgenCmd, cleanup, err := rundir.Binaries(ctx, repo, "benchchat", o.serversBin, o.loadgenBin, stdout)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	dir, name, err := newRunDir(o.resultsDir, o.name)
+	dir, name, err := rundir.New(o.resultsDir, o.name)
 	if err != nil {
 		return err
 	}
@@ -224,92 +224,4 @@ func report(dir string, stdout io.Writer) error {
 		return fmt.Errorf("%s: %w", filepath.Join(dir, chatmatrix.FileName), err)
 	}
 	return writeSummary(dir, &res, stdout)
-}
-
-// moduleRoot is the directory of the main module's go.mod.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", errors.New("not inside the wsbench module: run from the repository")
-	}
-	return filepath.Dir(mod), nil
-}
-
-// newRunDir creates parent/name, or without a name parent/<date-host>
-// (with -2, -3... rather than reuse one).
-func newRunDir(parent, name string) (string, string, error) {
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", "", err
-	}
-	if name != "" {
-		if strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
-			return "", "", fmt.Errorf("bad run name %q", name)
-		}
-		dir := filepath.Join(parent, name)
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			return "", "", fmt.Errorf("%s: runs are never overwritten: %w", dir, err)
-		}
-		return dir, name, nil
-	}
-	host, _ := os.Hostname()
-	if host == "" {
-		host = "host"
-	}
-	base := time.Now().Format("2006-01-02T150405") + "-" + strings.ReplaceAll(host, "/", "_")
-	for i := 1; i < 100; i++ {
-		n := base
-		if i > 1 {
-			n = fmt.Sprintf("%s-%d", base, i)
-		}
-		dir := filepath.Join(parent, n)
-		err := os.Mkdir(dir, 0o755)
-		if err == nil {
-			return dir, n, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return "", "", err
-		}
-	}
-	return "", "", fmt.Errorf("no free run name under %s", parent)
-}
-
-// binaries builds ./cmd/servers and ./cmd/loadgen once into a temporary
-// directory, unless prebuilt binaries were given.
-func binaries(ctx context.Context, repo string, o *options, stdout io.Writer) (servers, loadgen string, cleanup func(), err error) {
-	cleanup = func() {}
-	servers, loadgen = o.serversBin, o.loadgenBin
-	if servers != "" && loadgen != "" {
-		return servers, loadgen, cleanup, nil
-	}
-	tmp, err := os.MkdirTemp("", "wsbench-chat-bin-")
-	if err != nil {
-		return "", "", cleanup, err
-	}
-	cleanup = func() { os.RemoveAll(tmp) }
-	build := func(pkg, out string) error {
-		fmt.Fprintf(stdout, "benchchat: go build %s\n", pkg)
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
-		cmd.Dir = repo
-		if b, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
-		}
-		return nil
-	}
-	if servers == "" {
-		servers = filepath.Join(tmp, "servers")
-		if err := build("./cmd/servers", servers); err != nil {
-			return "", "", cleanup, err
-		}
-	}
-	if loadgen == "" {
-		loadgen = filepath.Join(tmp, "loadgen")
-		if err := build("./cmd/loadgen", loadgen); err != nil {
-			return "", "", cleanup, err
-		}
-	}
-	return servers, loadgen, cleanup, nil
 }
