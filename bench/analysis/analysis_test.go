@@ -73,7 +73,7 @@ func TestRankAndTitle(t *testing.T) {
 		return echoCell(lib, vals...)
 	}
 	run := runOf(
-		mk("fast", 140, 0.01, -0.01, 0.02, 0, -0.02),
+		mk("fast", 180, 0.01, -0.01, 0.02, 0, -0.02),
 		mk("a", 100, 0.01, 0, -0.01, 0.02, -0.02),
 		mk("b", 100, -0.01, 0.01, 0, -0.02, 0.02),
 		mk("tcp", 300, 0, 0.01, -0.01, 0, 0),
@@ -86,7 +86,7 @@ func TestRankAndTitle(t *testing.T) {
 	if !slices.Equal(f.Leading, []string{"fast"}) {
 		t.Errorf("leading %v, want [fast]", f.Leading)
 	}
-	if !strings.HasPrefix(f.Title, "fast leads 1 KiB echo throughput: ") {
+	if !strings.HasPrefix(f.Title, "fast leads 1 KiB echo throughput by more than 50%: ") {
 		t.Errorf("title %q", f.Title)
 	}
 	for _, p := range f.Ranking {
@@ -129,12 +129,12 @@ func TestTooFewValidPoints(t *testing.T) {
 // leader that moves is a changed finding, and a pair placed in opposite
 // tiers is a contradiction.
 func TestAgree(t *testing.T) {
-	a := Build(runOf(echoCell("x", 150, 151, 149, 150, 152), echoCell("y", 100, 101, 99, 100, 102)))
-	same := Build(runOf(echoCell("x", 152, 150, 151, 149, 150), echoCell("y", 99, 100, 101, 102, 100)))
+	a := Build(runOf(echoCell("x", 200, 201, 199, 200, 202), echoCell("y", 100, 101, 99, 100, 102)))
+	same := Build(runOf(echoCell("x", 202, 200, 201, 199, 200), echoCell("y", 99, 100, 101, 102, 100)))
 	if ag := Agree(a, same); ag.Contradictions != 0 || len(ag.FindingsChanged) != 0 {
 		t.Errorf("identical runs: %+v", ag)
 	}
-	flipped := Build(runOf(echoCell("x", 100, 101, 99, 100, 102), echoCell("y", 150, 151, 149, 150, 152)))
+	flipped := Build(runOf(echoCell("x", 100, 101, 99, 100, 102), echoCell("y", 200, 201, 199, 200, 202)))
 	ag := Agree(a, flipped)
 	if ag.Contradictions == 0 || len(ag.FindingsChanged) == 0 {
 		t.Errorf("a flipped run: %+v", ag)

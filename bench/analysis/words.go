@@ -9,7 +9,8 @@ import (
 )
 
 // Words: how a finding's title says what its ranking shows. A title names
-// as leading every entry in the first tier (no other entry beats it), says
+// the entries of the first tier (no other entry beats them by more than
+// the margin) as sharing the top tier, says
 // how many entries that is out of how many, and when too few points are
 // valid to rank, says that instead of naming anyone.
 
@@ -32,7 +33,7 @@ func leadTitle(subject string, f func(float64) string, unit string) func(*Ranked
 		}
 		switch {
 		case len(lead) == 1:
-			return fmt.Sprintf("%s leads %s: %s", lead[0], subject, value)
+			return fmt.Sprintf("%s leads %s by more than %s: %s", lead[0], subject, format.Percent(Options.Margin), value)
 		case len(lead) == r.Valid:
 			all := fmt.Sprintf("all %d", r.Valid)
 			if r.Valid == 2 {
@@ -41,9 +42,9 @@ func leadTitle(subject string, f func(float64) string, unit string) func(*Ranked
 			return fmt.Sprintf("No server beats another by more than %s in %s: %s valid points share one tier (%s %s)",
 				format.Percent(Options.Margin), subject, all, bound, value)
 		case len(lead) <= maxNamed:
-			return fmt.Sprintf("%s share the lead in %s (%s %s)", format.List(lead), subject, bound, value)
+			return fmt.Sprintf("%s share the top tier of %s (%s %s; no lead past %s shown)", format.List(lead), subject, bound, value, format.Percent(Options.Margin))
 		}
-		return fmt.Sprintf("%d of %d servers share the lead in %s (%s %s)", len(lead), r.Valid, subject, bound, value)
+		return fmt.Sprintf("%d of %d servers share the top tier of %s (%s %s; no lead past %s shown)", len(lead), r.Valid, subject, bound, value, format.Percent(Options.Margin))
 	}
 }
 
