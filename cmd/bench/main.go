@@ -60,6 +60,7 @@ type options struct {
 	compare                                  bool
 	quick, dryRun, printConfig, noDrift      bool
 	noVariants                               bool
+	chat                                     bool
 	libs, scenarios, sizes, conns, idleConns string
 	preset                                   string
 	rates, loads                             string
@@ -106,6 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.window, "window", 0, "messages in flight per connection in echo-closed")
 	fs.BoolVar(&o.noDrift, "no-drift", false, "skip the drift check (the first cell measured again at the end)")
 	fs.BoolVar(&o.noVariants, "no-variants", false, "skip the variant cells (HTTP with a new connection per request, long polling, SSE, SockJS xhr transports...): the library matrix only, no 5-10x claim rows beyond it")
+	fs.BoolVar(&o.chat, "chat", true, "with the whole reference matrix: run the chat matrix (as benchchat: chat capacity per shape, the idle crowd) as the last stage, into <run>/chat/, reported with the run")
 	fs.StringVar(&o.resultsDir, "results", "results", "parent `DIR` of run directories")
 	fs.StringVar(&o.name, "name", "", "run name (default: date, time and host); an existing run is never overwritten")
 	fs.DurationVar(&o.budget, "budget", 0, "refuse to start when the planned duration exceeds this (0: no limit)")
@@ -435,8 +437,14 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		// read the recorded seed exactly.
 		o.seed = uint64(time.Now().UnixNano()) & (1<<53 - 1)
 	}
+	chat := chatStage(o, cfg.Libs)
+	total := plan.Total
 	fmt.Fprintf(stdout, "bench: %d libraries (%s), %s\n", len(libs), strings.Join(cfg.Libs, ", "), trialsText(cfg))
 	fmt.Fprintf(stdout, "bench: %s\n", plan)
+	if chat != nil {
+		total += chat.Plan()
+		fmt.Fprintf(stdout, "bench: then the chat matrix: %d libraries, planned at most %s; %s in all\n", len(chat.Libs), chat.Plan().Round(time.Second), total.Round(time.Second))
+	}
 	fmt.Fprintf(stdout, "bench: seed %d (-seed %d repeats this order of the rounds)\n", o.seed, o.seed)
 	if o.dryRun {
 		for _, c := range cells {
@@ -444,8 +452,8 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	if o.budget > 0 && plan.Total > o.budget {
-		return usageError{fmt.Errorf("planned %s exceeds the budget of %s: shrink the matrix or raise -budget", plan.Total.Round(time.Second), o.budget)}
+	if o.budget > 0 && total > o.budget {
+		return usageError{fmt.Errorf("planned %s exceeds the budget of %s: shrink the matrix, -chat=false, or raise -budget", total.Round(time.Second), o.budget)}
 	}
 
 	split, err := cpuSplit(o)
@@ -514,6 +522,9 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		},
 	}
 	runErr := r.Run(ctx, rec)
+	if runErr == nil && chat != nil {
+		runErr = runChat(ctx, chat, dir, repo, serversCmd, loadgenCmd, split, stdout, stderr)
+	}
 	rec.FinishedAt = time.Now().UTC().Format(time.RFC3339)
 	rec.ElapsedS = time.Since(start).Seconds()
 	if err := record.Save(dir, rec); err != nil {
@@ -527,7 +538,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "bench: %s\n", t)
 	}
 	fmt.Fprintf(stdout, "bench: took %s (planned %s); report: %s\n",
-		time.Since(start).Round(time.Second), plan.Total.Round(time.Second), filepath.Join(dir, "REPORT.md"))
+		time.Since(start).Round(time.Second), total.Round(time.Second), filepath.Join(dir, "REPORT.md"))
 	if runErr != nil {
 		return fmt.Errorf("interrupted; partial results saved in %s", dir)
 	}

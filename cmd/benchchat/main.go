@@ -12,7 +12,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,11 +26,9 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/chatmatrix"
-	"github.com/wsbench/wsbench/bench/envinfo"
 	"github.com/wsbench/wsbench/bench/runner"
+	"github.com/wsbench/wsbench/cmd/internal/chatrun"
 	"github.com/wsbench/wsbench/cmd/internal/rundir"
-	"github.com/wsbench/wsbench/servers/registry"
-	"github.com/wsbench/wsbench/servers/server"
 )
 
 func main() {
@@ -55,31 +52,12 @@ type options struct {
 	seedSet                                        bool
 }
 
-// chatLibs are the registered libraries with the chat protocol.
-func chatLibs() []chatmatrix.Lib {
-	var out []chatmatrix.Lib
-	for _, l := range registry.All() {
-		if l.Chat && (l.Proto == server.ProtoWS || l.Proto == server.ProtoSockJS) {
-			out = append(out, chatmatrix.Lib{Name: l.Name, Proto: string(l.Proto)})
-		}
-	}
-	return out
-}
-
-func names(libs []chatmatrix.Lib) []string {
-	var out []string
-	for _, l := range libs {
-		out = append(out, l.Name)
-	}
-	return out
-}
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := &options{}
 	fs := flag.NewFlagSet("benchchat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	all := chatLibs()
-	fs.StringVar(&o.libs, "libs", "", "comma-separated `libraries` (default: every chat library: "+strings.Join(names(all), ", ")+")")
+	all := chatrun.Libs()
+	fs.StringVar(&o.libs, "libs", "", "comma-separated `libraries` (default: every chat library: "+strings.Join(chatrun.Names(all), ", ")+")")
 	fs.StringVar(&o.resultsDir, "results", filepath.Join("results", "chat"), "parent `DIR` of run directories")
 	fs.StringVar(&o.name, "name", "", "run name (default: date, time and host); an existing run is never overwritten")
 	fs.DurationVar(&o.budget, "budget", 0, "refuse to start when the planned duration exceeds this (0: no limit)")
@@ -122,13 +100,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg.Libs = strings.Split(o.libs, ",")
 		libs = slices.DeleteFunc(slices.Clone(all), func(l chatmatrix.Lib) bool { return !slices.Contains(cfg.Libs, l.Name) })
 	}
-	if err := cfg.Validate(names(all)); err != nil {
+	if err := cfg.Validate(chatrun.Names(all)); err != nil {
 		fmt.Fprintf(stderr, "benchchat: %v\n", err)
 		return 2
 	}
 	plan := cfg.Estimate(len(libs))
 	fmt.Fprintf(stdout, "benchchat: %d libraries (%s), %d shapes, crowd of %d; planned at most %s\n",
-		len(libs), strings.Join(names(libs), ", "), len(cfg.Shapes), cfg.Crowd.Conns, plan.Round(time.Second))
+		len(libs), strings.Join(chatrun.Names(libs), ", "), len(cfg.Shapes), cfg.Crowd.Conns, plan.Round(time.Second))
 	if o.dryRun {
 		return 0
 	}
@@ -165,63 +143,22 @@ func measure(ctx context.Context, o *options, cfg chatmatrix.Config, libs []chat
 		return err
 	}
 	fmt.Fprintf(stdout, "benchchat: writing %s (seed %d)\n", dir, o.seed)
-	var infos []envinfo.Lib
-	for _, l := range libs {
-		lib, _ := registry.Lookup(l.Name)
-		infos = append(infos, envinfo.Lib{Name: l.Name, Module: lib.Module, Proto: l.Proto})
-	}
-	env, warnings := envinfo.Collect(serversCmd, repo, infos)
-	env.Split = split
 	if !split.Pinned || split.Note != "" {
 		fmt.Fprintf(stderr, "benchchat: warning: %s\n", split.Note)
 	}
-	start := time.Now()
-	res := &chatmatrix.Results{
-		Name: name, StartedAt: start.UTC().Format(time.RFC3339), PlannedS: plan.Seconds(), Seed: o.seed,
-		Config: cfg, Environment: env, Warnings: warnings,
-	}
-	r := &runner.Runner{Server: []string{serversCmd}, Loadgen: []string{loadgenCmd}, Split: split, Dir: dir}
-	save := func() {
-		res.ElapsedS = time.Since(start).Seconds()
-		if err := chatmatrix.Save(dir, res); err != nil {
-			fmt.Fprintf(stderr, "benchchat: saving results: %v\n", err)
-		}
-	}
-	progress := func(line string) {
-		fmt.Fprintf(stderr, "benchchat: [%s] %s\n", time.Since(start).Round(time.Second), line)
-	}
-	runErr := cfg.Run(ctx, libs, r.Once, res, progress, save)
-	res.FinishedAt = time.Now().UTC().Format(time.RFC3339)
-	save()
-	if err := writeSummary(dir, res, stdout); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "benchchat: took %s (planned at most %s)\n", time.Since(start).Round(time.Second), plan.Round(time.Second))
-	if runErr != nil {
-		return fmt.Errorf("interrupted; partial results saved in %s: %w", dir, runErr)
+	st := &chatrun.Stage{Config: cfg, Libs: libs, Seed: o.seed, Dir: dir, Name: name,
+		Servers: serversCmd, Loadgen: loadgenCmd, Repo: repo, Split: split, Prefix: "benchchat"}
+	if _, err := st.Run(ctx, stdout, stderr); err != nil {
+		return fmt.Errorf("interrupted; partial results saved in %s: %w", dir, err)
 	}
 	return nil
 }
 
-// writeSummary writes dir/SUMMARY.md, and the same to stdout.
-func writeSummary(dir string, res *chatmatrix.Results, stdout io.Writer) error {
-	f, err := os.Create(filepath.Join(dir, "SUMMARY.md"))
-	if err != nil {
-		return err
-	}
-	chatmatrix.Summary(io.MultiWriter(f, stdout), res)
-	return f.Close()
-}
-
 // report rewrites a run's SUMMARY.md from its results.json.
 func report(dir string, stdout io.Writer) error {
-	b, err := os.ReadFile(filepath.Join(dir, chatmatrix.FileName))
+	res, err := chatrun.Load(dir)
 	if err != nil {
 		return err
 	}
-	var res chatmatrix.Results
-	if err := json.Unmarshal(b, &res); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, chatmatrix.FileName), err)
-	}
-	return writeSummary(dir, &res, stdout)
+	return chatrun.WriteSummary(dir, res, stdout)
 }
