@@ -88,8 +88,10 @@ func (s *story) latencyVsLoad() *Slide {
 		"Servers are compared only at the same absolute offered rate; the title ranks them at the lowest such rate where enough points are valid.",
 		"Hollow points are not valid: the load generator could not keep its schedule there (rate short or late sends), so the point says more about the client, or an overloaded server, than about latency.",
 	}
-	if q := serverQuota(s.run); q > 0 {
-		sl.Notes = append(sl.Notes, fmt.Sprintf("Open-loop servers ran under a CPU quota of %s CPU (a cgroup, as a container CPU limit), so that the load generator on its own CPU keeps every rate; the latencies include the quota's throttling.", trim(q, 2)))
+	if sp := s.run.Environment.Split; sp.ServerCPUQuota > 0 {
+		sl.Notes = append(sl.Notes, fmt.Sprintf("Open-loop servers ran under a CPU quota of %s CPU per %s ms (a cgroup, as a container CPU limit), so that the load generator on its own CPU keeps every rate; the latencies include the quota's throttling.", trim(sp.ServerCPUQuota, 2), trim(sp.QuotaPeriodMS, 2)))
+	} else if sp.QuotaNote != "" {
+		sl.Notes = append(sl.Notes, "No CPU quota on the open-loop servers: "+sp.QuotaNote+".")
 	}
 	sl.Notes = append(sl.Notes, tierNote(f))
 	for _, lib := range libs {
