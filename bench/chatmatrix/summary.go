@@ -66,5 +66,8 @@ func Summary(w io.Writer, res *Results) {
 		}
 		fmt.Fprintln(w)
 	}
+	if len(res.Claim) == 0 {
+		fmt.Fprintf(w, "The claim for chat (WebSocket against the REST baseline's chat rooms): not run (-no-claim, or a run made before it existed).\n")
+	}
 	claimSummary(w, res)
 }

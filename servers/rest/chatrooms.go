@@ -29,8 +29,9 @@ const (
 	// ChatLogSize is how many of its newest messages a room retains.
 	ChatLogSize = 1024
 	// MaxChatRooms bounds the rooms a server holds (rooms are never
-	// removed; a publish or read that would create one more gets 429).
-	MaxChatRooms = 16384
+	// removed; a publish or read that would create one more gets 429). An
+	// idle room's log is a small ring (initialRing) that grows as it fills.
+	MaxChatRooms = 4096
 )
 
 // chatRooms holds the rooms' logs.
