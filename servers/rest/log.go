@@ -10,7 +10,7 @@ type msgLog struct {
 	mu   sync.Mutex
 	ring [][]byte // message seq lives at ring[(seq-1)&mask]; grows to size
 	mask uint64
-	size uint64 // how many messages the log retains at most
+	size uint64        // how many messages the log retains at most
 	last uint64        // newest sequence number; 0 while the log is empty
 	wake chan struct{} // closed by the next append; nil while nobody waits
 }
