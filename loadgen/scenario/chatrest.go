@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -145,7 +146,7 @@ type restChatConn struct {
 	msg      []byte // the publish with "from", reused (one writer)
 }
 
-var errNoPublisher = fmt.Errorf("chat over REST: this member does not publish")
+var errNoPublisher = errors.New("chat over REST: this member does not publish")
 
 func (c *restChatConn) WriteMessage(binary bool, p []byte) error {
 	if c.pub == nil {
