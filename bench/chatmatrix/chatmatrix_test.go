@@ -33,8 +33,9 @@ func TestDefault(t *testing.T) {
 	if len(c.Shapes) != 2 || c.Shapes[0].Conns() != c.Shapes[1].Conns() || c.Shapes[0].Deliveries(1) != c.Shapes[1].Deliveries(1) {
 		t.Fatalf("shapes %+v: want two of equal connections and deliveries", c.Shapes)
 	}
-	if budget := 15 * time.Minute; c.Estimate(len(chatLibs())) > budget {
-		t.Fatalf("estimate %v for %d libraries over %v", c.Estimate(len(chatLibs())), len(chatLibs()), budget)
+	n := len(chatLibs())
+	if budget, claim := 15*time.Minute, c.ClaimEstimate(n); c.Estimate(n)-claim > budget || claim > 4*time.Minute || claim <= 0 {
+		t.Fatalf("estimate %v for %d libraries (the claim %v) over %v and 4m for the claim", c.Estimate(n), n, claim, budget)
 	}
 	if got := c.Crowd.ChatShape(); got.Conns() != c.Crowd.Conns || float64(got.Rooms)/float64(got.Conns()) != c.Crowd.Active {
 		t.Fatalf("crowd chat shape %+v: want all %d connections, %g of them publishing", got, c.Crowd.Conns, c.Crowd.Active)

@@ -16,7 +16,9 @@ package chatmatrix
 
 import (
 	"errors"
+
 	"fmt"
+	"github.com/wsbench/wsbench/loadgen/scenario"
 	"math"
 	"slices"
 	"strings"
@@ -101,6 +103,9 @@ type Config struct {
 	Search Search   `json:"search"`
 	// Crowd is skipped when its Conns is 0.
 	Crowd Crowd `json:"crowd"`
+	// Claim is the WebSocket-against-REST comparison (claim.go), skipped
+	// when it has no rates.
+	Claim Claim `json:"claim"`
 	// Warmup and Duration of every run; Drain is how long deliveries may
 	// still arrive after the measured interval.
 	Warmup   time.Duration `json:"warmup_ns"`
@@ -109,8 +114,9 @@ type Config struct {
 }
 
 // Default is the matrix of make bench-chat: within 15 minutes for every
-// chat server on a 2-core machine with every search at its longest
-// (Estimate; a test checks it); searches that end early take less.
+// chat server on a 2-core machine with every search at its longest, and
+// the claim within 4 more (Estimate; a test checks it); searches that end
+// early take less.
 //
 // Both shapes have 1,000 connections and 2 publishers per room, so that one
 // per-publisher rate offers the same deliveries per second in both
@@ -118,7 +124,10 @@ type Config struct {
 // 10/s (20,000 deliveries/s), doubles to the first failure, then bisects
 // twice, six points at most. The crowd is 19,000 connections with 5%
 // active: echo at 10 messages/s each of 256 B (chat-sized), and chat in
-// rooms of 20 with one publisher each at 1 message/s.
+// rooms of 20 with one publisher each at 1 message/s. The claim runs
+// gorilla, gws and the three REST variants (polling every 100 ms) in both
+// shapes at 2 and 10 publishes/s per publisher (10 is also every search's
+// first point), about 3 minutes more.
 func Default() Config {
 	return Config{
 		Shapes: []Shape{
@@ -127,6 +136,8 @@ func Default() Config {
 		},
 		Search: Search{Start: 10, Factor: 2, Bisect: 2, MaxPoints: 6, P99: 100 * time.Millisecond, Lag: 10 * time.Millisecond},
 		Crowd:  Crowd{Conns: 19000, Active: 0.05, EchoRate: 10, EchoSize: 256, ChatMembers: 20, ChatRate: 1},
+		Claim: Claim{Rates: []float64{2, 10}, Libs: []string{"gorilla", "gws"},
+			Variants: []string{scenario.VariantPoll, scenario.VariantLongPoll, scenario.VariantSSE}, PollInterval: 100 * time.Millisecond},
 		Warmup: 500 * time.Millisecond, Duration: time.Second, Drain: time.Second,
 	}
 }
@@ -152,6 +163,9 @@ func (c Config) Validate(chatLibs []string) error {
 		return errors.New("want a positive duration, no negative warm-up or drain")
 	case len(c.Shapes) == 0 && c.Crowd.Conns == 0:
 		return errors.New("nothing to run: no shapes and no crowd")
+	}
+	if err := c.Claim.validate(); err != nil {
+		return err
 	}
 	if cr := c.Crowd; cr.Conns != 0 {
 		if cr.Conns < 1 || cr.Active <= 0 || cr.Active > 1 || cr.EchoRate <= 0 || cr.EchoSize < 1 ||
@@ -186,5 +200,14 @@ func (c Config) Estimate(n int) time.Duration {
 	if c.Crowd.Conns > 0 {
 		per += 2 * c.RunEstimate(c.Crowd.Conns)
 	}
-	return time.Duration(n) * per
+	return time.Duration(n)*per + c.ClaimEstimate(n)
+}
+
+// ClaimEstimate is the claim's part of Estimate.
+func (c Config) ClaimEstimate(n int) time.Duration {
+	var d time.Duration
+	for _, s := range c.Shapes {
+		d += time.Duration(c.Claim.claimRuns(n, 1)) * c.RunEstimate(s.Conns())
+	}
+	return d
 }

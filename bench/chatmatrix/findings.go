@@ -13,7 +13,8 @@ import (
 // search the server limited, or why there is none (fewer than half of the
 // libraries ranked: a title is never built on a minority); for the crowd,
 // the range of memory per connection and of the active connections' p99
-// over the good runs.
+// over the good runs; for the claim, where WebSocket's advantage over each
+// REST variant is within 5-10× (ClaimFindings).
 func Findings(res *Results) []string {
 	var out []string
 	for _, s := range res.Config.Shapes {
@@ -77,6 +78,9 @@ func Findings(res *Results) []string {
 		}
 		out = append(out, fmt.Sprintf("Idle crowd, %s (%d connections, %d active): server memory %s; p99 of the active %s; %d of %d runs good.",
 			kind, good[0].Conns, good[0].Active, mem, p99, len(good), n))
+	}
+	if len(res.Claim) > 0 {
+		out = append(out, ClaimFindings(Compare(res.Claim), res.Config.Claim.Variants)...)
 	}
 	return out
 }

@@ -72,6 +72,7 @@ type Results struct {
 	Warnings    []string           `json:"warnings,omitempty"`
 	Capacity    []ShapeResult      `json:"capacity"`
 	Crowd       []CrowdResult      `json:"crowd"`
+	Claim       []ClaimCell        `json:"claim,omitempty"`
 	Complete    bool               `json:"complete"`
 }
 
@@ -128,6 +129,9 @@ func (c Config) Run(ctx context.Context, libs []Lib, measure Measure, res *Resul
 			progress(crowdLine(cr))
 			save()
 		}
+	}
+	if err := c.runClaim(ctx, libs, measure, res, progress, save); err != nil {
+		return err
 	}
 	res.Complete = true
 	return nil

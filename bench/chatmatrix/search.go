@@ -19,6 +19,7 @@ type Point struct {
 	// DeliveryP99US and DeliveryCount are the delivery latency p99 and how
 	// many deliveries it is over.
 	DeliveryP99US float64 `json:"delivery_p99_us"`
+	DeliveryP50US float64 `json:"delivery_p50_us,omitempty"`
 	DeliveryCount int64   `json:"delivery_count"`
 	Lost          int64   `json:"lost"`
 	Duplicated    int64   `json:"duplicated"`
@@ -26,6 +27,10 @@ type Point struct {
 	// ServerCPUUSPerMsg is the server's CPU per delivered message.
 	ServerCPUUSPerMsg float64 `json:"server_cpu_us_per_msg,omitempty"`
 	ServerCPUUtil     float64 `json:"server_cpu_util,omitempty"`
+	// WireBytesPerMsg is the bytes on the wire per delivered message, both
+	// ways (the load generator's bytes_per_msg tx + rx: frames, or HTTP
+	// requests and responses with their headers).
+	WireBytesPerMsg float64 `json:"wire_bytes_per_msg,omitempty"`
 	// SendLagP99US is how late the publishers sent, at p99.
 	SendLagP99US float64 `json:"send_lag_p99_us"`
 	// Behind is set when the load generator missed its schedule: the
@@ -66,8 +71,9 @@ func Judge(rate, offered float64, res *result.Result, trialErr string, s Search)
 		}
 		p.Delivered = res.DeliveredMsgsPerSec
 		if d := res.DeliveryUS; d != nil {
-			p.DeliveryP99US, p.DeliveryCount = d.P99, d.Count
+			p.DeliveryP99US, p.DeliveryP50US, p.DeliveryCount = d.P99, d.P50, d.Count
 		}
+		p.WireBytesPerMsg = res.BytesPerMsg.TX + res.BytesPerMsg.RX
 		p.Lost, p.Duplicated, p.Reordered = res.Lost, res.Duplicated, res.Reordered
 		if res.Server != nil {
 			p.ServerCPUUSPerMsg, p.ServerCPUUtil = res.Server.CPUUSPerMsg, res.Server.CPUUtil

@@ -9,7 +9,8 @@ import (
 )
 
 // Summary writes res as Markdown: the capacity of every library in every
-// shape with the rates its search walked, and the idle-crowd table. It
+// shape with the rates its search walked, the idle-crowd table and the
+// claim for chat (WebSocket against REST at equal rates). It
 // states what each figure is and marks what is not ranked.
 func Summary(w io.Writer, res *Results) {
 	c := res.Config
@@ -65,5 +66,8 @@ func Summary(w io.Writer, res *Results) {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "REST chat cells: none. The REST baseline has one broadcast hub (publish, poll, long poll, SSE) and no rooms; nothing is emulated for it.\n")
+	if len(res.Claim) == 0 {
+		fmt.Fprintf(w, "The claim for chat (WebSocket against the REST baseline's chat rooms): not run (-no-claim, or a run made before it existed).\n")
+	}
+	claimSummary(w, res)
 }

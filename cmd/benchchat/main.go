@@ -1,8 +1,9 @@
 // Command benchchat runs the chat matrix (bench/chatmatrix), a matrix of
 // its own beside the reference one: per chat library, the capacity search
-// in two shapes of rooms and the mostly idle crowd.
+// in two shapes of rooms and the mostly idle crowd; then the claim for
+// chat, WebSocket against the REST baseline at equal rates.
 //
-//	go run ./cmd/benchchat [-libs gorilla,gws] [-budget 15m]
+//	go run ./cmd/benchchat [-libs gorilla,gws] [-budget 19m] [-no-crowd] [-no-claim]
 //
 // Results go to results/chat/<date-host>/: results.json (written after
 // every run), SUMMARY.md, and logs/ with each run's load generator JSON.
@@ -47,9 +48,21 @@ type options struct {
 	libs, resultsDir, name, serversBin, loadgenBin string
 	reportDir                                      string
 	budget                                         time.Duration
-	dryRun, noCrowd                                bool
+	dryRun, noCrowd, noClaim                       bool
 	seed                                           uint64
 	seedSet                                        bool
+}
+
+// claimText names the claim's REST variants and rates, or says it is off.
+func claimText(c chatmatrix.Claim) string {
+	if len(c.Rates) == 0 {
+		return "off"
+	}
+	var rates []string
+	for _, r := range c.Rates {
+		rates = append(rates, strconv.FormatFloat(r, 'g', -1, 64))
+	}
+	return strings.Join(c.Variants, "/") + " at " + strings.Join(rates, ", ") + "/s per publisher"
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -64,6 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan, run nothing")
 	fs.StringVar(&o.reportDir, "report", "", "rewrite SUMMARY.md of an existing chat run `DIR` from its results.json; measure nothing")
 	fs.BoolVar(&o.noCrowd, "no-crowd", false, "skip the idle crowd")
+	fs.BoolVar(&o.noClaim, "no-claim", false, "skip the claim for chat (WebSocket against the REST baseline)")
 	fs.StringVar(&o.serversBin, "servers-bin", "", "use this servers `binary` instead of building ./cmd/servers")
 	fs.StringVar(&o.loadgenBin, "loadgen-bin", "", "use this loadgen `binary` instead of building ./cmd/loadgen")
 	fs.Func("seed", "`N` seeds the random order of the libraries (default: from the clock; recorded in results.json)", func(v string) error {
@@ -95,6 +109,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.noCrowd {
 		cfg.Crowd = chatmatrix.Crowd{}
 	}
+	if o.noClaim {
+		cfg.Claim = chatmatrix.Claim{}
+	}
 	libs := all
 	if o.libs != "" {
 		cfg.Libs = strings.Split(o.libs, ",")
@@ -105,8 +122,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	plan := cfg.Estimate(len(libs))
-	fmt.Fprintf(stdout, "benchchat: %d libraries (%s), %d shapes, crowd of %d; planned at most %s\n",
-		len(libs), strings.Join(chatrun.Names(libs), ", "), len(cfg.Shapes), cfg.Crowd.Conns, plan.Round(time.Second))
+	fmt.Fprintf(stdout, "benchchat: %d libraries (%s), %d shapes, crowd of %d, claim over REST %s; planned at most %s\n",
+		len(libs), strings.Join(chatrun.Names(libs), ", "), len(cfg.Shapes), cfg.Crowd.Conns, claimText(cfg.Claim), plan.Round(time.Second))
 	if o.dryRun {
 		return 0
 	}

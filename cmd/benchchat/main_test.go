@@ -36,7 +36,7 @@ func TestDryRun(t *testing.T) {
 	if code := run(context.Background(), []string{"-dry-run", "-libs", "gorilla,gws", "-results", dir}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	if !strings.Contains(out.String(), "2 libraries (gorilla, gws), 2 shapes, crowd of 19000") {
+	if !strings.Contains(out.String(), "2 libraries (gorilla, gws), 2 shapes, crowd of 19000, claim over REST poll/longpoll/sse at 2, 10/s per publisher") {
 		t.Fatalf("plan %q", out.String())
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {

@@ -62,7 +62,7 @@ func TestVariantFlagErrors(t *testing.T) {
 		{[]string{"-url", "ws://127.0.0.1:1", "-proto", "sockjs", "-transport", "jsonp"}, "-transport must be websocket, xhr-streaming or xhr-polling"},
 		{[]string{"-url", "ws://127.0.0.1:1", "-http-conn", "new"}, "-http-conn new is for -proto http"},
 		{[]string{"-url", "ws://127.0.0.1:1", "-scenario", "broadcast", "-rate", "1", "-subscribe", "sse"}, "-subscribe sse is for -proto http"},
-		{[]string{"-url", "http://127.0.0.1:1", "-subscribe", "longpoll"}, "-subscribe longpoll is for the broadcast scenario"},
+		{[]string{"-url", "http://127.0.0.1:1", "-subscribe", "longpoll"}, "-subscribe longpoll is for the broadcast and chat scenarios"},
 		{[]string{"-url", "ws://127.0.0.1:1", "-transport", "xhr-polling"}, "-transport xhr-polling is for -proto sockjs"},
 		{[]string{"-url", "ws://127.0.0.1:1", "-proto", "sockjs", "-scenario", "connect", "-transport", "xhr-streaming"}, "connect scenario opens websocket sessions only"},
 		{[]string{"-url", "ws://127.0.0.1:1", "-rate", "10", "-spin", "-1us"}, "-spin must be between 0"},

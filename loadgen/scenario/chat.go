@@ -23,8 +23,8 @@ func (c *Config) checkChat() error {
 	def(&c.Members, DefaultMembers)
 	def(&c.Publishers, DefaultPublishers)
 	switch {
-	case c.Proto != wire.WS && c.Proto != wire.SockJS:
-		return usage("-scenario chat needs a WebSocket or SockJS server (-proto ws or sockjs), not %s", c.Proto)
+	case c.Proto != wire.WS && c.Proto != wire.SockJS && c.Proto != wire.HTTP:
+		return usage("-scenario chat needs a WebSocket, SockJS or REST server (-proto ws, sockjs or http), not %s", c.Proto)
 	case c.Transport != "" && c.Transport != wire.WebSocket:
 		return usage("-scenario chat uses the websocket transport only")
 	case c.Rooms < 1 || c.Members < 1:
@@ -73,7 +73,7 @@ func (r *runner) runChat() {
 			r.baseRSS = base.RSS
 		}
 	}
-	peers := r.dialAll(cfg.Conns, 0, PathChat, nil)
+	peers := r.chatDial() // chatrest.go
 	if peers == nil {
 		return
 	}
@@ -179,6 +179,9 @@ func roomTotals(peers []*peer, rooms, members int) []*peer {
 
 // chatJoin joins room and returns the connection's id from the answer.
 func (r *runner) chatJoin(p *peer, room string) uint64 {
+	if id, ok := restChatID(p); ok { // chatrest.go: REST members do not join
+		return id
+	}
 	c := p.c
 	deadline := time.Now().Add(r.cfg.DialTimeout + 10*time.Second) // generous: everyone joins at once
 	_ = c.SetReadDeadline(deadline)

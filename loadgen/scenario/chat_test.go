@@ -124,7 +124,7 @@ func TestChatCheck(t *testing.T) {
 		{URL: "ws://x", Scenario: Chat},                                     // no rate
 		{URL: "ws://x", Scenario: Chat, Rate: 1, Members: 2, Publishers: 3}, // more publishers than members
 		{URL: "ws://x", Scenario: Chat, Rate: 1, Conns: 7},                  // conns is rooms x members
-		{URL: "http://x", Scenario: Chat, Rate: 1},                          // no chat over REST
+		{URL: "tcp://x", Scenario: Chat, Rate: 1},                           // no chat over plain TCP
 		{URL: "ws://x", Scenario: Echo, Rooms: 2},                           // rooms without chat
 		{URL: "ws://x", Proto: wire.SockJS, Scenario: Chat, Rate: 1, Transport: wire.XHRPolling},
 	}

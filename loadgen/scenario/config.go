@@ -308,8 +308,8 @@ func (c *Config) checkVariant() error {
 		return usage("-subscribe must be poll, longpoll or sse")
 	case sub != wire.Poll && c.Proto != wire.HTTP:
 		return usage("-subscribe %s is for -proto http", sub)
-	case sub != wire.Poll && c.Scenario != Broadcast:
-		return usage("-subscribe %s is for the broadcast scenario", sub)
+	case sub != wire.Poll && c.Scenario != Broadcast && c.Scenario != Chat:
+		return usage("-subscribe %s is for the broadcast and chat scenarios", sub)
 	}
 	if c.HTTP.NewConnPerRequest && c.Proto != wire.HTTP {
 		return usage("-http-conn new is for -proto http")

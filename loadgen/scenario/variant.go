@@ -26,8 +26,9 @@ type VariantInfo struct {
 	// NewConnPerRequest and Subscribe are the HTTP options (Config.HTTP).
 	NewConnPerRequest bool
 	Subscribe         wire.Subscribe
-	// Broadcast: the variant names a broadcast run (HTTP subscribers'
-	// modes); HTTP variants without it name echo and connect runs.
+	// Broadcast: the variant names a broadcast or chat run (HTTP
+	// subscribers' modes); HTTP variants without it name echo and
+	// connect runs.
 	Broadcast bool
 	// Describe is the variant in plain English.
 	Describe string
@@ -79,7 +80,7 @@ func (v VariantInfo) matches(c *Config) bool {
 	if c.Proto != wire.HTTP {
 		return true
 	}
-	if c.Scenario == Broadcast {
+	if c.Scenario == Broadcast || c.Scenario == Chat {
 		return v.Broadcast && v.Subscribe == c.HTTP.Subscribe
 	}
 	return !v.Broadcast && v.NewConnPerRequest == c.HTTP.NewConnPerRequest
@@ -96,7 +97,7 @@ func (c *Config) Variant() string {
 			return v.Name
 		}
 	}
-	if c.Proto == wire.HTTP && c.Scenario == Broadcast {
+	if c.Proto == wire.HTTP && (c.Scenario == Broadcast || c.Scenario == Chat) {
 		return c.HTTP.Subscribe.String()
 	}
 	return string(c.Proto)

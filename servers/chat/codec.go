@@ -100,3 +100,8 @@ func check(in *In) error {
 	}
 	return nil
 }
+
+// Check validates a decoded client message as the hub does (type, room,
+// text), for servers that take the protocol's messages over another
+// transport (the REST baseline's POST /chat/{room}/publish).
+func Check(in *In) error { return check(in) }

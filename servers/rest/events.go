@@ -26,7 +26,10 @@ var (
 // behind that its next message has left the log is ended and counted as a
 // slow disconnect, as is one whose client does not take a batch within
 // ioTimeout; the client may reconnect with Last-Event-ID and sees the gap.
-func (s *service) events(w http.ResponseWriter, r *http.Request) {
+func (s *service) events(w http.ResponseWriter, r *http.Request) { s.eventsLog(w, r, s.log) }
+
+// eventsLog serves an event stream of l (events).
+func (s *service) eventsLog(w http.ResponseWriter, r *http.Request, l *msgLog) {
 	if !allow(w, r, "", http.MethodGet) {
 		return
 	}
@@ -43,10 +46,10 @@ func (s *service) events(w http.ResponseWriter, r *http.Request) {
 		present = true
 	}
 	if !present {
-		after = s.log.newest()
+		after = l.newest()
 	}
 	refs := getRefs()
-	msgs, first, last, wake := s.log.read(after, (*refs)[:0])
+	msgs, first, last, wake := l.read(after, (*refs)[:0])
 	defer func() { putRefs(refs, msgs) }()
 	if after > last {
 		http.Error(w, beyondNewest(after, last), http.StatusBadRequest)
@@ -83,7 +86,7 @@ func (s *service) events(w http.ResponseWriter, r *http.Request) {
 			s.env.Stats.MsgsOut.Add(int64(len(msgs)))
 			after = last
 			clear(msgs)
-			msgs, first, last, wake = s.log.read(after, msgs[:0])
+			msgs, first, last, wake = l.read(after, msgs[:0])
 			if len(msgs) > 0 && first != after+1 {
 				s.env.Stats.SlowDisconnects.Add(1)
 				return
@@ -92,7 +95,7 @@ func (s *service) events(w http.ResponseWriter, r *http.Request) {
 		}
 		select {
 		case <-wake:
-			msgs, first, last, wake = s.log.read(after, msgs[:0])
+			msgs, first, last, wake = l.read(after, msgs[:0])
 			if len(msgs) > 0 && first != after+1 {
 				s.env.Stats.SlowDisconnects.Add(1)
 				return

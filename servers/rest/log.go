@@ -8,11 +8,16 @@ import "sync"
 // (long polls and event streams block on it; nothing polls).
 type msgLog struct {
 	mu   sync.Mutex
-	ring [][]byte // message seq lives at ring[(seq-1)&mask]
+	ring [][]byte // message seq lives at ring[(seq-1)&mask]; grows to size
 	mask uint64
+	size uint64        // how many messages the log retains at most
 	last uint64        // newest sequence number; 0 while the log is empty
 	wake chan struct{} // closed by the next append; nil while nobody waits
 }
+
+// initialRing is the ring's first length: a log holding few messages (an
+// idle chat room) costs little; the ring doubles as it fills, up to size.
+const initialRing = 16
 
 // newLog returns an empty log keeping the newest size messages; size must
 // be a power of two.
@@ -20,13 +25,30 @@ func newLog(size int) *msgLog {
 	if size <= 0 || size&(size-1) != 0 {
 		panic("rest: log size must be a power of two")
 	}
-	return &msgLog{ring: make([][]byte, size), mask: uint64(size - 1)}
+	n := min(size, initialRing)
+	return &msgLog{ring: make([][]byte, n), mask: uint64(n - 1), size: uint64(size)}
+}
+
+// grow doubles the ring when it is full and below size, so that nothing
+// is evicted before the log holds size messages; l.mu is held.
+func (l *msgLog) grow() {
+	n := uint64(len(l.ring))
+	if l.last < n || n >= l.size {
+		return
+	}
+	ring := make([][]byte, 2*n)
+	mask := 2*n - 1
+	for seq := l.last - n + 1; seq <= l.last; seq++ {
+		ring[(seq-1)&mask] = l.ring[(seq-1)&l.mask]
+	}
+	l.ring, l.mask = ring, mask
 }
 
 // append stores p, which the log now owns and nobody may modify, and
 // returns its sequence number. The first message gets 1.
 func (l *msgLog) append(p []byte) uint64 {
 	l.mu.Lock()
+	l.grow()
 	l.last++
 	seq := l.last
 	l.ring[(seq-1)&l.mask] = p

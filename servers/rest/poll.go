@@ -26,13 +26,23 @@ func putRefs(p *[][]byte, used [][]byte) {
 }
 
 // poll serves GET /poll and GET /broadcast.
-func (s *service) poll(w http.ResponseWriter, r *http.Request) {
+func (s *service) poll(w http.ResponseWriter, r *http.Request) { s.pollLog(w, r, s.log, false) }
+
+// pollLog answers a short or long poll of l. With cursor, a poll without
+// after= is answered at once with 204 and X-Last-Seq, the newest sequence
+// number (where a new reader starts); otherwise it reads from the oldest.
+func (s *service) pollLog(w http.ResponseWriter, r *http.Request, l *msgLog, cursor bool) {
 	if !allow(w, r, "", http.MethodGet) {
 		return
 	}
-	after, _, err := seqParam(r.URL.RawQuery)
+	after, present, err := seqParam(r.URL.RawQuery)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if cursor && !present {
+		w.Header()["X-Last-Seq"] = []string{strconv.FormatUint(l.newest(), 10)}
+		w.WriteHeader(http.StatusNoContent)
 		return
 	}
 	wait, err := waitParam(r.URL.RawQuery)
@@ -41,7 +51,7 @@ func (s *service) poll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	refs := getRefs()
-	msgs, first, last, wake := s.log.read(after, (*refs)[:0])
+	msgs, first, last, wake := l.read(after, (*refs)[:0])
 	defer func() { putRefs(refs, msgs) }()
 	if after > last {
 		http.Error(w, beyondNewest(after, last), http.StatusBadRequest)
@@ -56,7 +66,7 @@ func (s *service) poll(w http.ResponseWriter, r *http.Request) {
 		for len(msgs) == 0 {
 			select {
 			case <-wake:
-				msgs, first, last, wake = s.log.read(after, msgs)
+				msgs, first, last, wake = l.read(after, msgs)
 			case <-timer.C:
 				break waiting // answered 204 below
 			case <-s.env.ShuttingDown():

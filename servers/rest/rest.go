@@ -7,6 +7,7 @@
 //	POST /publish, POST /broadcast     append body; reply "SEQ\n"
 //	GET  /poll, GET /broadcast         ?after=SEQ[&wait=DURATION]; records
 //	GET  /events                       SSE; Last-Event-ID or ?after=SEQ
+//	/chat/{room}/...                   chat rooms (chatrooms.go)
 //
 // Hot paths read the body into a pooled buffer (echo) or an exactly sized
 // one (publish), write records with strconv only, and start no goroutines
@@ -50,28 +51,32 @@ const (
 // config holds what tests shrink; New uses the protocol's values.
 type config struct {
 	logSize      int
+	chatLogSize  int
 	pingInterval time.Duration
 	ioTimeout    time.Duration
 }
 
-var defaultConfig = config{logSize: LogSize, pingInterval: PingInterval, ioTimeout: ioTimeout}
+var defaultConfig = config{logSize: LogSize, chatLogSize: ChatLogSize, pingInterval: PingInterval, ioTimeout: ioTimeout}
 
 // service holds the handlers' shared state.
 type service struct {
 	env *server.Env
 	cfg config
 	log *msgLog
+	// chat holds the chat rooms (chatrooms.go).
+	chat *chatRooms
 }
 
 // New returns the REST server.
 func New(env *server.Env) server.Server { return newServer(env, defaultConfig) }
 
 func newServer(env *server.Env, cfg config) server.Server {
-	s := &service{env: env, cfg: cfg, log: newLog(cfg.logSize)}
+	s := &service{env: env, cfg: cfg, log: newLog(cfg.logSize), chat: newChatRooms(cfg.chatLogSize)}
 	hs := server.NewHTTP(env, http.HandlerFunc(s.echo), http.HandlerFunc(s.broadcast))
 	hs.Handle(PathPublish, http.HandlerFunc(s.publish))
 	hs.Handle(PathPoll, http.HandlerFunc(s.poll))
 	hs.Handle(PathEvents, http.HandlerFunc(s.events))
+	hs.Handle(PathChat, http.HandlerFunc(s.chatRoom))
 	return hs
 }
 
