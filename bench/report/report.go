@@ -7,25 +7,35 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"github.com/wsbench/wsbench/bench/analysis"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
+	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/record"
 )
 
+// Section is a part of REPORT.md that a stage of the run other than its
+// cells wrote (the chat matrix): a heading and its Markdown, placed after
+// the claim.
+type Section struct {
+	Title    string
+	Markdown string
+}
+
 // Write (re)builds REPORT.md, results.csv and charts/ in dir from the run
-// of model m; the findings section renders m's findings.
-func Write(m *analysis.Model, dir string) error {
+// of model m; the findings section renders m's findings, sections follow
+// the claim.
+func Write(m *analysis.Model, dir string, sections ...Section) error {
 	run := m.Results()
 	charts, err := Charts(run, dir)
 	if err != nil {
 		return err
 	}
 	var md bytes.Buffer
-	MarkdownWith(&md, m, charts)
+	MarkdownWith(&md, m, charts, sections...)
 	if err := os.WriteFile(filepath.Join(dir, "REPORT.md"), md.Bytes(), 0o644); err != nil {
 		return err
 	}
@@ -80,7 +90,7 @@ func Markdown(w io.Writer, run *record.Run, charts []Chart) {
 }
 
 // MarkdownWith writes the whole report of model m's run.
-func MarkdownWith(w io.Writer, m *analysis.Model, charts []Chart) {
+func MarkdownWith(w io.Writer, m *analysis.Model, charts []Chart, sections ...Section) {
 	run := m.Results()
 	v := newView(run)
 	e := run.Environment
@@ -125,6 +135,9 @@ func MarkdownWith(w io.Writer, m *analysis.Model, charts []Chart) {
 	}
 
 	BuildClaim(run).Markdown(w, run, charts)
+	for _, sec := range sections {
+		fmt.Fprintf(w, "## %s\n\n%s\n", sec.Title, strings.TrimRight(sec.Markdown, "\n")+"\n")
+	}
 
 	fmt.Fprintf(w, "## Drift check\n\n")
 	if d := run.Drift; d == nil {

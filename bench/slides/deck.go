@@ -55,15 +55,16 @@ type story struct {
 // Model builds the analysis of run with the findings that come from
 // outside the run's cells: the claim and, when there is one, the
 // conformance run.
-func Model(run *record.Run, conf *Conformance) *analysis.Model {
-	return analysis.Build(run, report.ClaimFinding(run), ConformanceFinding(conf))
+func Model(run *record.Run, conf *Conformance, extra ...*analysis.Finding) *analysis.Model {
+	return analysis.Build(run, append([]*analysis.Finding{report.ClaimFinding(run), ConformanceFinding(conf)}, extra...)...)
 }
 
 // Build makes the deck of run. conf may be nil (no conformance run).
 func Build(run *record.Run, conf *Conformance) *Deck { return BuildFrom(Model(run, conf), conf) }
 
 // BuildFrom makes the deck of an analysis model.
-func BuildFrom(m *analysis.Model, conf *Conformance) *Deck {
+// Extra slides (those of the chat stage: ChatSlides) follow the fan-out.
+func BuildFrom(m *analysis.Model, conf *Conformance, extra ...Slide) *Deck {
 	run := m.Results()
 	s := &story{run: run, model: m, x: newIndex(run), conf: conf}
 	s.pal = palette.New(s.x.libs)
@@ -85,7 +86,9 @@ func BuildFrom(m *analysis.Model, conf *Conformance) *Deck {
 	}
 	add(s.question(), s.setup())
 	add(s.throughput()...)
-	add(s.latencyVsLoad(), s.cpuPerMessage(), s.memoryPerConn(), s.fanout(), s.verdict(), s.conformance(), s.picks())
+	add(s.latencyVsLoad(), s.cpuPerMessage(), s.memoryPerConn(), s.fanout())
+	d.Slides = append(d.Slides, extra...)
+	add(s.verdict(), s.conformance(), s.picks())
 	return d
 }
 

@@ -31,10 +31,11 @@ func NearestConformance(runDir string) (*Conformance, error) {
 	return LoadConformance(p)
 }
 
-// WriteDeck writes runDir/slides.html from model m.
-func WriteDeck(runDir string, m *analysis.Model, conf *Conformance) error {
+// WriteDeck writes runDir/slides.html from model m, with extra slides
+// after the fan-out (BuildFrom).
+func WriteDeck(runDir string, m *analysis.Model, conf *Conformance, extra ...Slide) error {
 	var buf bytes.Buffer
-	if err := Render(&buf, BuildFrom(m, conf)); err != nil {
+	if err := Render(&buf, BuildFrom(m, conf, extra...)); err != nil {
 		return fmt.Errorf("slides: %w", err)
 	}
 	return os.WriteFile(filepath.Join(runDir, FileName), buf.Bytes(), 0o644)

@@ -173,7 +173,7 @@ func measure(ctx context.Context, o *options, cfg chatmatrix.Config, libs []chat
 
 // report rewrites a run's SUMMARY.md from its results.json.
 func report(dir string, stdout io.Writer) error {
-	res, err := chatrun.Load(dir)
+	res, err := chatmatrix.Load(dir)
 	if err != nil {
 		return err
 	}

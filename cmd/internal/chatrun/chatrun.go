@@ -5,7 +5,6 @@ package chatrun
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -21,7 +20,7 @@ import (
 )
 
 // Dir is the chat stage's directory inside a reference run.
-const Dir = "chat"
+const Dir = chatmatrix.StageDir
 
 // Libs are the registered libraries that speak the chat protocol, in
 // registry order.
@@ -127,16 +126,3 @@ func WriteSummary(dir string, res *chatmatrix.Results, w io.Writer) error {
 	return f.Close()
 }
 
-// Load reads a chat run's results.json from dir.
-func Load(dir string) (*chatmatrix.Results, error) {
-	path := filepath.Join(dir, chatmatrix.FileName)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var res chatmatrix.Results
-	if err := json.Unmarshal(b, &res); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &res, nil
-}
