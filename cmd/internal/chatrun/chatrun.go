@@ -125,4 +125,3 @@ func WriteSummary(dir string, res *chatmatrix.Results, w io.Writer) error {
 	chatmatrix.Summary(io.MultiWriter(f, w), res)
 	return f.Close()
 }
-
