@@ -114,7 +114,7 @@ func RowName(lib string, v Variant, extra bool, poll time.Duration) string {
 // spec in order, its main cells (each size, each connection count), then
 // the cells of each of its variants that apply to the library's protocol.
 func (c Config) Cells(libs []Lib) []Cell {
-	if c.Compression != nil {
+	if c.Compression != nil && len(c.Compression.Scenarios) == 0 {
 		return c.compressionCells(libs)
 	}
 	var out []Cell
@@ -131,6 +131,10 @@ func (c Config) Cells(libs []Lib) []Cell {
 				}
 			}
 		}
+	}
+	if c.Compression != nil {
+		// The compression cells of a matrix that has its own (Default).
+		out = append(out, c.compressionCells(libs)...)
 	}
 	return out
 }
