@@ -153,7 +153,9 @@ func (k *Compression) validate(c Config) error {
 	return nil
 }
 
-// compressionCells expands a compression matrix (see Compression).
+// compressionCells expands a compression matrix (see Compression). Its
+// cells are outside the library matrix (Cell.Extra): the rankings of the
+// reference run compare libraries as they ship, compression off.
 func (c Config) compressionCells(libs []Lib) []Cell {
 	k := c.Compression
 	var out []Cell
@@ -177,7 +179,7 @@ func (c Config) compressionCells(libs []Lib) []Cell {
 			for _, s := range k.specs(c) {
 				base := VariantSpec{Variant: DefaultVariant(l.Proto, s.Scenario)}
 				if s.Scenario == Connect {
-					for _, cell := range c.expand(l, s, base, false) {
+					for _, cell := range c.expand(l, s, base, true) {
 						cell.Deflate = d.String()
 						out = append(out, cell)
 					}
@@ -189,7 +191,7 @@ func (c Config) compressionCells(libs []Lib) []Cell {
 					if w.Rate > 0 && s.Scenario == EchoOpen {
 						ws.Rate, ws.Rates = w.Rate, nil
 					}
-					for _, cell := range c.expand(l, ws, base, false) {
+					for _, cell := range c.expand(l, ws, base, true) {
 						cell.Deflate, cell.PayloadKind = d.String(), w.Payload
 						out = append(out, cell)
 					}

@@ -148,6 +148,9 @@ func TestReferenceHasCompression(t *testing.T) {
 		if cell.Deflate == "" {
 			t.Fatalf("%s: a compression cell without a mode", cell.ID())
 		}
+		if !cell.Extra || cell.Row() != cell.Lib+"+deflate-"+cell.Deflate {
+			t.Errorf("%s: row %s, extra %v: want the mode's row, outside the library matrix", cell.ID(), cell.Row(), cell.Extra)
+		}
 		got[cell.Lib+"/"+cell.Deflate+"/"+string(cell.Scenario)+"/"+string(cell.PayloadKind)] = true
 	}
 	k := c.Compression
