@@ -7,12 +7,13 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"github.com/wsbench/wsbench/bench/analysis"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 
+	"github.com/wsbench/wsbench/bench/analysis"
+	"github.com/wsbench/wsbench/bench/compression"
 	"github.com/wsbench/wsbench/bench/record"
 )
 
@@ -76,7 +77,7 @@ func abs(f float64) float64 {
 
 // Markdown writes the whole report of run, its findings included.
 func Markdown(w io.Writer, run *record.Run, charts []Chart) {
-	MarkdownWith(w, analysis.Build(run, ClaimFinding(run)), charts)
+	MarkdownWith(w, analysis.Build(run, ClaimFinding(run), compression.Finding(run)), charts)
 }
 
 // MarkdownWith writes the whole report of model m's run.
@@ -97,6 +98,7 @@ func MarkdownWith(w io.Writer, m *analysis.Model, charts []Chart) {
 	}
 	fmt.Fprint(w, howToRead)
 	findingsSection(w, m)
+	compression.Build(run).Markdown(w) // nothing for a run without compression cells
 
 	tables := Tables(run)
 	byID := map[string]bool{}

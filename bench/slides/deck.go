@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/analysis"
+	"github.com/wsbench/wsbench/bench/compression"
 	"github.com/wsbench/wsbench/bench/palette"
 	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/bench/report"
@@ -56,7 +57,7 @@ type story struct {
 // outside the run's cells: the claim and, when there is one, the
 // conformance run.
 func Model(run *record.Run, conf *Conformance) *analysis.Model {
-	return analysis.Build(run, report.ClaimFinding(run), ConformanceFinding(conf))
+	return analysis.Build(run, report.ClaimFinding(run), compression.Finding(run), ConformanceFinding(conf))
 }
 
 // Build makes the deck of run. conf may be nil (no conformance run).
@@ -85,7 +86,7 @@ func BuildFrom(m *analysis.Model, conf *Conformance) *Deck {
 	}
 	add(s.question(), s.setup())
 	add(s.throughput()...)
-	add(s.latencyVsLoad(), s.cpuPerMessage(), s.memoryPerConn(), s.fanout(), s.verdict(), s.conformance(), s.picks())
+	add(s.latencyVsLoad(), s.cpuPerMessage(), s.memoryPerConn(), s.fanout(), s.compression(), s.verdict(), s.conformance(), s.picks())
 	return d
 }
 
