@@ -12,6 +12,7 @@ import (
 	"github.com/wsbench/wsbench/bench/format"
 	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/loadgen/payload"
+	"github.com/wsbench/wsbench/loadgen/result"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -190,5 +191,28 @@ func TestSlideTable(t *testing.T) {
 	}
 	if rows[0][0] != "gorilla no-context-takeover" || rows[0][1] != format.Percent(170.0/chatSize) || rows[1][2] != "–" {
 		t.Errorf("rows %q", rows)
+	}
+}
+
+// The load generator's own wire ratio (wire and message bytes of the same
+// interval) wins over wire bytes per message against the payload size,
+// which replies still queued at the interval's end skew; failed trials
+// give none.
+func TestWireRatioFromTrials(t *testing.T) {
+	c := echo("gobwas", "no-context-takeover", payload.JSON, bigSize, figures{tx: bigSize / 4, rx: 24, cpu: 300, p50: 1000, p99: 2000})
+	for i, r := range []float64{0.25, 0.2, 0.3, 0.01} {
+		tr := record.Trial{N: i + 1, Result: &result.Result{WireRatio: &result.Bytes{TX: r, RX: r}}}
+		if i == 3 {
+			tr.Result.Failed = true
+		}
+		c.Trials = append(c.Trials, tr)
+	}
+	up, down := wireRatios(&c)
+	if up != 0.25 || down != 0.25 {
+		t.Errorf("ratios %v %v, want the median of the trials that did not fail", up, down)
+	}
+	c.Trials = nil
+	if up, down = wireRatios(&c); up != 0.25 || down != 24.0/bigSize {
+		t.Errorf("without trial ratios: %v %v, want bytes per message over the size", up, down)
 	}
 }

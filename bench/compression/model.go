@@ -123,13 +123,13 @@ func Build(run *record.Run) *Analysis {
 			r.Failed = append(r.Failed, c.Scenario)
 			continue
 		}
-		perPayload := func(k string) float64 { return ratio(med(k), float64(c.PayloadBytes)) }
+		up, down := wireRatios(c)
 		switch c.Scenario {
 		case config.EchoOpen:
-			r.Up, r.Down = perPayload(record.BytesTXPerMsg), perPayload(record.BytesRXPerMsg)
+			r.Up, r.Down = up, down
 			r.CPU, r.P50, r.P99 = med(record.ServerCPUUSPerMsg), med(record.LatP50), med(record.LatP99)
 		case config.Broadcast:
-			r.Broadcast = perPayload(record.BytesRXPerMsg)
+			r.Broadcast = down
 		case config.EchoClosed:
 			r.Throughput = med(record.MsgsPerSec)
 		}
@@ -173,6 +173,37 @@ func (a *Analysis) compare() {
 		a.Memory[i].Ratio = ratio(a.Memory[i].PerConn, mem[a.Memory[i].Lib])
 	}
 	slices.SortStableFunc(a.Memory, func(x, y Memory) int { return cmp.Compare(x.Lib, y.Lib) })
+}
+
+// wireRatios are c's wire bytes per payload byte, client to server and
+// server to client: the median over its trials of the load generator's
+// own ratio (wire_ratio: wire and message bytes counted over the same
+// interval, so a reply still in flight when it ends counts in neither),
+// which it gives with the extension negotiated; else the wire bytes per
+// message over the payload size (compression off, where a queue at the
+// interval's end can skew it).
+func wireRatios(c *record.Cell) (up, down float64) {
+	var tx, rx []float64
+	for _, t := range c.Trials {
+		if t.Error != "" || t.Result == nil || t.Result.Failed || t.Result.WireRatio == nil {
+			continue
+		}
+		if v := t.Result.WireRatio.TX; v > 0 {
+			tx = append(tx, v)
+		}
+		if v := t.Result.WireRatio.RX; v > 0 {
+			rx = append(rx, v)
+		}
+	}
+	size := float64(c.PayloadBytes)
+	up, down = ratio(c.Median[record.BytesTXPerMsg], size), ratio(c.Median[record.BytesRXPerMsg], size)
+	if len(tx) > 0 {
+		up = median(tx)
+	}
+	if len(rx) > 0 {
+		down = median(rx)
+	}
+	return up, down
 }
 
 // inRun reports whether run measured lib.
