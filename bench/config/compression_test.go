@@ -220,3 +220,20 @@ func TestCompressionValidate(t *testing.T) {
 		}
 	}
 }
+
+// -scenarios keeps the reference matrix's compression specs of the kept
+// scenarios, and drops its compression when it keeps none of them.
+func TestOnlyFiltersReferenceCompression(t *testing.T) {
+	c := Default()
+	c.Only([]Scenario{Connect, EchoClosed})
+	if k := c.Compression; k == nil || len(k.Scenarios) != 1 || k.Scenarios[0].Scenario != Connect {
+		t.Fatalf("compression after keeping connect: %+v", k)
+	}
+	if len(Default().Compression.Scenarios) < 2 {
+		t.Fatal("Only changed the preset it was given a copy of")
+	}
+	c.Only([]Scenario{EchoClosed})
+	if c.Compression != nil {
+		t.Errorf("compression kept without any of its scenarios: %+v", c.Compression)
+	}
+}
