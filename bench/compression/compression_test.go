@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/wsbench/wsbench/bench/analysis"
 	"github.com/wsbench/wsbench/bench/config"
+	"github.com/wsbench/wsbench/bench/fixture"
 	"github.com/wsbench/wsbench/bench/format"
 	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/loadgen/payload"
@@ -58,11 +61,11 @@ func failed(c record.Cell) record.Cell {
 	return c
 }
 
-// fixture is a small run: gorilla off and without context takeover, coder
+// sampleRun is a small run: gorilla off and without context takeover, coder
 // also with it, on chat JSON and 16 KiB random bytes; one failed cell;
 // xnet measured without compression cells (it has no permessage-deflate);
 // a library cell without compression, which the analysis ignores.
-func fixture() *record.Run {
+func sampleRun() *record.Run {
 	off, nct, ct := "off", "no-context-takeover", "context-takeover"
 	cells := []record.Cell{
 		{Cell: config.Cell{Lib: "gorilla", Proto: "ws", Scenario: config.EchoClosed, PayloadBytes: 1024, Conns: 1000}, Status: record.StatusOK,
@@ -90,7 +93,7 @@ func fixture() *record.Run {
 }
 
 func TestModel(t *testing.T) {
-	a := Build(fixture())
+	a := Build(sampleRun())
 	want := []Workload{{payload.ChatJSON, chatSize}, {payload.Random, bigSize}}
 	if len(a.Workloads) != len(want) || a.Workloads[0] != want[0] || a.Workloads[1] != want[1] {
 		t.Fatalf("workloads %v, want %v", a.Workloads, want)
@@ -135,7 +138,7 @@ func TestModel(t *testing.T) {
 }
 
 func TestFindingTitleFromData(t *testing.T) {
-	f := Build(fixture()).Finding()
+	f := Build(sampleRun()).Finding()
 	if f == nil || f.ID != ID {
 		t.Fatalf("finding %+v", f)
 	}
@@ -162,7 +165,7 @@ func TestFindingTitleFromData(t *testing.T) {
 
 func TestMarkdownGolden(t *testing.T) {
 	var b bytes.Buffer
-	Build(fixture()).Markdown(&b)
+	Build(sampleRun()).Markdown(&b)
 	golden := filepath.Join("testdata", "section.md")
 	if *update {
 		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
@@ -184,7 +187,7 @@ func TestMarkdownGolden(t *testing.T) {
 }
 
 func TestSlideTable(t *testing.T) {
-	a := Build(fixture())
+	a := Build(sampleRun())
 	head, rows := a.SlideTable()
 	if len(head) != 1+len(a.Workloads)+2 || len(rows) != 2 {
 		t.Fatalf("header %q rows %q", head, rows)
@@ -214,5 +217,28 @@ func TestWireRatioFromTrials(t *testing.T) {
 	c.Trials = nil
 	if up, down = wireRatios(&c); up != 0.25 || down != 24.0/bigSize {
 		t.Errorf("without trial ratios: %v %v, want bytes per message over the size", up, down)
+	}
+}
+
+// The trial range the report and the deck state is the library matrix's
+// when the run has one, the compression cells' otherwise.
+func TestTrialRangeLeavesCompressionOut(t *testing.T) {
+	cell := func(variant string, n int) record.Cell {
+		c := echo("gorilla", variant, payload.ChatJSON, chatSize, figures{})
+		for i := range n {
+			res := fixture.Result(fixture.Params{Lib: "gorilla", Scenario: "echo", Mode: "open", Proto: "ws", Conns: 100, Size: chatSize,
+				Rate: 1000, Duration: time.Second, Trial: i + 1})
+			c.Trials = append(c.Trials, record.Trial{N: i + 1, Result: &res})
+		}
+		return c
+	}
+	const library, compressed = 5, 1
+	run := &record.Run{Cells: []record.Cell{cell("", library), cell("off", compressed)}}
+	if lo, hi := analysis.TrialRange(run); lo != library || hi != library {
+		t.Errorf("trial range %d–%d, want the library cells' %d", lo, hi, library)
+	}
+	run.Cells = run.Cells[1:]
+	if lo, hi := analysis.TrialRange(run); lo != compressed || hi != compressed {
+		t.Errorf("trial range %d–%d of a compression-only run, want %d", lo, hi, compressed)
 	}
 }
