@@ -2,8 +2,8 @@
 #
 #   make test                          vet and race-test everything
 #   make build                         binaries in bin/
-#   make bench                         reference matrix (<= 25 min on 2 cores) -> results/<date-host>/
-#   make bench-chat                    chat matrix (<= 19 min on 2 cores) -> results/chat/<date-host>/ (capacity per shape, idle crowd, the claim for chat)
+#   make bench                         reference matrix with permessage-deflate cells, then the chat matrix (<= 45 min on 2 cores) -> results/<date-host>/ (chat in chat/)
+#   make bench-chat                    chat matrix alone (<= 19 min on 2 cores) -> results/chat/<date-host>/ (capacity per shape, idle crowd, the claim for chat)
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
 #   make bench-compression             permessage-deflate matrix (< 10 min) -> results/compression/<date-host>/
 #   make report RUN=results/<run>      rebuild findings.json, REPORT.md, REPORT.html, slides.html, results.csv, charts from results.json
@@ -50,7 +50,7 @@ build:
 	$(GO) build -o bin/ ./cmd/servers ./cmd/loadgen ./cmd/bench
 
 bench:
-	$(GO) run ./cmd/bench -budget 25m $(BENCH_FLAGS)
+	$(GO) run ./cmd/bench -budget 45m $(BENCH_FLAGS)
 
 bench-chat:
 	$(GO) run ./cmd/benchchat -budget 19m $(CHAT_FLAGS)

@@ -160,11 +160,14 @@ func place(r *Ranked, lib string, tier int) Place {
 // Method states how every ranking is made, for a report's notes.
 func Method() string { return methodText }
 
-// TrialRange is the fewest and the most trials any cell of run counted.
+// TrialRange is the fewest and the most trials any cell of run counted,
+// leaving out the compression cells (their trials are the compression
+// section's business) unless the run has nothing else.
 func TrialRange(run *record.Run) (lo, hi int) {
+	others := slices.ContainsFunc(run.Cells, func(c record.Cell) bool { return c.Deflate == "" && len(c.Trials) > 0 })
 	for i := range run.Cells {
 		c := &run.Cells[i]
-		if len(c.Trials) == 0 {
+		if len(c.Trials) == 0 || others && c.Deflate != "" {
 			continue
 		}
 		n := CountedTrials(c)

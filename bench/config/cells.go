@@ -23,7 +23,8 @@ type Cell struct {
 	Proto   string  `json:"proto"`
 	Variant Variant `json:"variant,omitempty"`
 	// Extra marks a cell added by a spec's Variants, outside the main
-	// library matrix; its row and ID name the variant.
+	// library matrix; its row and ID name the variant. Compression cells
+	// (Deflate set) are outside it too; their row names the mode.
 	Extra        bool     `json:"extra,omitempty"`
 	Scenario     Scenario `json:"scenario"`
 	PayloadBytes int      `json:"payload_bytes"` // 0 for connect
@@ -88,7 +89,7 @@ func LoadLabel(load, rate float64) string {
 // Row is the library, and for a variant cell the variant: "gorilla",
 // "rest+sse", "rest+poll-50ms".
 func (c Cell) Row() string {
-	return DeflateRow(RowName(c.Lib, c.Variant, c.Extra, c.PollInterval), c.Deflate)
+	return DeflateRow(RowName(c.Lib, c.Variant, c.Extra && c.Deflate == "", c.PollInterval), c.Deflate)
 }
 
 // DeflateRow is row with a compression matrix's variant appended:
@@ -114,7 +115,7 @@ func RowName(lib string, v Variant, extra bool, poll time.Duration) string {
 // spec in order, its main cells (each size, each connection count), then
 // the cells of each of its variants that apply to the library's protocol.
 func (c Config) Cells(libs []Lib) []Cell {
-	if c.Compression != nil {
+	if c.Compression != nil && len(c.Compression.Scenarios) == 0 {
 		return c.compressionCells(libs)
 	}
 	var out []Cell
@@ -131,6 +132,10 @@ func (c Config) Cells(libs []Lib) []Cell {
 				}
 			}
 		}
+	}
+	if c.Compression != nil {
+		// The compression cells of a matrix that has its own (Default).
+		out = append(out, c.compressionCells(libs)...)
 	}
 	return out
 }

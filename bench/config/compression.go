@@ -14,9 +14,9 @@ import (
 // permessage-deflate variant a library supports and each workload, instead
 // of at the specs' sizes; its connect spec (idle connections, each of which
 // has sent one message and had it back) once per variant, for the memory
-// an idle connection holds with the extension negotiated. It is never part of the reference matrix
-// (Default), which runs every server as its library ships, compression
-// off.
+// an idle connection holds with the extension negotiated. The reference
+// matrix (Default) adds its cells to its own (ReferenceCompression); its
+// other cells run every server as its library ships, compression off.
 type Compression struct {
 	// Modes are the servers' permessage-deflate modes (servers -deflate):
 	// off, no-context-takeover, context-takeover. A library runs the
@@ -29,13 +29,51 @@ type Compression struct {
 	// declares (the registry's data, which the caller sets). Libraries
 	// with none (and every library, while it is nil) have no cells.
 	Variants func(lib string) []server.Deflate `json:"-"`
+	// Scenarios, when set, are the specs of the compression cells, which
+	// are then added to the matrix's own cells (the reference matrix,
+	// Default); unset, the compression cells use the matrix's specs and
+	// are its only cells (CompressionMatrix).
+	Scenarios []Spec `json:"scenarios,omitempty"`
 }
+
+// specs are the specs the compression cells of c use.
+func (k *Compression) specs(c Config) []Spec {
+	if len(k.Scenarios) > 0 {
+		return k.Scenarios
+	}
+	return c.Scenarios
+}
+
+// MaxFixedRateBytes is the most payload bytes per second a compression
+// matrix's fixed-rate echo offers (Workload.Rate): at 1,000 messages/s of
+// 16 KiB, servers that compress at a high level (gobwas/ws's default
+// level 9) or escape every quote of a JSON document (SockJS's framing)
+// spend more than a quarter of a CPU per second, the servers' quota
+// (runner.DefaultServerCPUQuota), so the queue grew for the whole trial
+// and messages still queued after the drain counted as lost; a latency at
+// a fixed rate means something only below every library's capacity.
+const MaxFixedRateBytes = 4 << 20
 
 // Workload is one payload kind at one message size (the load generator's
 // -payload and -size).
 type Workload struct {
 	Payload payload.Kind `json:"payload"`
 	Size    int          `json:"size"`
+	// Rate is the echo-open offered rate of this workload (messages/s,
+	// all connections); 0 keeps the spec's.
+	Rate float64 `json:"rate,omitempty"`
+}
+
+// compressionWorkloads are the three workloads: chat-like JSON at the
+// spec's rate, 16 KiB JSON documents and 16 KiB of random bytes at
+// MaxFixedRateBytes.
+func compressionWorkloads() []Workload {
+	const big = 16384
+	return []Workload{
+		{Payload: payload.ChatJSON, Size: 256},
+		{Payload: payload.JSON, Size: big, Rate: MaxFixedRateBytes / big},
+		{Payload: payload.Random, Size: big, Rate: MaxFixedRateBytes / big},
+	}
 }
 
 // CompressionMatrix is the matrix behind `make bench-compression`: echo at
@@ -60,15 +98,33 @@ func CompressionMatrix() Config {
 			{Scenario: Broadcast, Sizes: []int{16384}, Conns: []int{1000}, Rate: 5, Publishers: 1},
 			{Scenario: Connect, Conns: []int{2000}, Hold: D(time.Second)},
 		},
-		Compression: &Compression{
-			Modes: server.DeflateModes,
-			Workloads: []Workload{
-				{Payload: payload.ChatJSON, Size: 256},
-				{Payload: payload.JSON, Size: 16384},
-				{Payload: payload.Random, Size: 16384},
-			},
-		},
+		Compression: &Compression{Modes: server.DeflateModes, Workloads: compressionWorkloads()},
 	}
+}
+
+// ReferenceCompressionBudget is the most the compression cells may add
+// to the reference run's estimate (DefaultCosts, which runs about a
+// quarter short of the wall time on the reference machine).
+const ReferenceCompressionBudget = 7 * time.Minute
+
+// ReferenceCompression is the compression part of the reference matrix
+// (Default): the cells of CompressionMatrix, every supported variant on
+// the three workloads, with fewer trials where a second adds little
+// within the reference run's budget (about seven minutes on 2 cores):
+// the fixed-rate echo, whose latency is the noisiest figure, keeps two;
+// broadcast and the idle connections, whose bytes and memory hardly vary
+// from one trial to the next, get one.
+func ReferenceCompression() *Compression {
+	k := CompressionMatrix()
+	k.Compression.Scenarios = k.Scenarios
+	for i := range k.Compression.Scenarios {
+		s := &k.Compression.Scenarios[i]
+		s.Trials = 1
+		if s.Scenario == EchoOpen {
+			s.Trials = k.Trials
+		}
+	}
+	return k.Compression
 }
 
 // validate checks the compression part of c.
@@ -89,8 +145,7 @@ func (k *Compression) validate(c Config) error {
 			return fmt.Errorf("compression: workload %s: size %d is below the %d-byte header", w.Payload, w.Size, payload.HeaderSize)
 		}
 	}
-	for _, s := range c.Scenarios {
-
+	for _, s := range k.specs(c) {
 		if len(s.Loads) > 0 {
 			return fmt.Errorf("compression: %s: loads depend on a capacity per library; use rates", s.Scenario)
 		}
@@ -98,7 +153,9 @@ func (k *Compression) validate(c Config) error {
 	return nil
 }
 
-// compressionCells expands a compression matrix (see Compression).
+// compressionCells expands a compression matrix (see Compression). Its
+// cells are outside the library matrix (Cell.Extra): the rankings of the
+// reference run compare libraries as they ship, compression off.
 func (c Config) compressionCells(libs []Lib) []Cell {
 	k := c.Compression
 	var out []Cell
@@ -119,10 +176,10 @@ func (c Config) compressionCells(libs []Lib) []Cell {
 			variants = append([]server.Deflate{{Mode: server.DeflateOff}}, variants...)
 		}
 		for _, d := range variants {
-			for _, s := range c.Scenarios {
+			for _, s := range k.specs(c) {
 				base := VariantSpec{Variant: DefaultVariant(l.Proto, s.Scenario)}
 				if s.Scenario == Connect {
-					for _, cell := range c.expand(l, s, base, false) {
+					for _, cell := range c.expand(l, s, base, true) {
 						cell.Deflate = d.String()
 						out = append(out, cell)
 					}
@@ -131,7 +188,10 @@ func (c Config) compressionCells(libs []Lib) []Cell {
 				for _, w := range k.Workloads {
 					ws := s
 					ws.Sizes = []int{w.Size}
-					for _, cell := range c.expand(l, ws, base, false) {
+					if w.Rate > 0 && s.Scenario == EchoOpen {
+						ws.Rate, ws.Rates = w.Rate, nil
+					}
+					for _, cell := range c.expand(l, ws, base, true) {
 						cell.Deflate, cell.PayloadKind = d.String(), w.Payload
 						out = append(out, cell)
 					}

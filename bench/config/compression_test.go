@@ -7,6 +7,7 @@ import (
 
 	"github.com/wsbench/wsbench/loadgen/payload"
 	"github.com/wsbench/wsbench/loadgen/wire"
+	"github.com/wsbench/wsbench/servers/registry"
 	"github.com/wsbench/wsbench/servers/server"
 )
 
@@ -88,18 +89,117 @@ func TestCompressionCells(t *testing.T) {
 	}
 }
 
-func TestCompressionNotInReference(t *testing.T) {
-	for _, c := range []Config{Default(), Quick()} {
-		if c.Compression != nil {
-			t.Fatal("a reference or quick matrix has compression")
+func TestQuickHasNoCompression(t *testing.T) {
+	c := Quick()
+	if c.Compression != nil {
+		t.Fatal("the quick matrix has compression")
+	}
+	for _, cell := range c.Cells(fourteenLibs) {
+		if cell.Deflate != "" || cell.PayloadKind != "" || strings.Contains(cell.ID(), "deflate") {
+			t.Fatalf("%s: compression fields in the quick matrix", cell.ID())
 		}
-		for _, cell := range c.Cells(fourteenLibs) {
-			if cell.Deflate != "" || cell.PayloadKind != "" || strings.Contains(cell.ID(), "deflate") {
-				t.Fatalf("%s: compression fields in the reference matrix", cell.ID())
+		if lc := cell.Loadgen(); lc.Deflate != "" || lc.Payload != "" {
+			t.Fatalf("%s: load generator asked for %q %q", cell.ID(), lc.Deflate, lc.Payload)
+		}
+	}
+}
+
+// registryLibs are the registry's libraries and registryVariants their
+// declared permessage-deflate variants.
+func registryLibs() []Lib {
+	var out []Lib
+	for _, l := range registry.All() {
+		out = append(out, Lib{Name: l.Name, Proto: string(l.Proto)})
+	}
+	return out
+}
+
+func registryVariants(lib string) []server.Deflate {
+	l, _ := registry.Lookup(lib)
+	return l.Deflate.Variants()
+}
+
+// TestReferenceHasCompression: the reference matrix is its cells without
+// compression, unchanged and first, then the compression cells: every
+// library that declares permessage-deflate in each variant and off, on
+// each workload for echo and broadcast, and its idle connections, within
+// ReferenceCompressionBudget.
+func TestReferenceHasCompression(t *testing.T) {
+	libs := registryLibs()
+	c := Default()
+	c.Compression.Variants = registryVariants
+	if err := c.Validate(registry.Names()); err != nil {
+		t.Fatal(err)
+	}
+	plain := Default()
+	plain.Compression = nil
+	before, all := plain.Cells(libs), c.Cells(libs)
+	if len(all) <= len(before) {
+		t.Fatalf("%d cells with compression, %d without", len(all), len(before))
+	}
+	for i, cell := range before {
+		if all[i] != cell {
+			t.Fatalf("cell %d: %s, was %s without compression", i, all[i].ID(), cell.ID())
+		}
+	}
+	added := all[len(before):]
+	got := map[string]bool{}
+	for _, cell := range added {
+		if cell.Deflate == "" {
+			t.Fatalf("%s: a compression cell without a mode", cell.ID())
+		}
+		if !cell.Extra || cell.Row() != cell.Lib+"+deflate-"+cell.Deflate {
+			t.Errorf("%s: row %s, extra %v: want the mode's row, outside the library matrix", cell.ID(), cell.Row(), cell.Extra)
+		}
+		got[cell.Lib+"/"+cell.Deflate+"/"+string(cell.Scenario)+"/"+string(cell.PayloadKind)] = true
+	}
+	k := c.Compression
+	for _, l := range registry.All() {
+		vs := l.Deflate.Variants()
+		if len(vs) == 0 {
+			continue
+		}
+		for _, d := range append([]server.Deflate{{Mode: server.DeflateOff}}, vs...) {
+			for _, s := range k.Scenarios {
+				kinds := []payload.Kind{""}
+				if s.Scenario != Connect {
+					kinds = nil
+					for _, w := range k.Workloads {
+						kinds = append(kinds, w.Payload)
+					}
+				}
+				for _, kind := range kinds {
+					if key := l.Name + "/" + d.String() + "/" + string(s.Scenario) + "/" + string(kind); !got[key] {
+						t.Errorf("no cell %s", key)
+					}
+				}
 			}
-			if lc := cell.Loadgen(); lc.Deflate != "" || lc.Payload != "" {
-				t.Fatalf("%s: load generator asked for %q %q", cell.ID(), lc.Deflate, lc.Payload)
+		}
+	}
+	extra := plain.PlanFor(added, DefaultCosts)
+	if extra.Measure > ReferenceCompressionBudget {
+		t.Errorf("the compression cells add %s to the reference run, over %s", extra.Measure, ReferenceCompressionBudget)
+	}
+}
+
+// TestFixedRateBelowCapacity: no compression cell's fixed-rate echo offers
+// more than MaxFixedRateBytes per second (at 1,000 messages/s of 16 KiB,
+// gobwas/ws at its default level and SockJS lost messages).
+func TestFixedRateBelowCapacity(t *testing.T) {
+	for _, c := range []Config{CompressionMatrix(), Default()} {
+		c.Compression.Variants = registryVariants
+		n := 0
+		for _, cell := range c.Cells(registryLibs()) {
+			if cell.Deflate == "" || cell.Scenario != EchoOpen {
+				continue
 			}
+			n++
+			if bps := cell.Rate * float64(cell.PayloadBytes); bps > MaxFixedRateBytes {
+				t.Errorf("%s offers %.0f bytes/s, over %d", cell.ID(), bps, MaxFixedRateBytes)
+			}
+		}
+		if n == 0 {
+			t.Error("no fixed-rate compression cell")
 		}
 	}
 }
@@ -118,5 +218,22 @@ func TestCompressionValidate(t *testing.T) {
 		if err := c.Validate(names(fourteenLibs)); err == nil {
 			t.Errorf("case %d: invalid compression matrix accepted", i)
 		}
+	}
+}
+
+// -scenarios keeps the reference matrix's compression specs of the kept
+// scenarios, and drops its compression when it keeps none of them.
+func TestOnlyFiltersReferenceCompression(t *testing.T) {
+	c := Default()
+	c.Only([]Scenario{Connect, EchoClosed})
+	if k := c.Compression; k == nil || len(k.Scenarios) != 1 || k.Scenarios[0].Scenario != Connect {
+		t.Fatalf("compression after keeping connect: %+v", k)
+	}
+	if len(Default().Compression.Scenarios) < 2 {
+		t.Fatal("Only changed the preset it was given a copy of")
+	}
+	c.Only([]Scenario{EchoClosed})
+	if c.Compression != nil {
+		t.Errorf("compression kept without any of its scenarios: %+v", c.Compression)
 	}
 }

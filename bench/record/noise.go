@@ -159,7 +159,10 @@ func (c *Cell) Column() string {
 // cells whose figures count (not failed, client-bound or client-limited,
 // as their last summary says) make the round references and the floor: a
 // point where the load generator set the pace measures its queueing, not
-// the machine's pace; such cells still get a RoundSpread. A run recorded without rounds is left as it is (its cells keep
+// the machine's pace; such cells still get a RoundSpread. Compression
+// cells (Deflate set) stay out of the floor too: the reference matrix's
+// library cells keep the floor they had without them, and the compression
+// cells are judged against it. A run recorded without rounds is left as it is (its cells keep
 // the fixed NoisySpread rule). It decides no status: SummarizeAgainst
 // does, given the floor.
 func Calibrate(run *Run) {
@@ -214,7 +217,7 @@ func Calibrate(run *Run) {
 			if r, ok := SpreadOf(raw[i]); ok {
 				s = NoiseOf(r, s)
 			}
-			if counts(c) {
+			if counts(c) && c.Deflate == "" {
 				all = append(all, s)
 			}
 		}

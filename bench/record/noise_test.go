@@ -2,6 +2,7 @@ package record
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -282,5 +283,24 @@ func TestNotCountingCellsStayOutOfTheFloor(t *testing.T) {
 	}
 	if _, ok := run.Cells[wild].RoundSpread[MsgsPerSec]; !ok {
 		t.Error("the client-bound cell has no round spread")
+	}
+}
+
+// Compression cells added to a matrix leave its noise floor as it was.
+func TestCompressionCellsStayOutOfTheFloor(t *testing.T) {
+	run := synthRun(synthEntries, synthRounds, slowDown, synthNoise, nil)
+	Calibrate(run)
+	floor := run.NoiseFloor
+	wild := synthRun(synthEntries, synthRounds, slowDown, synthNoise, func(e, r int, v float64) float64 {
+		return v * (1 + float64(r%2))
+	})
+	for _, c := range wild.Cells {
+		c.Deflate, c.PayloadBytes = "no-context-takeover", 256
+		c.ID = c.Cell.ID()
+		run.Cells = append(run.Cells, c)
+	}
+	Calibrate(run)
+	if len(floor) == 0 || !maps.Equal(run.NoiseFloor, floor) {
+		t.Errorf("floor %v with compression cells, %v without", run.NoiseFloor, floor)
 	}
 }

@@ -175,7 +175,7 @@ func (c *Cell) VariantOrDefault() config.Variant {
 // Row is the cell's library, and for a variant cell the variant
 // ("rest+sse"), as in its ID.
 func (c *Cell) Row() string {
-	return config.DeflateRow(config.RowName(c.Lib, c.VariantOrDefault(), c.Extra, c.PollInterval), c.Deflate)
+	return config.DeflateRow(config.RowName(c.Lib, c.VariantOrDefault(), c.Extra && c.Deflate == "", c.PollInterval), c.Deflate)
 }
 
 // Trial is one run of the load generator against a fresh server.

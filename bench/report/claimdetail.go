@@ -27,8 +27,8 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 	var rates []float64
 	for i := range v.run.Cells {
 		c := &v.run.Cells[i]
-		if c.Scenario != config.EchoClosed && c.Scenario != config.EchoOpen {
-			continue
+		if c.Scenario != config.EchoClosed && c.Scenario != config.EchoOpen || c.Deflate != "" {
+			continue // compression cells have their own section
 		}
 		if c.Scenario == config.EchoOpen && c.Load == 0 && !slices.Contains(rates, c.Rate) {
 			rates = append(rates, c.Rate)
@@ -115,8 +115,8 @@ func (v *view) claimDetailTables(cl *Claim) []Table {
 	var sockjsWS []string
 	for i := range v.run.Cells {
 		c := &v.run.Cells[i]
-		if c.Scenario != config.Broadcast {
-			continue
+		if c.Scenario != config.Broadcast || c.Deflate != "" {
+			continue // compression cells have their own section
 		}
 		if !slices.Contains(bpoints, point{c.PayloadBytes, c.Conns}) {
 			bpoints = append(bpoints, point{c.PayloadBytes, c.Conns})

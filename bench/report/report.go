@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/wsbench/wsbench/bench/analysis"
+	"github.com/wsbench/wsbench/bench/compression"
 	"github.com/wsbench/wsbench/bench/record"
 )
 
@@ -86,7 +87,7 @@ func abs(f float64) float64 {
 
 // Markdown writes the whole report of run, its findings included.
 func Markdown(w io.Writer, run *record.Run, charts []Chart) {
-	MarkdownWith(w, analysis.Build(run, ClaimFinding(run)), charts)
+	MarkdownWith(w, analysis.Build(run, ClaimFinding(run), compression.Finding(run)), charts)
 }
 
 // MarkdownWith writes the whole report of model m's run.
@@ -107,6 +108,7 @@ func MarkdownWith(w io.Writer, m *analysis.Model, charts []Chart, sections ...Se
 	}
 	fmt.Fprint(w, howToRead)
 	findingsSection(w, m)
+	compression.Build(run).Markdown(w) // nothing for a run without compression cells
 
 	tables := Tables(run)
 	byID := map[string]bool{}

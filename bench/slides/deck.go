@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wsbench/wsbench/bench/analysis"
+	"github.com/wsbench/wsbench/bench/compression"
 	"github.com/wsbench/wsbench/bench/palette"
 	"github.com/wsbench/wsbench/bench/record"
 	"github.com/wsbench/wsbench/bench/report"
@@ -56,7 +57,7 @@ type story struct {
 // outside the run's cells: the claim and, when there is one, the
 // conformance run.
 func Model(run *record.Run, conf *Conformance, extra ...*analysis.Finding) *analysis.Model {
-	return analysis.Build(run, append([]*analysis.Finding{report.ClaimFinding(run), ConformanceFinding(conf)}, extra...)...)
+	return analysis.Build(run, append([]*analysis.Finding{report.ClaimFinding(run), compression.Finding(run), ConformanceFinding(conf)}, extra...)...)
 }
 
 // Build makes the deck of run. conf may be nil (no conformance run).
@@ -86,7 +87,7 @@ func BuildFrom(m *analysis.Model, conf *Conformance, extra ...Slide) *Deck {
 	}
 	add(s.question(), s.setup())
 	add(s.throughput()...)
-	add(s.latencyVsLoad(), s.cpuPerMessage(), s.memoryPerConn(), s.fanout())
+	add(s.latencyVsLoad(), s.cpuPerMessage(), s.memoryPerConn(), s.fanout(), s.compression())
 	d.Slides = append(d.Slides, extra...)
 	add(s.verdict(), s.conformance(), s.picks())
 	return d

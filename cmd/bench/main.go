@@ -88,7 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.compareJSON, "json", "", "with -compare: also write the comparison as JSON to `FILE`")
 	fs.StringVar(&o.configFile, "config", "", "matrix `FILE` (JSON, see -print-config); flags below override it")
 	fs.BoolVar(&o.quick, "quick", false, "start from the smoke matrix (1 trial, small counts, ≤ 2 min) instead of the reference one (as -matrix quick)")
-	fs.StringVar(&o.preset, "matrix", "reference", "`preset` to start from: reference, quick (as -quick), or compression (permessage-deflate: each supporting library in each of its modes and off, on chat JSON, 16 KiB JSON and 16 KiB random payloads; under 10 min)")
+	fs.StringVar(&o.preset, "matrix", "reference", "`preset` to start from: reference, quick (as -quick), or compression (permessage-deflate: each supporting library in each of its modes and off, on chat JSON, 16 KiB JSON and 16 KiB random payloads, alone; under 10 min; the reference matrix has them too, with fewer trials)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan and the cells, run nothing")
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective matrix as JSON and exit")
 	fs.StringVar(&o.libs, "libs", "", "comma-separated `libraries` (default: all registered)")
@@ -106,7 +106,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.publishRate, "publish-rate", 0, "publishes/s of broadcast")
 	fs.IntVar(&o.window, "window", 0, "messages in flight per connection in echo-closed")
 	fs.BoolVar(&o.noDrift, "no-drift", false, "skip the drift check (the first cell measured again at the end)")
-	fs.BoolVar(&o.noVariants, "no-variants", false, "skip the variant cells (HTTP with a new connection per request, long polling, SSE, SockJS xhr transports...): the library matrix only, no 5-10x claim rows beyond it")
+	fs.BoolVar(&o.noVariants, "no-variants", false, "skip the variant cells (HTTP with a new connection per request, long polling, SSE, SockJS xhr transports..., and the reference matrix's permessage-deflate cells): the library matrix only, no 5-10x claim rows beyond it")
 	fs.BoolVar(&o.chat, "chat", true, "with the whole reference matrix: run the chat matrix (as benchchat: chat capacity per shape, the idle crowd) as the last stage, into <run>/chat/, reported with the run")
 	fs.StringVar(&o.resultsDir, "results", "results", "parent `DIR` of run directories")
 	fs.StringVar(&o.name, "name", "", "run name (default: date, time and host); an existing run is never overwritten")
@@ -348,6 +348,9 @@ func matrix(o *options) (config.Config, error) {
 	if o.noVariants {
 		for i := range cfg.Scenarios {
 			cfg.Scenarios[i].Variants = nil
+		}
+		if cfg.Compression != nil && len(cfg.Compression.Scenarios) > 0 {
+			cfg.Compression = nil // the reference matrix's compression cells
 		}
 	}
 	if len(cfg.Libs) == 0 {

@@ -89,14 +89,18 @@ func TestDryRunPrintsPlan(t *testing.T) {
 	for _, l := range registry.All() {
 		libs = append(libs, config.Lib{Name: l.Name, Proto: string(l.Proto)})
 	}
-	all := len(config.Default().Cells(libs))
+	ref := config.Default()
+	ref.Compression.Variants = deflateVariants
+	all := len(ref.Cells(libs))
 	code, out, _ := runBench(t, "-dry-run")
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("planned: %d cells", all)) || !strings.Contains(out, "gorilla/connect/19000c") ||
 		!strings.Contains(out, "gorilla/echo-open/1024B/1000c@50%") || !strings.Contains(out, "gorilla+1-in-flight/echo-closed/1024B/1000c") ||
-		!strings.Contains(out, "rest+new-conn/echo-closed/64B/1000c") || !strings.Contains(out, "sockjs+xhr-polling/broadcast/1024B/1000c") {
+		!strings.Contains(out, "rest+new-conn/echo-closed/64B/1000c") || !strings.Contains(out, "sockjs+xhr-polling/broadcast/1024B/1000c") ||
+		!strings.Contains(out, "gorilla+deflate-no-context-takeover/echo-open/16384B/100c@256/s/json") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	noVariants := config.Default()
+	noVariants.Compression = nil
 	for i := range noVariants.Scenarios {
 		noVariants.Scenarios[i].Variants = nil
 	}
@@ -135,7 +139,7 @@ func TestRunDirsAreNeverReused(t *testing.T) {
 
 // e2eMatrix is the end-to-end matrix: three libraries, every scenario, a
 // variant of each kind, one trial of one second.
-const e2eMatrix = `{"libs":["gorilla","rest","sockjs"],"trials":1,"warmup":"200ms","duration":"1s","drift":true,
+const e2eMatrix = `{"libs":["gorilla","rest","sockjs"],"trials":1,"warmup":"200ms","duration":"1s","drift":true,"compression":null,
 "scenarios":[
  {"scenario":"echo-closed","sizes":[256],"conns":[20],"window":1,"variants":[{"variant":"http-new-conn"}]},
  {"scenario":"echo-open","sizes":[256],"conns":[20],"rate":500},

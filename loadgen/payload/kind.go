@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Kind is what fills a message after its header: the fixed pattern of
@@ -100,8 +101,15 @@ func newPool(kind Kind, n int, text bool) *pool {
 			p.starts = append(p.starts, int32(i))
 		}
 	}
-	// Only starts with a whole filler after them.
-	p.starts = slices.DeleteFunc(p.starts, func(s int32) bool { return int(s)+n > len(p.b) })
+	// Only starts with a whole filler after them, and, for the text kinds,
+	// a filler that ends on a character boundary: a cut through a
+	// multi-byte character (the chat text's emoji) would make the message
+	// invalid UTF-8, which a text frame may not carry (RFC 6455 8.1) and
+	// which SockJS's JSON framing mangles.
+	p.starts = slices.DeleteFunc(p.starts, func(s int32) bool {
+		end := int(s) + n
+		return end > len(p.b) || kind != Random && end < len(p.b) && !utf8.RuneStart(p.b[end])
+	})
 	return p
 }
 

@@ -95,3 +95,39 @@ func TestParseKind(t *testing.T) {
 		t.Fatal("unknown kind accepted")
 	}
 }
+
+// TestTextKindsAreValidUTF8: with chat text of multi-byte characters (the
+// chat rooms' generator has emoji), every message of a text kind is valid
+// UTF-8 whatever its size, sequence number and stream: a filler cut
+// through a character made SockJS servers close with 1007 or echo the
+// message mangled.
+func TestTextKindsAreValidUTF8(t *testing.T) {
+	saved := ChatText
+	t.Cleanup(func() { ChatText = saved })
+	words := []string{"ok", "👍", "🎉", "déjà", "vu", "😂"}
+	ChatText = func(dst []byte, pub int, seq uint64) []byte {
+		dst = dst[:0]
+		for i := range 3 + int(seq%7) {
+			dst = append(dst, words[(pub+i+int(seq))%len(words)]...)
+			dst = append(dst, ' ')
+		}
+		return dst
+	}
+	for _, kind := range []Kind{ChatJSON, JSON, Random} {
+		for _, size := range []int{HeaderSize + 1, 256, 16 << 10} {
+			f, err := NewFormatKind(size, 3, kind, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := f.New()
+			for stream := range uint32(8) {
+				for seq := range uint64(500) {
+					f.Stamp(m, seq, 0, stream)
+					if !utf8.Valid(m) {
+						t.Fatalf("%s, %d bytes: message %d of stream %d is not valid UTF-8: ...%q", kind, size, seq, stream, m[max(0, len(m)-8):])
+					}
+				}
+			}
+		}
+	}
+}

@@ -26,17 +26,17 @@ var api = bind(server.Deflate{})
 // asks (Deflate): CompressionMode, at the library's fixed level and its
 // default threshold.
 func bind(d server.Deflate) coderfork.API[websocket.MessageType, websocket.StatusCode] {
-	mode := websocket.CompressionDisabled
-	switch d.Mode {
-	case server.DeflateNoContextTakeover:
-		mode = websocket.CompressionNoContextTakeover
-	case server.DeflateContextTakeover:
-		mode = websocket.CompressionContextTakeover
-	}
 	return coderfork.Bind(websocket.Accept, &websocket.AcceptOptions{
 		InsecureSkipVerify: true, // load generators send no Origin; nothing to protect here
-		CompressionMode:    mode,
+		CompressionMode:    modes.Of(d),
 	}, websocket.MessageText, websocket.MessageBinary)
+}
+
+// modes are the module's compression modes.
+var modes = coderfork.CompressionModes[websocket.CompressionMode]{
+	Disabled:          websocket.CompressionDisabled,
+	NoContextTakeover: websocket.CompressionNoContextTakeover,
+	ContextTakeover:   websocket.CompressionContextTakeover,
 }
 
 // New returns the nhooyr server.
