@@ -67,7 +67,7 @@ func (r *runner) runBroadcast() {
 		go func() { defer wgSubs.Done(); r.subscriber(s, rings, &subsDone) }()
 	}
 	pc := r.newPacer(len(pubs))
-	pc.base = cfg.Conns - own // stream of pubs[j]: own + j
+	pc.base, pc.streams = cfg.Conns, own // stream of pubs[j]: own + j
 	if agents > 1 {
 		// Stagger the agents: their publishes together are as evenly
 		// spaced as one publisher's at the total rate.
