@@ -71,7 +71,7 @@ func TestRun(t *testing.T) {
 	t.Setenv("CLUSTERBENCH_RUN_MAIN", "1") // the broker process is this binary
 	results := t.TempDir()
 	var out, errb bytes.Buffer
-	args := []string{"-bin", bin, "-libs", "gorilla", "-nodes", "1,2", "-subs", "4", "-rate", "50", "-duration", "400ms", "-warmup", "100ms", 
+	args := []string{"-bin", bin, "-libs", "gorilla", "-nodes", "1,2", "-subs", "4", "-rate", "50", "-duration", "400ms", "-warmup", "100ms",
 		"-storm", "20", "-results", results,
 		"-big-libs", "gorilla", "-big-nodes", "2", "-big-conns", "5", "-big-rate", "20", "-big-duration", "500ms", "-big-warmup", "100ms"}
 	if code := run(args, &out, &errb); code != 0 {
