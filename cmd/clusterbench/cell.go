@@ -41,10 +41,10 @@ type Row struct {
 
 // runAll measures every cell; a failed cell is recorded and the run goes
 // on.
-func (p *plan) runAll(stdout io.Writer) ([]Row, []StormRow, error) {
+func (p *plan) runAll(stdout io.Writer) ([]Row, []StormRow, []BigRow, error) {
 	logf, err := os.Create(filepath.Join(p.dir, "log.txt"))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer logf.Close()
 	url := p.natsURL
@@ -52,12 +52,12 @@ func (p *plan) runAll(stdout io.Writer) ([]Row, []StormRow, error) {
 	if url == "" {
 		b, err := startChild("broker", p.self, []string{"-serve-broker", "127.0.0.1:0"}, brokerMarker, logf)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		defer b.stop()
 		url = b.addr
 		if broker, err = procstat.Open(b.cmd.Process.Pid); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	var rows []Row
@@ -87,7 +87,20 @@ func (p *plan) runAll(stdout io.Writer) ([]Row, []StormRow, error) {
 			fmt.Fprintf(stdout, "%-12s storm of %d: %s\n", lib.Name, n, stormSummary(row))
 		}
 	}
-	return rows, storms, errors.Join(errs...)
+	var bigs []BigRow
+	for _, lib := range p.big.libs {
+		for _, n := range p.big.nodes {
+			t0 := time.Now()
+			row := p.runBig(lib, n, url, broker, logf)
+			row.WallS = time.Since(t0).Seconds()
+			if row.Failure != "" {
+				errs = append(errs, fmt.Errorf("%s on %d nodes x %d connections: %s", lib.Name, row.Nodes, row.PerNode, row.Failure))
+			}
+			bigs = append(bigs, row)
+			fmt.Fprintf(stdout, "%-12s %d x %d connections: %s\n", lib.Name, row.Nodes, row.PerNode, bigSummary(row))
+		}
+	}
+	return rows, storms, bigs, errors.Join(errs...)
 }
 
 // runCell measures lib on n nodes.

@@ -45,7 +45,11 @@ type plan struct {
 	natsURL   string  // external broker, "" for our own
 	storms    []int   // subscribers of each reconnect storm (none: no storm)
 	stormRate float64 // broadcasts per second during a storm
-	dir       string  // results directory of this run
+	// stormDeliveries caps a storm's rate: at most this many deliveries
+	// per second (rate x subscribers)
+	stormDeliveries float64
+	big             bigPlan // the many-connections cell (no libs: none)
+	dir             string  // results directory of this run
 }
 
 // run is main without the process exit. Exit codes: 0 ok, 1 a cell
@@ -62,8 +66,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	warmup := fs.Duration("warmup", time.Second, "warm-up of each cell, excluded")
 	natsURL := fs.String("nats", "", "external NATS broker `URL` (default: start our own, embedded nats-server, as a separate process)")
 	results := fs.String("results", "results/cluster", "parent `directory` of the run's directory (<date-host>)")
-	stormFlag := fs.String("storm", "1000", "comma-separated subscriber `counts` of the reconnect storms (2 nodes; the subscribers' node is killed and they move to the other); \"\" for none")
+	stormFlag := fs.String("storm", "1000,19000", "comma-separated subscriber `counts` of the reconnect storms (2 nodes; the subscribers' node is killed and they move to the other); \"\" for none")
 	stormRate := fs.Float64("storm-rate", 10, "broadcasts per second during a storm (every subscriber receives each: keep rate x subscribers within what one node delivers)")
+	stormDeliveries := fs.Float64("storm-deliveries", 20000, "caps each storm's broadcast rate at this many `deliveries` per second (rate x subscribers), so that a large storm stays within what one node delivers")
+	bigLibs := fs.String("big-libs", DefaultBigLibs, "comma-separated `libraries` of the many-connections cell (\"\": none)")
+	bigNodes := fs.String("big-nodes", "1,4", "comma-separated node `counts` of the many-connections cells (1: the single-process figure beside them), one load agent per node (source address 127.0.0.2 and on)")
+	bigPerNode := fs.Int("big-conns", 19000, "`connections` per node in the many-connections cell (one of them the agent's publisher); each node and each agent is one process under the open-file limit")
+	bigRate := fs.Float64("big-rate", 1, "broadcasts per second in the many-connections cell, all agents together (each publishes its share)")
+	bigDuration := fs.Duration("big-duration", 200*time.Second, "measured interval of the many-connections cell")
+	bigWarmup := fs.Duration("big-warmup", 5*time.Second, "warm-up of the many-connections cell")
+	bigDial := fs.Float64("big-dial-rate", 2000, "many-connections cell: the agents' clocks start together after 2s plus the connections over this `rate` per second (time allowed for dialing)")
 	brokerAddr := fs.String("serve-broker", "", "internal: run only the broker on `HOST:PORT` (port 0: any)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -86,10 +98,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	p, err := makePlan(*bin, *libs, *nodes, *subs, *rate, *duration, *warmup, *natsURL)
 	if err == nil {
 		p.storms, err = counts("-storm", *stormFlag, 0)
-		p.stormRate = *stormRate
-		if err == nil && *stormRate <= 0 {
-			err = errors.New("-storm-rate must be positive")
+		p.stormRate, p.stormDeliveries = *stormRate, *stormDeliveries
+		if err == nil && (*stormRate <= 0 || *stormDeliveries <= 0) {
+			err = errors.New("-storm-rate and -storm-deliveries must be positive")
 		}
+	}
+	if err == nil {
+		p.big, err = makeBigPlan(*bigLibs, *bigNodes, *bigPerNode, *bigRate, *bigDuration, *bigWarmup, *bigDial)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "clusterbench: %v\n", err)
@@ -101,8 +116,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "clusterbench: %v\n", err)
 		return 1
 	}
-	rows, storms, err := p.runAll(stdout)
-	if werr := writeReport(p, rows, storms); werr != nil {
+	rows, storms, bigs, err := p.runAll(stdout)
+	if werr := writeReport(p, rows, storms, bigs); werr != nil {
 		err = errors.Join(err, werr)
 	}
 	if err != nil {
@@ -111,6 +126,46 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "clusterbench: %s\n", p.dir)
 	return 0
+}
+
+// DefaultBigLibs are the libraries of the many-connections cell: those
+// that hold tens of thousands of connections on two cores.
+const DefaultBigLibs = "gobwas-epoll"
+
+// makeBigPlan checks the many-connections cell's flags.
+func makeBigPlan(libs, nodes string, perNode int, rate float64, duration, warmup time.Duration, dialRate float64) (bigPlan, error) {
+	b := bigPlan{perNode: perNode, rate: rate, duration: duration, warmup: warmup, dialRate: dialRate}
+	for _, name := range strings.Split(libs, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		l, ok := registry.Lookup(name)
+		if !ok {
+			return b, fmt.Errorf("-big-libs: unknown library %q; known: %s", name, strings.Join(registry.Names(), ", "))
+		}
+		if l.Proto == server.ProtoHTTP {
+			return b, fmt.Errorf("-big-libs: %s speaks plain HTTP; the cluster cells are for ws, sockjs and tcp", l.Name)
+		}
+		b.libs = append(b.libs, l)
+	}
+	var err error
+	if b.nodes, err = counts("-big-nodes", nodes, 0); err != nil {
+		return b, err
+	}
+	for _, n := range b.nodes {
+		if n > 253 {
+			return b, fmt.Errorf("-big-nodes %d: want at most 253 (one source address 127.0.0.2.. per agent)", n)
+		}
+	}
+	switch {
+	case len(b.libs) > 0 && len(b.nodes) == 0:
+		return b, errors.New("-big-nodes: no count")
+	case perNode < 2:
+		return b, fmt.Errorf("-big-conns %d: want at least 2 (a publisher and a subscriber)", perNode)
+	case rate <= 0 || duration <= 0 || warmup < 0 || dialRate <= 0:
+		return b, errors.New("-big-rate, -big-duration and -big-dial-rate must be positive, -big-warmup not negative")
+	}
+	return b, nil
 }
 
 // makePlan checks the flags.

@@ -37,6 +37,10 @@ func TestUsage(t *testing.T) {
 		{[]string{"-bin", bin, "-nodes", ""}, "no count"},
 		{[]string{"-bin", bin, "-storm", "0"}, "not a count"},
 		{[]string{"-bin", bin, "-storm-rate", "0"}, "-storm-rate"},
+		{[]string{"-bin", bin, "-big-libs", "nope"}, `unknown library "nope"`},
+		{[]string{"-bin", bin, "-big-nodes", "254"}, "at most 253"},
+		{[]string{"-bin", bin, "-big-conns", "1"}, "-big-conns"},
+		{[]string{"-bin", bin, "-big-rate", "0"}, "-big-rate"},
 		{[]string{"-bin", bin, "-nodes", "4", "-subs", "3"}, "fewer subscribers than nodes"},
 		{[]string{"-bin", bin, "-rate", "0"}, "-rate"},
 		{[]string{"-bin", bin, "-nats", "http://x:1"}, "want nats://"},
@@ -67,7 +71,9 @@ func TestRun(t *testing.T) {
 	t.Setenv("CLUSTERBENCH_RUN_MAIN", "1") // the broker process is this binary
 	results := t.TempDir()
 	var out, errb bytes.Buffer
-	args := []string{"-bin", bin, "-libs", "gorilla", "-nodes", "1,2", "-subs", "4", "-rate", "50", "-duration", "400ms", "-warmup", "100ms", "-storm", "20", "-results", results}
+	args := []string{"-bin", bin, "-libs", "gorilla", "-nodes", "1,2", "-subs", "4", "-rate", "50", "-duration", "400ms", "-warmup", "100ms",
+		"-storm", "20", "-results", results,
+		"-big-libs", "gorilla", "-big-nodes", "2", "-big-conns", "5", "-big-rate", "20", "-big-duration", "500ms", "-big-warmup", "100ms"}
 	if code := run(args, &out, &errb); code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
 	}
@@ -91,6 +97,14 @@ func TestRun(t *testing.T) {
 	rows := sum.Cells
 	if len(sum.Storms) != 1 || sum.Storms[0].Result == nil || sum.Storms[0].Failure != "" || sum.Storms[0].PeakRSSBytes == 0 {
 		t.Fatalf("storms %+v", sum.Storms)
+	}
+	if len(sum.Big) != 1 {
+		t.Fatalf("%d many-connections cells, want 1", len(sum.Big))
+	}
+	if g := sum.Big[0]; g.Failure != "" || g.Held != 10 || g.Lost != 0 || g.Delivered == 0 || g.Delivered != g.Expected ||
+		g.FanoutLastUS == nil || g.FanoutLastUS.Count != g.Published || g.Latency == nil || g.Latency.LatencyUS.Count != g.Delivered ||
+		len(g.NodeRSSPeakBytes) != 2 || len(g.AgentRSSPeakBytes) != 2 || g.NodeRSSPerConn <= 0 {
+		t.Errorf("many-connections cell %+v", g)
 	}
 	if len(rows) != 2 {
 		t.Fatalf("%d rows, want 2", len(rows))

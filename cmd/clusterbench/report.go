@@ -55,11 +55,12 @@ func stormSummary(r StormRow) string {
 type Summary struct {
 	Cells  []Row      `json:"cells"`
 	Storms []StormRow `json:"storms"`
+	Big    []BigRow   `json:"big"`
 }
 
 // writeReport writes summary.json, REPORT.md and environment.txt.
-func writeReport(p *plan, rows []Row, storms []StormRow) error {
-	b, err := json.MarshalIndent(Summary{rows, storms}, "", "  ")
+func writeReport(p *plan, rows []Row, storms []StormRow, bigs []BigRow) error {
+	b, err := json.MarshalIndent(Summary{rows, storms, bigs}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -104,23 +105,24 @@ func writeReport(p *plan, rows []Row, storms []StormRow) error {
 			res.MsgsPerSec, r.NodeCPUUSPerMsg, r.BrokerUSPerMsg, status)
 	}
 	if len(storms) > 0 {
-		fmt.Fprintf(&md, "\n## Reconnect storm\n\nTwo nodes; the subscribers all connect to node B, the publisher (%g broadcasts/s, each delivered to every subscriber) to node A. Once every subscriber has received a broadcast, node B is killed (SIGKILL) and its subscribers dial node A at once (at most 64 dials in progress). Recovery is from the kill until the last subscriber was connected again and had received a broadcast published after it reconnected (so it includes the wait for the next broadcast, up to one period of the rate); lost counts, over all subscribers, the broadcasts published while each was away (NATS core and the hubs keep nothing for an absent subscriber). Peak RSS is node A's, sampled every 50 ms.\n\n", p.stormRate)
-		md.WriteString("| library | subscribers | all connected (s) | all receiving (s) | handshakes/s | dials | lost | dup | reordered | node A peak RSS (MB) | status |\n")
-		md.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+		fmt.Fprintf(&md, "\n## Reconnect storm\n\nTwo nodes; the subscribers all connect to node B, the publisher (%g broadcasts/s, fewer where that would pass %g deliveries/s: see the rate column; each delivered to every subscriber) to node A. Once every subscriber has received a broadcast, node B is killed (SIGKILL) and its subscribers dial node A at once (at most 64 dials in progress). Recovery is from the kill until the last subscriber was connected again and had received a broadcast published after it reconnected (so it includes the wait for the next broadcast, up to one period of the rate); lost counts, over all subscribers, the broadcasts published while each was away (NATS core and the hubs keep nothing for an absent subscriber). Peak RSS is node A's, sampled every 50 ms.\n\n", p.stormRate, p.stormDeliveries)
+		md.WriteString("| library | subscribers | rate (/s) | all connected (s) | all receiving (s) | handshakes/s | dials | lost | dup | reordered | node A peak RSS (MB) | status |\n")
+		md.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
 		for _, r := range storms {
 			status := "ok"
 			if r.Failure != "" {
 				status = "FAILED: " + strings.ReplaceAll(r.Failure, "|", "/")
 			}
 			if r.Result == nil {
-				fmt.Fprintf(&md, "| %s | %d | | | | | | | | | %s |\n", r.Lib, r.Conns, status)
+				fmt.Fprintf(&md, "| %s | %d | %g | | | | | | | | | %s |\n", r.Lib, r.Conns, r.Rate, status)
 				continue
 			}
 			s := r.Result
-			fmt.Fprintf(&md, "| %s | %d | %.3f | %.3f | %.0f | %d | %d | %d | %d | %.1f | %s |\n",
-				r.Lib, r.Conns, s.ReconnectS, s.RecoverS, s.HandshakesPerSec, s.Dials, s.Lost, s.Duplicated, s.Reordered, float64(r.PeakRSSBytes)/1e6, status)
+			fmt.Fprintf(&md, "| %s | %d | %.3g | %.3f | %.3f | %.0f | %d | %d | %d | %d | %.1f | %s |\n",
+				r.Lib, r.Conns, r.Rate, s.ReconnectS, s.RecoverS, s.HandshakesPerSec, s.Dials, s.Lost, s.Duplicated, s.Reordered, float64(r.PeakRSSBytes)/1e6, status)
 		}
 	}
+	writeBig(&md, p, bigs)
 	md.WriteString("\nEach cell's load generator result (with its encoded histograms) is in cells/; summary.json has every figure of this table; log.txt has the processes' output.\n")
 	return os.WriteFile(filepath.Join(p.dir, "REPORT.md"), []byte(md.String()), 0o644)
 }

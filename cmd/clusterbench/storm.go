@@ -19,6 +19,7 @@ import (
 type StormRow struct {
 	Lib    string        `json:"lib"`
 	Conns  int           `json:"conns"`
+	Rate   float64       `json:"rate"` // broadcasts per second (see stormRate)
 	Result *storm.Result `json:"result,omitempty"`
 	// PeakRSSBytes is node A's peak resident memory during the storm
 	// (sampled every 50 ms).
@@ -27,9 +28,15 @@ type StormRow struct {
 	Failure      string  `json:"failure,omitempty"`
 }
 
+// stormRate is a storm's broadcast rate: rate, or less when rate x conns
+// would pass deliveries per second.
+func stormRate(rate, deliveries float64, conns int) float64 {
+	return min(rate, deliveries/float64(conns))
+}
+
 // runStorm measures one storm of lib at conns subscribers.
 func (p *plan) runStorm(lib server.Library, conns int, natsURL string, log io.Writer) StormRow {
-	row := StormRow{Lib: lib.Name, Conns: conns}
+	row := StormRow{Lib: lib.Name, Conns: conns, Rate: stormRate(p.stormRate, p.stormDeliveries, conns)}
 	fail := func(err error) StormRow { row.Failure = err.Error(); return row }
 	var nodes []*child
 	defer func() {
@@ -63,7 +70,7 @@ func (p *plan) runStorm(lib server.Library, conns int, natsURL string, log io.Wr
 	defer mon.Stop()
 	res, err := storm.Run(context.Background(), storm.Config{
 		Target: target, From: b.addr, To: a.addr, Publisher: a.addr,
-		Conns: conns, Rate: p.stormRate, Timeout: 2 * time.Minute,
+		Conns: conns, Rate: row.Rate, Timeout: 2 * time.Minute,
 		Drop: func() error {
 			fmt.Fprintf(log, "%s: killed (storm)\n", b.name)
 			return b.cmd.Process.Signal(syscall.SIGKILL)

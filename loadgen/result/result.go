@@ -129,6 +129,12 @@ type Result struct {
 	CrossNodeUS    *Latency `json:"cross_node_us,omitempty"`
 	LatencyHist    string   `json:"latency_hist,omitempty"`
 	FanoutLastHist string   `json:"fanout_last_hist,omitempty"`
+	// FanoutMaxNS (broadcast with several agents, loadgen -agents): per
+	// stream (publisher of any agent), per sequence number, the largest
+	// latency in nanoseconds among this agent's subscribers of each
+	// measured message (0: not measured or not received). The largest
+	// over all agents is the time to the last subscriber of them all.
+	FanoutMaxNS [][]int64 `json:"fanout_max_ns,omitempty"`
 
 	// PayloadKind is what filled the messages after their header
 	// (loadgen -payload): chat-json, json or random; empty for the fixed

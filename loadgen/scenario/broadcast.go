@@ -44,12 +44,19 @@ func (r *runner) runBroadcast() {
 	r.res.Connected = int64(len(subs) + len(pubs))
 	r.txPeers, r.rxPeers = pubs, subs
 	perPub := cfg.Rate / float64(len(pubs))
-	rings := make([]*fanRing, len(pubs))
+	// With several agents, agent a's publishers stamp streams
+	// a*len(pubs)..; every agent checks all streams.
+	agents, own := max(cfg.Agents, 1), cfg.Agent*len(pubs)
+	streams := agents * len(pubs)
+	rings := make([]*fanRing, streams)
 	for j := range rings {
 		rings[j] = newFanRing(perPub*(cfg.Drain.Seconds()+2), int32(len(subs)))
 	}
 	for _, s := range subs {
-		s.streams = make([]payload.Stream, len(pubs))
+		s.streams = make([]payload.Stream, streams)
+	}
+	if cfg.Agents > 0 {
+		r.fanMax = newFanMax(streams, perPub*(cfg.Warmup+cfg.Duration).Seconds())
 	}
 	r.startClock()
 
@@ -60,14 +67,19 @@ func (r *runner) runBroadcast() {
 		go func() { defer wgSubs.Done(); r.subscriber(s, rings, &subsDone) }()
 	}
 	pc := r.newPacer(len(pubs))
-	pc.base = cfg.Conns
+	pc.base, pc.streams = cfg.Conns, own // stream of pubs[j]: own + j
+	if agents > 1 {
+		// Stagger the agents: their publishes together are as evenly
+		// spaced as one publisher's at the total rate.
+		pc.start += agentOffset(pc.interval, cfg.Agent, agents)
+	}
 	for j, p := range pubs {
 		p.wake = pc.wake[j]
 		wgPubs.Add(1)
 		if cfg.Proto == wire.HTTP {
-			go func() { defer wgPubs.Done(); r.publishHTTP(p, pc, rings[j]) }()
+			go func() { defer wgPubs.Done(); r.publishHTTP(p, pc, rings[own+j]) }()
 		} else {
-			go func() { defer wgPubs.Done(); r.openSender(p, pc, rings[j]) }()
+			go func() { defer wgPubs.Done(); r.openSender(p, pc, rings[own+j]) }()
 			wgDrain.Add(1)
 			go func() { defer wgDrain.Done(); r.discard(p, &subsDone) }()
 		}
@@ -83,6 +95,16 @@ func (r *runner) runBroadcast() {
 		expected += p.sentM
 	}
 	expected *= int64(len(subs))
+	if agents > 1 {
+		// The other agents' schedules are known: the same rate and
+		// clock, staggered. (This only ends the wait; the loss is
+		// counted from what the agents sent.)
+		expected = 0
+		for a := range agents {
+			expected += scheduled(r.tStart+agentOffset(pc.interval, a, agents), pc.interval, r.t0, r.t1)
+		}
+		expected *= int64(len(subs))
+	}
 	deadline := r.t1 + int64(cfg.Drain)
 	for !r.aborted() && r.now() < deadline {
 		var got int64
@@ -103,7 +125,7 @@ func (r *runner) runBroadcast() {
 
 	for _, s := range subs {
 		for j, p := range pubs {
-			s.lost += r.missing(&s.streams[j], p)
+			s.lost += r.missing(&s.streams[own+j], p)
 		}
 	}
 	r.totals(subs)
@@ -112,6 +134,9 @@ func (r *runner) runBroadcast() {
 		r.res.Sent += p.sentM
 	}
 	r.res.Expected = expected
+	if r.fanMax != nil {
+		r.res.FanoutMaxNS = r.fanMax.values()
+	}
 }
 
 // missing counts what a subscriber never received of publisher p's
@@ -183,6 +208,9 @@ func (r *runner) subscriber(p *peer, rings []*fanRing, done *atomic.Bool) {
 				node.Record(lat)
 			}
 			rings[h.Stream].arrive(h.Seq, lat, fan)
+			if r.fanMax != nil {
+				r.fanMax.observe(h.Stream, h.Seq, lat)
+			}
 		}
 	}
 }

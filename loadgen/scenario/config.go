@@ -98,6 +98,26 @@ type Config struct {
 	// (Result.LatencyHist, Result.FanoutLastHist), for merging the
 	// results of several load agents exactly (package histmerge).
 	Hist bool
+	// Agent and Agents: this load generator is agent Agent (0-based) of
+	// Agents that run one broadcast together, each on its own node of a
+	// cluster (Agents 0: alone, and no FanoutMaxNS). Agent a's publishers stamp streams
+	// a*Publishers..; its subscribers check every agent's streams and
+	// report (with Agents 1 too), per stream and message, the largest latency among them
+	// (Result.FanoutMaxNS), so that the time to the last subscriber of
+	// all agents can be computed exactly. All agents need the same
+	// Publishers, Rate, Warmup, Duration, StartAt and RunID.
+	Agent, Agents int
+	// StartAt is the shared start of the agents' clocks, in Unix
+	// milliseconds (0: when the connections are up): each agent dials,
+	// then waits for it; an agent still dialing then fails.
+	StartAt int64
+	// RunID is the run id stamped in every message (0: random); agents
+	// of one run share it, so that each accepts the others' messages.
+	RunID int
+	// SourceAddr is the one source address of every connection (an IPv4
+	// loopback address, say 127.0.0.2; "": as LocalAddrs decides), so
+	// that agents on one machine do not share client ports.
+	SourceAddr string
 
 	// HTTP tunes the HTTP client (new connection per request, how
 	// broadcast subscribers receive: poll, long poll or SSE).
@@ -213,6 +233,14 @@ func (c *Config) Check() error {
 		return usage("-spin must be between 0 (sleep until due) and 1s")
 	case c.LocalAddrs < 0 || c.LocalAddrs > 254:
 		return usage("-local-addrs must be between 0 (automatic) and 254")
+	case c.Agents < 0 || c.Agent < 0 || (c.Agents > 1 && c.Agent >= c.Agents) || (c.Agents <= 1 && c.Agent > 0):
+		return usage("-agent must be in [0, -agents)")
+	case c.Agents > 0 && (c.Scenario != Broadcast || c.Proto == wire.HTTP):
+		return usage("-agents is for broadcast over WebSocket, SockJS or TCP")
+	case c.StartAt < 0:
+		return usage("-start-at must be Unix milliseconds")
+	case c.RunID < 0 || c.RunID > payload.MaxRun:
+		return usage("-run-id must be between 0 (random) and %d", payload.MaxRun)
 	case c.Active < 0 || c.Active > 1 || math.IsNaN(c.Active):
 		return usage("-active must be a fraction of the connections in (0, 1]")
 	case c.Active > 0 && (c.Scenario != Echo || c.Rate == 0):
@@ -369,6 +397,14 @@ func (c *Config) checkFiles() error {
 // pickLocalAddrs spreads connections over 127.0.0.1..N when they approach
 // the ephemeral port range of one (source, destination) pair.
 func (c *Config) pickLocalAddrs() error {
+	if c.SourceAddr != "" {
+		ip := net.ParseIP(c.SourceAddr)
+		if ip == nil || ip.To4() == nil || !ip.IsLoopback() {
+			return usage("-source-addr %q: want an IPv4 loopback address (127.x.x.x)", c.SourceAddr)
+		}
+		c.localIPs = []net.IP{ip}
+		return nil
+	}
 	host, _, _ := net.SplitHostPort(c.target.Host)
 	ip := net.ParseIP(host)
 	loopback := ip != nil && ip.IsLoopback() || host == "localhost"

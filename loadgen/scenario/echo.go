@@ -240,7 +240,7 @@ func (r *runner) openSender(p *peer, pc *pacer, ring *fanRing) {
 			if due > now || due >= r.t1 {
 				break
 			}
-			r.fmt.Stamp(msg, uint64(p.sent), due, uint32(p.i-pc.base))
+			r.fmt.Stamp(msg, uint64(p.sent), due, uint32(pc.streams+p.i-pc.base))
 			if ring != nil {
 				ring.publish(uint64(p.sent))
 			}

@@ -58,6 +58,11 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.Timeout, "timeout", 0, "hard deadline for the whole run (default: ramp-up + warm-up + duration + drain + hold + a generous margin)")
 	fs.Var((*nodesFlag)(&c.Nodes), "nodes", "broadcast on a cluster: further server nodes `HOST:PORT,...` (same scheme as -url); subscribers are spread over -url's node and these, publishers stay on -url's")
 	fs.BoolVar(&c.Hist, "hist", false, "add the latency histograms to the JSON result in hdrhistogram-go's compressed encoding, for merging the results of several load agents")
+	fs.IntVar(&c.Agent, "agent", 0, "broadcast with several load agents: this agent's `index` (0-based) of -agents")
+	fs.IntVar(&c.Agents, "agents", 0, "broadcast with several load agents on one cluster: how `many` (each checks all agents' messages; see Config.Agents)")
+	fs.Int64Var(&c.StartAt, "start-at", 0, "shared start of the clock in Unix `milliseconds` (0: when the connections are up); dialing must end before it")
+	fs.IntVar(&c.RunID, "run-id", 0, "run `id` stamped in the messages (0: random); agents of one run share it")
+	fs.StringVar(&c.SourceAddr, "source-addr", "", "the one source `address` of every connection, 127.x.x.x (\"\": see -local-addrs)")
 	fs.IntVar(&c.LocalAddrs, "local-addrs", 0, "spread connections over source addresses 127.0.0.1..N (0: automatic, when the connections approach the ephemeral port range)")
 	fs.Var((*httpConnFlag)(&c.HTTP.NewConnPerRequest), "http-conn", "HTTP connection `policy`: keepalive, or new (a new TCP connection for every request; an SSE stream is one request)")
 	shows(fs, "http-conn", "keepalive")
@@ -152,6 +157,13 @@ func (c Config) Args() []string {
 	dur("spin", c.Spin, DefaultSpin)
 	dur("timeout", c.Timeout, 0)
 	num("local-addrs", c.LocalAddrs)
+	num("agent", c.Agent)
+	num("agents", c.Agents)
+	if c.StartAt != 0 {
+		add("start-at", strconv.FormatInt(c.StartAt, 10))
+	}
+	num("run-id", c.RunID)
+	str("source-addr", c.SourceAddr)
 	if len(c.Nodes) > 0 {
 		add("nodes", strings.Join(c.Nodes, ","))
 	}

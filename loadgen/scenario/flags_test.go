@@ -28,6 +28,8 @@ func roundTripConfigs() []Config {
 		Config{URL: "ws://127.0.0.1:9", Scenario: Echo, Rate: 1234.5, Size: MaxSize, Warmup: 3 * time.Second},
 		Config{URL: "ws://127.0.0.1:9", Scenario: Echo, Conns: 19000, Rate: 950, Active: 0.05},
 		Config{URL: "ws://127.0.0.1:9", Scenario: Broadcast, Rate: 10, Nodes: []string{"127.0.0.1:10", "127.0.0.2:11"}},
+		Config{URL: "ws://127.0.0.1:9", Scenario: Broadcast, Rate: 0.5, Agent: 2, Agents: 4, StartAt: 1796212800000,
+			RunID: 77, SourceAddr: "127.0.0.4"},
 		Config{URL: "http://127.0.0.1:9", Scenario: Broadcast, Rate: 0.25, Publishers: 2, PollInterval: 50 * time.Millisecond,
 			HTTP: wire.HTTPOptions{Subscribe: wire.SSE}},
 		Config{URL: "ws://127.0.0.1:9", Scenario: Chat, Rooms: 100, Members: 10, Publishers: 3, Rate: 2.5, Hist: true},

@@ -24,6 +24,7 @@ type pacer struct {
 	interval float64 // ns between consecutive messages of the run
 	n        int     // senders
 	base     int     // peer number of sender 0
+	streams  int     // stream of sender 0 (broadcast agents: the agent's first)
 	end      int64   // no message is due at or after end
 	wake     []chan struct{}
 	now      func() int64

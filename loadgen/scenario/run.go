@@ -84,6 +84,9 @@ type runner struct {
 	// broadcast on a cluster: latency to subscribers on the publishers'
 	// node, and on the other nodes
 	same, cross *histo.Sink
+	// broadcast with several agents: per stream and message, the
+	// largest latency among this agent's subscribers
+	fanMax *fanMax
 
 	mu       sync.Mutex
 	errs     map[string]int64
@@ -128,11 +131,21 @@ func newRunner(ctx context.Context, cfg *Config) *runner {
 	_, _ = rand.Read(seed[:])
 	// Size and Payload were checked. Text messages (SockJS, broadcast
 	// publishes other than random bytes) need printable content.
-	f, _ := payload.NewFormatKind(cfg.Size, binary.LittleEndian.Uint16(seed[:]), cfg.Payload, cfg.Proto != wire.WS)
+	runID := binary.LittleEndian.Uint16(seed[:])
+	if cfg.RunID > 0 {
+		runID = uint16(cfg.RunID)
+	}
+	f, _ := payload.NewFormatKind(cfg.Size, runID, cfg.Payload, cfg.Proto != wire.WS)
+	epoch := time.Now()
+	if cfg.StartAt > 0 {
+		// The agents' shared clock: wall time, the same in every process
+		// of the machine (no monotonic reading).
+		epoch = time.UnixMilli(cfg.StartAt)
+	}
 	r := &runner{
 		cfg:       cfg,
 		fmt:       f,
-		epoch:     time.Now(),
+		epoch:     epoch,
 		errs:      map[string]int64{},
 		lat:       histo.NewSink(8),
 		fan:       histo.NewSink(8),
@@ -406,6 +419,20 @@ func (r *runner) dialNodes(n, base int, path string, rec func() *histo.Recorder,
 // startClock fixes the phases once every connection is up.
 func (r *runner) startClock() {
 	r.tStart = r.now()
+	if r.cfg.StartAt > 0 {
+		// -start-at: the epoch is the shared start; wait for it.
+		if r.tStart > 0 {
+			r.fail("start", fmt.Errorf("the connections were up %v after -start-at", time.Duration(r.tStart)), true)
+		} else {
+			t := time.NewTimer(time.Duration(-r.tStart))
+			select {
+			case <-t.C:
+			case <-r.ctx.Done():
+				t.Stop()
+			}
+		}
+		r.tStart = 0
+	}
 	r.t0 = r.tStart + int64(r.cfg.Warmup)
 	r.t1 = r.t0 + int64(r.cfg.Duration)
 	r.phase.Store(phaseWarmup)
