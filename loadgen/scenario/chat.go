@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -250,6 +251,7 @@ func (r *runner) chatReader(p *peer, room int, pubs []uint64, done *atomic.Bool)
 	defer rec.Flush()
 	name := roomName(room)
 	var buf, want []byte
+	var m chatMsg
 	_ = p.c.SetReadDeadline(r.endOfRun().Add(time.Second))
 	for {
 		_, b, err := p.c.ReadMessage(buf)
@@ -261,30 +263,29 @@ func (r *runner) chatReader(p *peer, room int, pubs []uint64, done *atomic.Bool)
 		}
 		buf = b
 		now := r.now()
-		var m chatIn
-		if json.Unmarshal(b, &m) != nil || m.Type != "message" || m.Room != name || m.Seq == 0 {
+		if !m.parse(b) || string(m.typ) != "message" || string(m.room) != name || m.seq == 0 {
 			p.corrupt++
 			continue
 		}
-		rank := slices.Index(pubs, m.From)
+		rank := slices.Index(pubs, m.from)
 		if rank < 0 {
 			p.corrupt++
 			continue
 		}
-		switch p.streams[rank].Observe(m.Seq - 1) {
+		switch p.streams[rank].Observe(m.seq - 1) {
 		case payload.Duplicate:
 			p.dup++
 			continue
 		case payload.Late:
 			p.reordered++
 		}
-		want = chatText(want, room*len(pubs)+rank, m.Seq)
-		if m.Text != string(want) {
+		want = chatText(want, room*len(pubs)+rank, m.seq)
+		if !bytes.Equal(m.text, want) {
 			p.corrupt++
 			continue
 		}
 		p.recv++
-		if due := m.TS - r.epochUnix; r.measured(due) {
+		if due := m.ts - r.epochUnix; r.measured(due) {
 			p.recvM++
 			p.delivered.Add(1)
 			rec.Record(now - due)
