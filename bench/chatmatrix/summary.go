@@ -26,9 +26,15 @@ func Summary(w io.Writer, res *Results) {
 	}
 	if len(res.Capacity) > 0 {
 		fmt.Fprintf(w, "## Capacity\n\n")
-		fmt.Fprintf(w, "Highest delivered rate (deliveries/s) with delivery p99 at or under %v, no loss, duplicate or reordering, the load generator on schedule (at least %.0f%% of the offered rate sent, send lag p99 at or under %v). ", c.Search.P99, 100*(1-result.RateTolerance), c.Search.Lag)
+		fmt.Fprintf(w, "Highest delivered rate (deliveries/s) with delivery p99 at or under %v and no loss, duplicate or reordering. ", c.Search.P99)
+		fmt.Fprintf(w, "Latency counts from the scheduled send time, so a late load generator only adds to it; a miss of the bound is the server's when the server used at least %.0f%% of its CPU or the load generator kept its schedule (at least %.0f%% of the offered rate sent, send lag p99 at or under %v), else the load generator's. ", 100*result.SaturationFraction, 100*(1-result.RateTolerance), c.Search.Lag)
+		if sp := res.Environment.Split; sp.Pinned {
+			fmt.Fprintf(w, "The server ran on CPUs %v, the load generator on CPUs %v, without the open-loop echo cells' CPU quota. ", sp.ServerCPUs, sp.ClientCPUs)
+		} else {
+			fmt.Fprintf(w, "Server and load generator were not pinned (%s); the servers ran without a CPU quota. ", sp.Note)
+		}
 		fmt.Fprintf(w, "Search: from %g publishes/s per publisher, ×%g to the first failure, then %d bisections, %d points at most. ", c.Search.Start, c.Search.Factor, c.Search.Bisect, c.Search.MaxPoints)
-		fmt.Fprintf(w, "Limit: p99 (the server), client (the load generator fell behind first: not ranked), none (every point good: a lower bound, not ranked).\n\n")
+		fmt.Fprintf(w, "Limit: p99 (the server), client (the load generator fell behind on an unsaturated server first: not ranked), none (every point good: a lower bound, not ranked).\n\n")
 		fmt.Fprintf(w, "| library | shape | capacity (deliveries/s) | at rate | limit | walked: rate → delivered/s, p99 ms |\n| --- | --- | ---: | ---: | --- | --- |\n")
 		for _, sr := range res.Capacity {
 			var walked []string
