@@ -155,3 +155,22 @@ func TestChatTextAsMathRand(t *testing.T) {
 		t.Fatalf("chatText: %v allocations", n)
 	}
 }
+
+// TestChatPaths runs a clean and a lossy chat on the event loops and on
+// goroutines: both find every delivery, and the one loss.
+func TestChatPaths(t *testing.T) {
+	t.Cleanup(func() { chatOnGoroutines = false })
+	for _, goroutines := range []bool{false, true} {
+		chatOnGoroutines = goroutines
+		cfg := chatConfig("ws://" + startLib(t, "gorilla"))
+		res := run(t, cfg)
+		clean(t, res)
+		if res.Received == 0 || res.Expected != res.Sent*int64(cfg.Members) {
+			t.Fatalf("goroutines %v: sent %d expected %d received %d", goroutines, res.Sent, res.Expected, res.Received)
+		}
+		res = run(t, chatConfig(lossyChatServer(t, 50)))
+		if !res.Failed || res.Lost != 1 || res.Duplicated+res.Reordered+res.Corrupt != 0 {
+			t.Fatalf("goroutines %v, lossy: failed %v (%s): lost %d", goroutines, res.Failed, res.Failure, res.Lost)
+		}
+	}
+}
