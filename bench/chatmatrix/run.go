@@ -118,7 +118,11 @@ func (c Config) Run(ctx context.Context, libs []Lib, measure Measure, res *Resul
 		for _, kind := range []string{"echo", "chat"} {
 			name := fmt.Sprintf("%s_crowd-%s", l.Name, kind)
 			lc, offered := c.crowdLoadgen(l, kind)
-			t := measure(ctx, l.Name, name, lc, c.RunEstimate(c.Crowd.Conns))
+			m := measure
+			if c.CrowdMeasure != nil {
+				m = c.CrowdMeasure
+			}
+			t := m(ctx, l.Name, name, lc, c.CrowdRunEstimate())
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -161,9 +165,12 @@ func (c Config) crowdLoadgen(l Lib, kind string) (scenario.Config, float64) {
 	cr := c.Crowd
 	if kind == "chat" {
 		s := cr.ChatShape()
-		return c.chatLoadgen(l, s, cr.ChatRate), s.Deliveries(cr.ChatRate)
+		lc := c.chatLoadgen(l, s, cr.ChatRate)
+		lc.Duration = c.crowdDuration()
+		return lc, s.Deliveries(cr.ChatRate)
 	}
 	lc := c.common(l)
+	lc.Duration = c.crowdDuration()
 	lc.Scenario = scenario.Echo
 	lc.Conns, lc.Active, lc.Size = cr.Conns, cr.Active, cr.EchoSize
 	lc.Rate = cr.EchoRate * float64(cr.ActiveConns())

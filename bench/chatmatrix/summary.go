@@ -28,10 +28,18 @@ func Summary(w io.Writer, res *Results) {
 		fmt.Fprintf(w, "## Capacity\n\n")
 		fmt.Fprintf(w, "Highest delivered rate (deliveries/s) with delivery p99 at or under %v and no loss, duplicate or reordering. ", c.Search.P99)
 		fmt.Fprintf(w, "Latency counts from the scheduled send time, so a late load generator only adds to it; a miss of the bound is the server's when the server used at least %.0f%% of its CPU or the load generator kept its schedule (at least %.0f%% of the offered rate sent, send lag p99 at or under %v), else the load generator's. ", 100*result.SaturationFraction, 100*(1-result.RateTolerance), c.Search.Lag)
-		if sp := res.Environment.Split; sp.Pinned {
-			fmt.Fprintf(w, "The server ran on CPUs %v, the load generator on CPUs %v, without the open-loop echo cells' CPU quota. ", sp.ServerCPUs, sp.ClientCPUs)
+		sp := res.Environment.Split
+		if sp.Pinned {
+			fmt.Fprintf(w, "The server ran on CPUs %v, the load generator on CPUs %v", sp.ServerCPUs, sp.ClientCPUs)
 		} else {
-			fmt.Fprintf(w, "Server and load generator were not pinned (%s); the servers ran without a CPU quota. ", sp.Note)
+			fmt.Fprintf(w, "Server and load generator were not pinned (%s)", sp.Note)
+		}
+		if sp.ServerCPUQuota > 0 {
+			fmt.Fprintf(w, "; the server under a CPU quota of %g CPUs per %g ms, so that it saturates before the load generator, which pays about as much per delivery (capacity is that of a server given %g CPUs). ", sp.ServerCPUQuota, sp.QuotaPeriodMS, sp.ServerCPUQuota)
+		} else if sp.QuotaNote != "" {
+			fmt.Fprintf(w, "; %s. ", sp.QuotaNote)
+		} else {
+			fmt.Fprintf(w, ", without a CPU quota. ")
 		}
 		fmt.Fprintf(w, "Search: from %g publishes/s per publisher, ×%g to the first failure, then %d bisections, %d points at most. ", c.Search.Start, c.Search.Factor, c.Search.Bisect, c.Search.MaxPoints)
 		fmt.Fprintf(w, "Limit: p99 (the server), client (the load generator fell behind on an unsaturated server first: not ranked), none (every point good: a lower bound, not ranked).\n\n")
@@ -59,7 +67,7 @@ func Summary(w io.Writer, res *Results) {
 		fmt.Fprintf(w, "## Mostly idle crowd\n\n")
 		fmt.Fprintf(w, "%d connections open. echo: %d active (%g), %g msgs/s each of %d B; chat: rooms of %d, one publisher each at %g/s. ",
 			cr.Conns, cr.ActiveConns(), cr.Active, cr.EchoRate, cr.EchoSize, cr.ChatMembers, cr.ChatRate)
-		fmt.Fprintf(w, "Latency of the active connections from the scheduled send time (the load generator's schedule rule is the capacity search's); memory is the server's RSS growth per open connection.\n\n")
+		fmt.Fprintf(w, "Measured over %v, the servers without a CPU quota. Latency of the active connections from the scheduled send time; a run is good only with the load generator on schedule (at least %.0f%% of the offered rate sent, send lag p99 at or under %v over the measured interval), since its lateness would be in the p99; memory is the server's RSS growth per open connection.\n\n", c.crowdDuration(), 100*(1-result.RateTolerance), c.Search.Lag)
 		fmt.Fprintf(w, "| library | kind | connected | active | offered/s | p50 ms | p99 ms | send lag p99 ms | server CPU | CPU µs/msg | RSS/conn (KiB) | verdict |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
 		for _, r := range res.Crowd {
 			verdict := "ok"

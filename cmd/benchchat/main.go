@@ -190,7 +190,23 @@ func measure(ctx context.Context, o *options, cfg chatmatrix.Config, libs []chat
 	progress := func(line string) {
 		fmt.Fprintf(stderr, "benchchat: [%s] %s\n", time.Since(start).Round(time.Second), line)
 	}
-	runErr := cfg.Run(ctx, libs, r.Once, res, progress, save)
+	// The searches' servers run under the quota, the crowd's without.
+	search := r.Once
+	if cfg.ServerCPUQuota > 0 && len(cfg.Shapes) > 0 {
+		rq := *r
+		rq.ServerCPUQuota = cfg.ServerCPUQuota
+		if w := rq.StartOnceQuota(&res.Environment, "capacity search"); w != "" {
+			res.Warnings = append(res.Warnings, w)
+			fmt.Fprintf(stderr, "benchchat: warning: %s\n", w)
+		}
+		defer func() {
+			if err := rq.StopOnceQuota(); err != nil {
+				fmt.Fprintf(stderr, "benchchat: warning: %v\n", err)
+			}
+		}()
+		search, cfg.CrowdMeasure = rq.OnceQuota, r.Once
+	}
+	runErr := cfg.Run(ctx, libs, search, res, progress, save)
 	res.FinishedAt = time.Now().UTC().Format(time.RFC3339)
 	save()
 	if err := writeSummary(dir, res, stdout); err != nil {
