@@ -223,6 +223,34 @@ func TestRun(t *testing.T) {
 		t.Fatalf("sockjs runs %v, echo crowd with an active fraction %v", sawSockJS, sawActive)
 	}
 
+	// A crowd measure of its own gets every crowd run, over the crowd's
+	// duration, and nothing else.
+	var crowdAsked []scenario.Config
+	c.CrowdMeasure = func(ctx context.Context, lib, name string, lc scenario.Config, est time.Duration) record.Trial {
+		crowdAsked = append(crowdAsked, lc)
+		tr := measure(ctx, lib, name, lc, est)
+		asked = asked[:len(asked)-1] // measure's record of it
+		return tr
+	}
+	asked = nil
+	if err := c.Run(context.Background(), libs, measure, &Results{}, func(string) {}, func() {}); err != nil {
+		t.Fatal(err)
+	}
+	if len(crowdAsked) != 2*len(libs) {
+		t.Fatalf("%d crowd runs measured by the crowd's measure, want %d", len(crowdAsked), 2*len(libs))
+	}
+	for _, lc := range crowdAsked {
+		if lc.Duration != c.Crowd.Duration || lc.Rooms*lc.Members+lc.Conns == 0 {
+			t.Errorf("crowd run %+v: duration %v, want %v", lc.Args(), lc.Duration, c.Crowd.Duration)
+		}
+	}
+	for _, lc := range asked {
+		if lc.Duration != c.Duration {
+			t.Errorf("search run with duration %v, want %v", lc.Duration, c.Duration)
+		}
+	}
+	c.CrowdMeasure = nil
+
 	// Interrupted: the error comes back and the results are incomplete.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
