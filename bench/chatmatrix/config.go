@@ -5,13 +5,16 @@
 //   - capacity in two shapes of chat rooms (a big group, 10 rooms of 100
 //     members; a small group, 100 rooms of 10), found by a search over the
 //     offered rate: the highest delivered rate whose delivery p99 stays at
-//     or under a bound while the load generator keeps its schedule, with
-//     every point the search walked recorded;
+//     or under a bound, a miss counted against the server only when the
+//     server saturated or the load generator kept its schedule (Judge),
+//     with every point the search walked recorded;
 //   - a mostly idle crowd: many connections open, a small fraction of them
 //     active, once with open-loop echo and once with chat.
 //
 // Each point is one run of the load generator against a fresh server
-// (bench/runner.Runner.Once), pinned as in the reference matrix.
+// (bench/runner.Runner.Once), pinned as in the reference matrix; the
+// searches' servers under a CPU quota (Config.ServerCPUQuota,
+// bench/runner.Runner.OnceQuota).
 package chatmatrix
 
 import (
@@ -163,9 +166,10 @@ type Config struct {
 // per-publisher rate offers the same deliveries per second in both
 // (2,000 per publish per second per publisher); the search starts at
 // 10/s (20,000 deliveries/s), doubles to the first failure, then bisects
-// twice, six points at most. The crowd is 19,000 connections with 5%
-// active: echo at 10 messages/s each of 256 B (chat-sized), and chat in
-// rooms of 20 with one publisher each at 1 message/s.
+// twice, six points at most, each server under half a CPU. The crowd is
+// 19,000 connections with 5% active: echo at 10 messages/s each of 256 B
+// (chat-sized), and chat in rooms of 20 with one publisher each at 1
+// message/s, measured over 3 seconds, without a quota.
 func Default() Config {
 	return Config{
 		Shapes: []Shape{
