@@ -2,6 +2,7 @@ package chatmatrix
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -274,6 +275,21 @@ func TestSaveAndSummary(t *testing.T) {
 		if !strings.Contains(sb.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, sb.String())
 		}
+	}
+	if strings.Contains(sb.String(), "Other processes") {
+		t.Errorf("summary of runs alone on their CPUs speaks of other processes:\n%s", sb.String())
+	}
+	// Other processes on the CPUs in one run of three: said, with the mean
+	// over all runs and the highest.
+	busy := 3 * foreignCPUThreshold
+	res.Crowd[0].ForeignCPUUtil = busy
+	sb.Reset()
+	Summary(&sb, res)
+	if want := fmt.Sprintf("during 1 of the runs: %.2f CPUs on average over all runs, up to %.2f", busy/3, busy); !strings.Contains(sb.String(), want) {
+		t.Errorf("summary lacks %q:\n%s", want, sb.String())
+	}
+	if p := Judge(10, 2e4, &result.Result{Foreign: &result.Foreign{CPUUtil: busy}}, "", Default().Search); p.ForeignCPUUtil != busy {
+		t.Errorf("point's foreign CPU %v, want %v", p.ForeignCPUUtil, busy)
 	}
 }
 

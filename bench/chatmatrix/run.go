@@ -49,6 +49,8 @@ type CrowdResult struct {
 	ServerCPUUSPerMsg float64 `json:"server_cpu_us_per_msg,omitempty"`
 	RSSPerConnBytes   float64 `json:"rss_per_conn_bytes,omitempty"`
 	SendLagP99US      float64 `json:"send_lag_p99_us"`
+	// ForeignCPUUtil is as in Point.
+	ForeignCPUUtil float64 `json:"foreign_cpu_util,omitempty"`
 	// Good is the run without failure, loss, duplicate or reordering, the
 	// schedule kept; Behind marks a load generator that missed it.
 	Good   bool    `json:"good"`
@@ -194,6 +196,9 @@ func crowdResult(lib, kind string, cr Crowd, offered float64, t record.Trial, la
 	out.Connected = res.Connected
 	if res.SendLagUS != nil {
 		out.SendLagP99US = res.SendLagUS.P99
+	}
+	if res.Foreign != nil {
+		out.ForeignCPUUtil = res.Foreign.CPUUtil
 	}
 	lat := res.LatencyUS
 	if kind == "chat" && res.DeliveryUS != nil {

@@ -28,6 +28,9 @@ type Point struct {
 	ServerCPUUtil     float64 `json:"server_cpu_util,omitempty"`
 	// SendLagP99US is how late the publishers sent, at p99.
 	SendLagP99US float64 `json:"send_lag_p99_us"`
+	// ForeignCPUUtil is the CPU other processes used on the server's and
+	// the load generator's CPUs over the measured interval, in CPUs.
+	ForeignCPUUtil float64 `json:"foreign_cpu_util,omitempty"`
 	// Behind is set when the load generator missed its schedule: the
 	// point says nothing about the server and is not ranked.
 	Behind bool `json:"behind,omitempty"`
@@ -81,6 +84,9 @@ func Judge(rate, offered float64, res *result.Result, trialErr string, s Search)
 		p.Lost, p.Duplicated, p.Reordered = res.Lost, res.Duplicated, res.Reordered
 		if res.Server != nil {
 			p.ServerCPUUSPerMsg, p.ServerCPUUtil = res.Server.CPUUSPerMsg, res.Server.CPUUtil
+		}
+		if res.Foreign != nil {
+			p.ForeignCPUUtil = res.Foreign.CPUUtil
 		}
 	}
 	switch {

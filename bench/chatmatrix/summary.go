@@ -17,6 +17,9 @@ func Summary(w io.Writer, res *Results) {
 	if !res.Complete {
 		fmt.Fprintf(w, "**Incomplete run**: interrupted; what follows is what was measured.\n\n")
 	}
+	if n, mean, top := foreignCPU(res); n > 0 {
+		fmt.Fprintf(w, "Other processes used the server's and the load generator's CPUs during %d of the runs: %.2f CPUs on average over all runs, up to %.2f; their time is taken from both and shows as lateness and latency.\n\n", n, mean, top)
+	}
 	if fs := Findings(res); len(fs) > 0 {
 		fmt.Fprintf(w, "## Findings\n\n")
 		for _, f := range fs {
@@ -80,4 +83,35 @@ func Summary(w io.Writer, res *Results) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "REST chat cells: none. The REST baseline has one broadcast hub (publish, poll, long poll, SSE) and no rooms; nothing is emulated for it.\n")
+}
+
+// foreignCPUThreshold is the other processes' CPU use, in CPUs, above
+// which a run counts as shared in the summary.
+const foreignCPUThreshold = 0.05
+
+// foreignCPU is how many runs other processes shared the CPUs in (above
+// foreignCPUThreshold), their mean CPU use over all runs and the highest.
+func foreignCPU(res *Results) (n int, mean, top float64) {
+	var sum float64
+	var runs int
+	add := func(u float64) {
+		runs++
+		sum += u
+		top = max(top, u)
+		if u > foreignCPUThreshold {
+			n++
+		}
+	}
+	for _, sr := range res.Capacity {
+		for _, p := range sr.Points {
+			add(p.ForeignCPUUtil)
+		}
+	}
+	for _, c := range res.Crowd {
+		add(c.ForeignCPUUtil)
+	}
+	if runs > 0 {
+		mean = sum / float64(runs)
+	}
+	return n, mean, top
 }
