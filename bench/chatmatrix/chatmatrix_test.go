@@ -2,6 +2,7 @@ package chatmatrix
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -120,21 +121,45 @@ func TestJudge(t *testing.T) {
 	if p := Judge(10, 2e4, slow, "", bound); p.Good || p.Behind || !strings.Contains(p.Why, "p99 150.0 ms") {
 		t.Fatalf("p99 over the bound judged %+v", p)
 	}
+	// Off schedule within the bound: latency counts from the schedule, so
+	// the bound held for the server; the point is good.
 	behind := good()
 	behind.RateAchieved, behind.RateShort = 50, true
-	if p := Judge(10, 2e4, behind, "", bound); p.Good || !p.Behind {
-		t.Fatalf("load generator behind judged %+v", p)
+	behind.DeliveredMsgsPerSec = 1e4
+	if p := Judge(10, 2e4, behind, "", bound); !p.Good || p.Behind || p.Delivered != 1e4 {
+		t.Fatalf("load generator behind within the bound judged %+v", p)
 	}
 	late := good()
 	late.SendLagUS.P99 = 2 * float64(bound.Lag.Microseconds())
-	if p := Judge(10, 2e4, late, "", bound); p.Good || !p.Behind || p.SendLagP99US != late.SendLagUS.P99 {
-		t.Fatalf("send lag over the limit judged %+v", p)
+	if p := Judge(10, 2e4, late, "", bound); !p.Good || p.SendLagP99US != late.SendLagUS.P99 {
+		t.Fatalf("late within the bound judged %+v", p)
 	}
-	// A lag above the echo verdict's bound but within Lag is on schedule.
-	early := good()
-	early.SendLagUS.P99 = float64(bound.Lag.Microseconds()) / 2
-	if p := Judge(10, 2e4, early, "", bound); !p.Good {
-		t.Fatalf("send lag within the limit judged %+v", p)
+	// Over the bound and off schedule, the server not saturated: the load
+	// generator's miss.
+	serverCPUs := 1.0
+	slowLate := func(util float64) *result.Result {
+		r := good()
+		r.DeliveryUS.P99 = 150000
+		r.SendLagUS.P99 = 2 * float64(bound.Lag.Microseconds())
+		r.ServerCPUs, r.Server = serverCPUs, &result.Proc{CPUUtil: util}
+		return r
+	}
+	idle := slowLate(result.SaturationFraction * serverCPUs / 2)
+	if p := Judge(10, 2e4, idle, "", bound); p.Good || !p.Behind || !strings.Contains(p.Why, "send lag") {
+		t.Fatalf("over the bound, late, server not saturated judged %+v", p)
+	}
+	shortIdle := good()
+	shortIdle.DeliveryUS.P99, shortIdle.RateShort = 150000, true
+	if p := Judge(10, 2e4, shortIdle, "", bound); !p.Behind {
+		t.Fatalf("over the bound, short, server CPU unknown judged %+v", p)
+	}
+	// The same with the server saturated: the server's miss.
+	busy := slowLate(result.SaturationFraction * serverCPUs)
+	if p := Judge(10, 2e4, busy, "", bound); p.Good || p.Behind || !strings.Contains(p.Why, "server saturated") {
+		t.Fatalf("over the bound, late, server saturated judged %+v", p)
+	}
+	if c := CapacityOf([]Point{{Rate: 10, Good: true, Delivered: 2e4, DeliveryCount: 1}, Judge(20, 4e4, busy, "", bound)}); c.Limit != "p99" || !c.Ranked {
+		t.Fatalf("a search ended by a saturated server: %+v", c)
 	}
 	lost := good()
 	lost.Lost = 1
@@ -144,7 +169,7 @@ func TestJudge(t *testing.T) {
 	if p := Judge(10, 2e4, nil, "server exited", bound); p.Good || p.Why != "server exited" {
 		t.Fatalf("a failed run judged %+v", p)
 	}
-	if c := CapacityOf([]Point{{Rate: 10, Good: true, Delivered: 2e4, DeliveryCount: 1}, Judge(20, 4e4, behind, "", bound)}); c.Limit != "client" || c.Ranked {
+	if c := CapacityOf([]Point{{Rate: 10, Good: true, Delivered: 2e4, DeliveryCount: 1}, Judge(20, 4e4, idle, "", bound)}); c.Limit != "client" || c.Ranked {
 		t.Fatalf("a search ended by the load generator: %+v", c)
 	}
 }
@@ -200,6 +225,34 @@ func TestRun(t *testing.T) {
 		t.Fatalf("sockjs runs %v, echo crowd with an active fraction %v", sawSockJS, sawActive)
 	}
 
+	// A crowd measure of its own gets every crowd run, over the crowd's
+	// duration, and nothing else.
+	var crowdAsked []scenario.Config
+	c.CrowdMeasure = func(ctx context.Context, lib, name string, lc scenario.Config, est time.Duration) record.Trial {
+		crowdAsked = append(crowdAsked, lc)
+		tr := measure(ctx, lib, name, lc, est)
+		asked = asked[:len(asked)-1] // measure's record of it
+		return tr
+	}
+	asked = nil
+	if err := c.Run(context.Background(), libs, measure, &Results{}, func(string) {}, func() {}); err != nil {
+		t.Fatal(err)
+	}
+	if len(crowdAsked) != 2*len(libs) {
+		t.Fatalf("%d crowd runs measured by the crowd's measure, want %d", len(crowdAsked), 2*len(libs))
+	}
+	for _, lc := range crowdAsked {
+		if lc.Duration != c.Crowd.Duration || lc.Rooms*lc.Members+lc.Conns == 0 {
+			t.Errorf("crowd run %+v: duration %v, want %v", lc.Args(), lc.Duration, c.Crowd.Duration)
+		}
+	}
+	for _, lc := range asked {
+		if lc.Duration != c.Duration {
+			t.Errorf("search run with duration %v, want %v", lc.Duration, c.Duration)
+		}
+	}
+	c.CrowdMeasure = nil
+
 	// Interrupted: the error comes back and the results are incomplete.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -223,6 +276,21 @@ func TestSaveAndSummary(t *testing.T) {
 		if !strings.Contains(sb.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, sb.String())
 		}
+	}
+	if strings.Contains(sb.String(), "Other processes") {
+		t.Errorf("summary of runs alone on their CPUs speaks of other processes:\n%s", sb.String())
+	}
+	// Other processes on the CPUs in one run of three: said, with the mean
+	// over all runs and the highest.
+	busy := 3 * foreignCPUThreshold
+	res.Crowd[0].ForeignCPUUtil = busy
+	sb.Reset()
+	Summary(&sb, res)
+	if want := fmt.Sprintf("during 1 of the runs: %.2f CPUs on average over all runs, up to %.2f", busy/3, busy); !strings.Contains(sb.String(), want) {
+		t.Errorf("summary lacks %q:\n%s", want, sb.String())
+	}
+	if p := Judge(10, 2e4, &result.Result{Foreign: &result.Foreign{CPUUtil: busy}}, "", Default().Search); p.ForeignCPUUtil != busy {
+		t.Errorf("point's foreign CPU %v, want %v", p.ForeignCPUUtil, busy)
 	}
 }
 

@@ -49,6 +49,8 @@ type CrowdResult struct {
 	ServerCPUUSPerMsg float64 `json:"server_cpu_us_per_msg,omitempty"`
 	RSSPerConnBytes   float64 `json:"rss_per_conn_bytes,omitempty"`
 	SendLagP99US      float64 `json:"send_lag_p99_us"`
+	// ForeignCPUUtil is as in Point.
+	ForeignCPUUtil float64 `json:"foreign_cpu_util,omitempty"`
 	// Good is the run without failure, loss, duplicate or reordering, the
 	// schedule kept; Behind marks a load generator that missed it.
 	Good   bool    `json:"good"`
@@ -119,7 +121,11 @@ func (c Config) Run(ctx context.Context, libs []Lib, measure Measure, res *Resul
 		for _, kind := range []string{"echo", "chat"} {
 			name := fmt.Sprintf("%s_crowd-%s", l.Name, kind)
 			lc, offered := c.crowdLoadgen(l, kind)
-			t := measure(ctx, l.Name, name, lc, c.RunEstimate(c.Crowd.Conns))
+			m := measure
+			if c.CrowdMeasure != nil {
+				m = c.CrowdMeasure
+			}
+			t := m(ctx, l.Name, name, lc, c.CrowdRunEstimate())
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -165,9 +171,12 @@ func (c Config) crowdLoadgen(l Lib, kind string) (scenario.Config, float64) {
 	cr := c.Crowd
 	if kind == "chat" {
 		s := cr.ChatShape()
-		return c.chatLoadgen(l, s, cr.ChatRate), s.Deliveries(cr.ChatRate)
+		lc := c.chatLoadgen(l, s, cr.ChatRate)
+		lc.Duration = c.crowdDuration()
+		return lc, s.Deliveries(cr.ChatRate)
 	}
 	lc := c.common(l)
+	lc.Duration = c.crowdDuration()
 	lc.Scenario = scenario.Echo
 	lc.Conns, lc.Active, lc.Size = cr.Conns, cr.Active, cr.EchoSize
 	lc.Rate = cr.EchoRate * float64(cr.ActiveConns())
@@ -191,6 +200,9 @@ func crowdResult(lib, kind string, cr Crowd, offered float64, t record.Trial, la
 	out.Connected = res.Connected
 	if res.SendLagUS != nil {
 		out.SendLagP99US = res.SendLagUS.P99
+	}
+	if res.Foreign != nil {
+		out.ForeignCPUUtil = res.Foreign.CPUUtil
 	}
 	lat := res.LatencyUS
 	if kind == "chat" && res.DeliveryUS != nil {

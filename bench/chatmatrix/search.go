@@ -33,6 +33,9 @@ type Point struct {
 	WireBytesPerMsg float64 `json:"wire_bytes_per_msg,omitempty"`
 	// SendLagP99US is how late the publishers sent, at p99.
 	SendLagP99US float64 `json:"send_lag_p99_us"`
+	// ForeignCPUUtil is the CPU other processes used on the server's and
+	// the load generator's CPUs over the measured interval, in CPUs.
+	ForeignCPUUtil float64 `json:"foreign_cpu_util,omitempty"`
 	// Behind is set when the load generator missed its schedule: the
 	// point says nothing about the server and is not ranked.
 	Behind bool `json:"behind,omitempty"`
@@ -62,6 +65,16 @@ func Behind(res *result.Result, lag time.Duration) string {
 
 // Judge makes the point of one run at rate: res may be nil when the run
 // failed with trialErr.
+//
+// Latency counts from the scheduled send time, so a load generator that
+// sends late only adds to the p99 it measures: a point whose p99 meets the
+// bound is good whatever the send lag (its delivered rate is what was
+// delivered, the offered rate sent or not). A point over the bound is the
+// server's when the server was saturated (its CPU at
+// result.SaturationFraction or more of the CPUs it may use) or when the
+// load generator kept its schedule (Behind); otherwise the load
+// generator may have caused the miss, and the point is marked Behind and
+// ends the search unranked.
 func Judge(rate, offered float64, res *result.Result, trialErr string, s Search) Point {
 	bound := s.P99
 	p := Point{Rate: rate, Offered: offered}
@@ -78,6 +91,9 @@ func Judge(rate, offered float64, res *result.Result, trialErr string, s Search)
 		if res.Server != nil {
 			p.ServerCPUUSPerMsg, p.ServerCPUUtil = res.Server.CPUUSPerMsg, res.Server.CPUUtil
 		}
+		if res.Foreign != nil {
+			p.ForeignCPUUtil = res.Foreign.CPUUtil
+		}
 	}
 	switch {
 	case trialErr != "":
@@ -90,16 +106,26 @@ func Judge(rate, offered float64, res *result.Result, trialErr string, s Search)
 		p.Why = fmt.Sprintf("lost %d, duplicated %d, reordered %d", p.Lost, p.Duplicated, p.Reordered)
 	case p.DeliveryCount == 0:
 		p.Why = "no delivery measured"
+	case p.DeliveryP99US <= float64(bound.Microseconds()):
+		p.Good = true
 	default:
+		p.Why = fmt.Sprintf("delivery p99 %.1f ms over %v", p.DeliveryP99US/1e3, bound)
 		if why := Behind(res, s.Lag); why != "" {
-			p.Behind, p.Why = true, "load generator behind: "+why
-		} else if p.DeliveryP99US > float64(bound.Microseconds()) {
-			p.Why = fmt.Sprintf("delivery p99 %.1f ms over %v", p.DeliveryP99US/1e3, bound)
-		} else {
-			p.Good = true
+			if Saturated(res) {
+				p.Why += " (server saturated; load generator also behind: " + why + ")"
+			} else {
+				p.Behind, p.Why = true, "load generator behind: "+why+"; "+p.Why
+			}
 		}
 	}
 	return p
+}
+
+// Saturated says whether the server used result.SaturationFraction or
+// more of the CPUs it may use (res.ServerCPUs) over the measured
+// interval; false when either is unknown.
+func Saturated(res *result.Result) bool {
+	return res.Server != nil && res.ServerCPUs > 0 && res.Server.CPUUtil >= result.SaturationFraction*res.ServerCPUs
 }
 
 // Next is the rate of the search's next point after the points walked so

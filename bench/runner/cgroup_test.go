@@ -179,3 +179,38 @@ func TestRunWithoutQuota(t *testing.T) {
 		t.Errorf("cell %s: quota %v, %s (%s)", c.ID, c.ServerCPUQuota, c.Status, c.Reason)
 	}
 }
+
+// TestOnceQuota: StartOnceQuota records the quota in the environment's
+// split (or, without cgroups, a warning and why), StopOnceQuota removes it.
+func TestOnceQuota(t *testing.T) {
+	root := fakeCgroups(t, "v1", "")
+	r := &Runner{ServerCPUQuota: 0.5}
+	var env record.Environment
+	if w := r.StartOnceQuota(&env, "capacity search"); w != "" {
+		t.Fatalf("warning %q", w)
+	}
+	sp := env.Split
+	if sp.ServerCPUQuota != r.ServerCPUQuota || sp.QuotaPeriodMS != float64(DefaultQuotaPeriod)/1e6 || !strings.HasPrefix(sp.QuotaNote, "capacity search servers ran under") {
+		t.Fatalf("split %+v", sp)
+	}
+	dir := filepath.Join(root, "cpu", cgroupPrefix+strconv.Itoa(os.Getpid()))
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("no cgroup: %v", err)
+	}
+	if err := r.StopOnceQuota(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("cgroup left behind: %v", err)
+	}
+
+	fakeCgroups(t, "", "")
+	r = &Runner{ServerCPUQuota: 0.5}
+	env = record.Environment{}
+	if w := r.StartOnceQuota(&env, "capacity search"); w == "" || env.Split.ServerCPUQuota != 0 || env.Split.QuotaNote != w {
+		t.Fatalf("without cgroups: warning %q, split %+v", w, env.Split)
+	}
+	if err := r.StopOnceQuota(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -111,4 +112,32 @@ func (r *Runner) serverCPUs(c config.Cell) float64 {
 		return q
 	}
 	return float64(len(r.Split.ServerCPUs))
+}
+
+// StartOnceQuota makes the server CPU quota of ServerCPUQuota CPUs (per
+// QuotaPeriod) for the servers that OnceQuota runs, as Run makes one for
+// its open-loop echo cells; env's split records it, or why it could not
+// be made (then the returned warning says so and OnceQuota runs servers
+// without it). StopOnceQuota removes it.
+func (r *Runner) StartOnceQuota(env *record.Environment, what string) (warning string) {
+	run := &record.Run{Environment: *env}
+	r.setupQuota(run)
+	if r.quota != nil {
+		run.Environment.Split.QuotaNote = what + " servers ran under " + r.quota.String()
+	}
+	*env = run.Environment
+	if len(run.Warnings) > 0 {
+		return run.Warnings[0]
+	}
+	return ""
+}
+
+// StopOnceQuota removes the quota of StartOnceQuota, if any.
+func (r *Runner) StopOnceQuota() error {
+	run := &record.Run{}
+	r.dropQuota(run)
+	if len(run.Warnings) > 0 {
+		return errors.New(run.Warnings[0])
+	}
+	return nil
 }

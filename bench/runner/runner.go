@@ -376,6 +376,24 @@ func (r *Runner) Once(ctx context.Context, lib, name string, lc scenario.Config,
 	return t
 }
 
+// OnceQuota is Once with the server under the CPU quota of
+// StartOnceQuota (without one when there is none).
+func (r *Runner) OnceQuota(ctx context.Context, lib, name string, lc scenario.Config, estimate time.Duration) record.Trial {
+	r.defaults()
+	if err := os.MkdirAll(filepath.Join(r.Dir, "logs"), 0o755); err != nil {
+		return record.Trial{N: 1, Error: err.Error()}
+	}
+	var quota float64
+	if r.quota != nil {
+		quota = r.quota.CPUs
+	}
+	t, out := r.once(ctx, lib, nil, filepath.Join(r.Dir, "logs", name), lc, estimate, quota, 1)
+	if out == interrupted && t.Error == "" {
+		t.Error = "interrupted"
+	}
+	return t
+}
+
 // once is one trial: a fresh server of lib with serverArgs, the load
 // generator with lc (its URL's scheme kept, the server's address put in),
 // logs at base.*.

@@ -203,7 +203,7 @@ func (r *runner) closedLoop(p *peer) {
 
 // sentPaced books a paced message (open loop, broadcast) sent at now that
 // was due at due: counted in the interval by its intended time, its lateness
-// recorded.
+// recorded in lag unless lag is nil.
 func (r *runner) sentPaced(p *peer, due, now int64, lag *histo.Recorder) {
 	if r.measured(due) {
 		if p.firstM < 0 {
@@ -212,7 +212,9 @@ func (r *runner) sentPaced(p *peer, due, now int64, lag *histo.Recorder) {
 		p.sentM++
 	}
 	p.sent++
-	lag.Record(now - due)
+	if lag != nil {
+		lag.Record(now - due)
+	}
 }
 
 // openSender sends p's messages when the pacer says they are due, stamped

@@ -106,7 +106,24 @@ func (s *Stage) Run(ctx context.Context, stdout, stderr io.Writer) (*chatmatrix.
 	progress := func(line string) {
 		fmt.Fprintf(stderr, "%s: [%s] %s\n", s.Prefix, time.Since(start).Round(time.Second), line)
 	}
-	runErr := s.Config.Run(ctx, s.Libs, r.Once, res, progress, save)
+	// The searches' (and the claim's) servers run under the quota, the
+	// crowd's without: its server CPU is a result.
+	cfg, search := s.Config, r.Once
+	if cfg.ServerCPUQuota > 0 && len(cfg.Shapes) > 0 {
+		rq := *r
+		rq.ServerCPUQuota = cfg.ServerCPUQuota
+		if w := rq.StartOnceQuota(&res.Environment, "capacity search"); w != "" {
+			res.Warnings = append(res.Warnings, w)
+			fmt.Fprintf(stderr, "%s: warning: %s\n", s.Prefix, w)
+		}
+		defer func() {
+			if err := rq.StopOnceQuota(); err != nil {
+				fmt.Fprintf(stderr, "%s: warning: %v\n", s.Prefix, err)
+			}
+		}()
+		search, cfg.CrowdMeasure = rq.OnceQuota, r.Once
+	}
+	runErr := cfg.Run(ctx, s.Libs, search, res, progress, save)
 	res.FinishedAt = time.Now().UTC().Format(time.RFC3339)
 	save()
 	if err := WriteSummary(s.Dir, res, stdout); err != nil {
