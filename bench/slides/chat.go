@@ -2,6 +2,7 @@ package slides
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/wsbench/wsbench/bench/analysis"
@@ -46,17 +47,23 @@ func ChatSlides(m *analysis.Model, res *chatmatrix.Results) []Slide {
 
 func chatCapacitySlide(res *chatmatrix.Results, s chatmatrix.Shape) Slide {
 	sl := Slide{Lead: fmt.Sprintf("%d rooms of %d members, %d publishers: the highest delivered rate with delivery p99 ≤ %v, nothing lost", s.Rooms, s.Members, s.Publishers, res.Config.Search.P99),
-		Table: &Table{Header: []string{"library", "deliveries/s", "publishes/s per publisher", "limit"}}}
+		Table: &Table{Header: []string{"library", "deliveries/s"}}}
+	var shape []chatmatrix.ShapeResult
 	for _, sr := range res.Capacity {
-		if sr.Shape.Name != s.Name {
-			continue
+		if sr.Shape.Name == s.Name {
+			shape = append(shape, sr)
 		}
+	}
+	// Highest capacity first, as the finding orders them.
+	sort.SliceStable(shape, func(i, j int) bool { return shape[i].Capacity.Delivered > shape[j].Capacity.Delivered })
+	for _, sr := range shape {
 		c := fmtInt(int(sr.Capacity.Delivered))
 		if !sr.Capacity.Ranked {
-			c += " (not ranked)"
+			c += " (" + sr.Capacity.Limit + ", not ranked)"
 		}
-		sl.Table.Rows = append(sl.Table.Rows, []string{sr.Lib, c, trim(sr.Capacity.Rate, 3), sr.Capacity.Limit})
+		sl.Table.Rows = append(sl.Table.Rows, []string{sr.Lib, c})
 	}
+	sl.Table = sl.Table.folded()
 	sl.Notes = []string{
 		"One capacity search per library: the rate doubles to the first failure, then bisects; the delivered rate of the last good point is the figure.",
 		"Limit p99: the server missed the bound (or lost messages). Limit client: the load generator fell behind first, so the figure is a lower bound and not ranked. Limit none: every point walked was good.",
@@ -68,18 +75,21 @@ func chatCapacitySlide(res *chatmatrix.Results, s chatmatrix.Shape) Slide {
 func chatCrowdSlide(res *chatmatrix.Results, kind string) Slide {
 	cr := res.Config.Crowd
 	sl := Slide{Lead: fmt.Sprintf("%s connections open, %s of them active (%s)", fmtInt(cr.Conns), fmtInt(cr.ActiveConns()), kind),
-		Table: &Table{Header: []string{"library", "p99 of the active (ms)", "server memory per connection (KiB)", "server CPU", "verdict"}}}
+		Table: &Table{Header: []string{"library", "p99 (ms)", "KiB/conn"}}}
+	var bad []string
 	for _, c := range res.Crowd {
 		if c.Kind != kind {
 			continue
 		}
-		verdict := "ok"
+		p99 := trim(c.P99US/1e3, 3)
 		if !c.Good {
-			verdict = c.Why
+			p99 += " *"
+			bad = append(bad, c.Lib+": "+c.Why+".")
 		}
-		sl.Table.Rows = append(sl.Table.Rows, []string{c.Lib, trim(c.P99US/1e3, 3), trim(c.RSSPerConnBytes/1024, 3), trim(c.ServerCPUUtil, 2), verdict})
+		sl.Table.Rows = append(sl.Table.Rows, []string{c.Lib, p99, trim(c.RSSPerConnBytes/1024, 3)})
 	}
-	sl.Notes = []string{"Latency from the scheduled send time; memory is the server's RSS growth per open connection."}
+	sl.Table = sl.Table.folded()
+	sl.Notes = append([]string{"p99 of the active connections, from the scheduled send time; KiB/conn is the server's RSS growth per open connection. * marks a run that was not good."}, bad...)
 	return sl
 }
 
@@ -100,4 +110,29 @@ func chatClaimSlide(cmps []chatmatrix.Comparison, variant string) Slide {
 	}
 	sl.Notes = []string{"WebSocket figures are the median over the WebSocket libraries measured at that shape and rate; a factor above 1 is WebSocket's advantage."}
 	return sl
+}
+
+// foldAt is the most rows a slide table shows as one column of entries;
+// longer tables are folded into two side by side.
+const foldAt = 7
+
+// folded is t with its rows in two columns of entries side by side (the
+// header repeated) when it has more than foldAt rows, so that a table of
+// every library fits a slide; t itself otherwise.
+func (t *Table) folded() *Table {
+	if len(t.Rows) <= foldAt {
+		return t
+	}
+	half := (len(t.Rows) + 1) / 2
+	out := &Table{Header: append(append([]string{}, t.Header...), t.Header...)}
+	for i := 0; i < half; i++ {
+		row := append([]string{}, t.Rows[i]...)
+		if j := i + half; j < len(t.Rows) {
+			row = append(row, t.Rows[j]...)
+		} else {
+			row = append(row, make([]string, len(t.Header))...)
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
 }

@@ -32,13 +32,33 @@ func TestChatSlides(t *testing.T) {
 			t.Errorf("%s: title %q is not its finding's", id, s.Title)
 		}
 	}
-	if rows := slide(t, d, "chat-big-group").Table.Rows; len(rows) != 2 || rows[1][0] != "b" {
+	if rows := slide(t, d, "chat-big-group").Table.Rows; len(rows) != 2 || rows[0][0] != "b" { // highest capacity first
 		t.Errorf("big-group rows %v", rows)
 	}
-	if rows := slide(t, d, "chat-small-group").Table.Rows; len(rows) != 1 || rows[0][1] != "900 (not ranked)" {
+	if rows := slide(t, d, "chat-small-group").Table.Rows; len(rows) != 1 || rows[0][1] != "900 (client, not ranked)" {
 		t.Errorf("small-group rows %v", rows)
 	}
 	if ChatSlides(m, nil) != nil {
 		t.Error("chat slides without a chat stage")
+	}
+}
+
+// A table of every library folds into two columns of entries so that it
+// fits a slide; a short one stays as it is.
+func TestFoldedTable(t *testing.T) {
+	tb := &Table{Header: []string{"library", "v"}}
+	for i := 0; i < 13; i++ {
+		tb.Rows = append(tb.Rows, []string{string(rune('a' + i)), "1"})
+	}
+	f := tb.folded()
+	if len(f.Header) != 4 || len(f.Rows) != 7 {
+		t.Fatalf("folded %d columns, %d rows", len(f.Header), len(f.Rows))
+	}
+	if f.Rows[0][0] != "a" || f.Rows[0][2] != "h" || f.Rows[6][0] != "g" || f.Rows[6][2] != "" {
+		t.Errorf("rows %v", f.Rows)
+	}
+	short := &Table{Header: []string{"x"}, Rows: [][]string{{"1"}}}
+	if short.folded() != short {
+		t.Error("a short table was folded")
 	}
 }
