@@ -2,7 +2,7 @@
 #
 #   make test                          vet and race-test everything
 #   make build                         binaries in bin/
-#   make bench                         reference matrix with permessage-deflate cells, then the chat matrix (planned at most 47 min, about 40 measured, on 2 cores) -> results/<date-host>/ (chat in chat/)
+#   make bench                         reference matrix with permessage-deflate cells, then the chat matrix (planned at most 47 min, 35-36 min measured, on 2 cores) -> results/<date-host>/ (chat in chat/)
 #   make bench-chat                    chat matrix alone (<= 19 min on 2 cores) -> results/chat/<date-host>/ (capacity per shape, idle crowd, the claim for chat)
 #   make bench-quick                   smoke pass (<= 2 min) -> results/quick/<date-host>/
 #   make bench-compression             permessage-deflate matrix (< 10 min) -> results/compression/<date-host>/
